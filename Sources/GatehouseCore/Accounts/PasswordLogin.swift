@@ -1,0 +1,35 @@
+import Foundation
+
+/// Checks an email and password. An unknown email costs the same argon2 work as a wrong
+/// password, and both answer alike, so timing and wording reveal nothing (OWASP ASVS V2.2).
+/// Hashes made with old parameters are upgraded on a successful login.
+public struct PasswordLogin: Sendable {
+    let users: any UserStore
+    let hasher: any PasswordHasher
+    let clock: any Clock
+
+    public init(users: any UserStore, hasher: any PasswordHasher, clock: any Clock) {
+        self.users = users
+        self.hasher = hasher
+        self.clock = clock
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case success(User)
+        case invalidCredentials
+    }
+
+    public func authenticate(email: String, password: String) async throws -> Outcome {
+        guard let user = try await users.find(email: User.normalizedEmail(email)), let hash = user.passwordHash else {
+            try await hasher.verifyDummy(password)
+            return .invalidCredentials
+        }
+        guard try await hasher.verify(password, against: hash) else {
+            return .invalidCredentials
+        }
+        if hasher.needsRehash(hash) {
+            try await users.updatePasswordHash(userID: user.id, hash: try await hasher.hash(password), at: clock.now)
+        }
+        return .success(user)
+    }
+}

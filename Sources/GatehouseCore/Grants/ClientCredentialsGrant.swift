@@ -1,0 +1,31 @@
+/// The client credentials grant (RFC 6749 §4.4): a confidential client acting for itself.
+/// No ID token and no refresh token (RFC 6749 §4.4.3).
+public struct ClientCredentialsGrant: Sendable {
+    let issuer: TokenIssuer
+    let settings: ProviderSettings
+    let clock: any Clock
+
+    public init(issuer: TokenIssuer, settings: ProviderSettings, clock: any Clock) {
+        self.issuer = issuer
+        self.settings = settings
+        self.clock = clock
+    }
+
+    public func exchange(_ request: TokenRequest, client: Client) async throws -> TokenResponse {
+        guard !client.isPublic else {
+            throw OAuthError(.unauthorizedClient, "public clients may not use client_credentials")
+        }
+        guard let requested = Scope.parse(request.scope) else {
+            throw OAuthError(.invalidScope, "scope contains characters that are not allowed")
+        }
+        // User-facing scopes mean nothing without a user.
+        let permitted = client.permittedScopes.subtracting(Scope.standard)
+        if let refused = requested.first(where: { !permitted.contains($0) }) {
+            throw OAuthError(.invalidScope, "scope \(refused) is not available to this client")
+        }
+        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: client.id, clientID: client.id,
+                                            scopes: requested, authTime: nil, sessionID: nil, now: clock.now)
+        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
+                             scope: Scope.join(requested), refreshToken: nil, idToken: nil)
+    }
+}

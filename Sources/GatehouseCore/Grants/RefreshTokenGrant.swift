@@ -1,0 +1,65 @@
+import Foundation
+
+/// Exchanges a refresh token (RFC 6749 §6) with rotation on every use and reuse detection that
+/// revokes the family (RFC 9700 §4.14.2).
+public struct RefreshTokenGrant: Sendable {
+    let refreshTokens: any RefreshTokenStore
+    let users: any UserStore
+    let issuer: TokenIssuer
+    let crypto: any CryptoPrimitives
+    let settings: ProviderSettings
+    let clock: any Clock
+
+    public init(refreshTokens: any RefreshTokenStore, users: any UserStore, issuer: TokenIssuer,
+                crypto: any CryptoPrimitives, settings: ProviderSettings, clock: any Clock) {
+        self.refreshTokens = refreshTokens
+        self.users = users
+        self.issuer = issuer
+        self.crypto = crypto
+        self.settings = settings
+        self.clock = clock
+    }
+
+    public func exchange(_ request: TokenRequest, client: Client) async throws -> TokenResponse {
+        guard let presented = request.refreshToken else { throw OAuthError(.invalidRequest, "refresh_token is required") }
+        guard let requestedScopes = Scope.parse(request.scope) else {
+            throw OAuthError(.invalidScope, "scope contains characters that are not allowed")
+        }
+        let now = clock.now
+        let newToken = crypto.randomToken()
+        let idleLifetime = settings.refreshTokenIdleLifetime.timeInterval
+        let outcome = try await refreshTokens.rotate(digest: crypto.tokenDigest(presented), clientID: client.id, now: now) { old in
+            var next = old
+            next.digest = crypto.tokenDigest(newToken)
+            next.createdAt = now
+            next.expiresAt = min(now.addingTimeInterval(idleLifetime), old.familyExpiresAt)
+            return next
+        }
+        let record: RefreshTokenRecord
+        switch outcome {
+        case .rotated(_, let replacement): record = replacement
+        case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
+        case .reused: throw OAuthError(.invalidGrant, "the refresh token was already used; its family is revoked")
+        }
+
+        // RFC 6749 §6: the scope may be narrowed, never widened.
+        let scopes = requestedScopes.isEmpty ? record.scopes : requestedScopes
+        guard Set(scopes).isSubset(of: Set(record.scopes)) else {
+            throw OAuthError(.invalidScope, "scope exceeds what was originally granted")
+        }
+        guard try await users.find(id: record.userID) != nil else {
+            try await refreshTokens.revokeFamily(record.familyID, at: now)
+            throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
+        }
+        let subject = record.userID.uuidString.lowercased()
+        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, clientID: client.id, scopes: scopes,
+                                            authTime: record.authTime, sessionID: record.sessionID, now: now)
+        // OIDC Core §12.2: a refreshed ID token keeps auth_time and carries no nonce.
+        let idToken = scopes.contains(Scope.openid)
+            ? try issuer.idToken(subject: subject, clientID: client.id, nonce: nil, authTime: record.authTime,
+                                 amr: record.amr, sessionID: record.sessionID, accessToken: access.token, now: now)
+            : nil
+        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
+                             scope: Scope.join(scopes), refreshToken: newToken, idToken: idToken)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A signed-in browser. The cookie carries a random secret; the store keeps only its digest.
+/// `id` is the public session identifier used as the ID token's `sid`.
+public struct BrowserSession: Sendable, Equatable {
+    public var id: UUID
+    public var userID: UUID
+    /// When the user last actively authenticated (OIDC Core `auth_time`).
+    public var authTime: Date
+    /// Authentication methods used (RFC 8176), e.g. ["pwd"].
+    public var amr: [String]
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var lastSeenAt: Date
+    public var ipAddress: String?
+    public var userAgent: String?
+
+    public init(id: UUID, userID: UUID, authTime: Date, amr: [String], createdAt: Date, expiresAt: Date,
+                lastSeenAt: Date, ipAddress: String?, userAgent: String?) {
+        self.id = id
+        self.userID = userID
+        self.authTime = authTime
+        self.amr = amr
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.lastSeenAt = lastSeenAt
+        self.ipAddress = ipAddress
+        self.userAgent = userAgent
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// A validated authorization request waiting for the user (login, consent, and later
+/// registration or email verification). Kept in the ephemeral store for 30 minutes under a
+/// random id that the pages carry.
+public struct PendingAuthorization: Sendable, Codable, Equatable {
+    public var clientID: String
+    public var redirectURI: String
+    public var scopes: [String]
+    public var state: String?
+    public var nonce: String?
+    public var codeChallenge: String?
+    public var prompt: Set<Prompt>
+    public var maxAge: Int?
+    public var loginHint: String?
+    /// The `sub` of a valid `id_token_hint`: only that user may answer this request.
+    public var expectedSubject: String?
+    public var responseMode: ResponseMode
+    public var createdAt: Date
+    /// Set once the user has signed in during this request, so `prompt=login` and `max_age`
+    /// are satisfied by that fresh login instead of forcing another.
+    public var authenticatedSessionID: UUID?
+
+    public init(clientID: String, redirectURI: String, scopes: [String], state: String?, nonce: String?,
+                codeChallenge: String?, prompt: Set<Prompt>, maxAge: Int?, loginHint: String?,
+                expectedSubject: String?, responseMode: ResponseMode, createdAt: Date) {
+        self.clientID = clientID
+        self.redirectURI = redirectURI
+        self.scopes = scopes
+        self.state = state
+        self.nonce = nonce
+        self.codeChallenge = codeChallenge
+        self.prompt = prompt
+        self.maxAge = maxAge
+        self.loginHint = loginHint
+        self.expectedSubject = expectedSubject
+        self.responseMode = responseMode
+        self.createdAt = createdAt
+    }
+}
+
+/// OIDC Core §3.1.2.1 `prompt` values Gatehouse supports.
+public enum Prompt: String, Sendable, Codable, Hashable {
+    case none, login, consent, selectAccount = "select_account"
+}
+
+/// How the authorization response travels back (OAuth 2.0 Multiple Response Types / Form Post).
+public enum ResponseMode: String, Sendable, Codable {
+    case query
+    case formPost = "form_post"
+}

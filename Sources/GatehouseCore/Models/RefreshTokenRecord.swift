@@ -1,0 +1,44 @@
+import Foundation
+
+/// One refresh token of a rotation family (RFC 9700 §4.14.2). Stored by digest; every use
+/// rotates it, and a second use of a rotated token revokes the whole family.
+public struct RefreshTokenRecord: Sendable, Equatable {
+    public var digest: [UInt8]
+    public var familyID: UUID
+    public var clientID: String
+    public var userID: UUID
+    public var scopes: [String]
+    public var sessionID: UUID?
+    public var authTime: Date
+    public var amr: [String]
+    public var createdAt: Date
+    /// Idle expiry: this token dies if unused until then.
+    public var expiresAt: Date
+    /// Absolute expiry of the family: no rotation extends past it.
+    public var familyExpiresAt: Date
+
+    public init(digest: [UInt8], familyID: UUID, clientID: String, userID: UUID, scopes: [String], sessionID: UUID?,
+                authTime: Date, amr: [String], createdAt: Date, expiresAt: Date, familyExpiresAt: Date) {
+        self.digest = digest
+        self.familyID = familyID
+        self.clientID = clientID
+        self.userID = userID
+        self.scopes = scopes
+        self.sessionID = sessionID
+        self.authTime = authTime
+        self.amr = amr
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.familyExpiresAt = familyExpiresAt
+    }
+}
+
+/// What happened when a refresh token was presented.
+public enum RefreshRotation: Sendable, Equatable {
+    case rotated(previous: RefreshTokenRecord, replacement: RefreshTokenRecord)
+    case notFound
+    /// The token had been rotated already: the family is now revoked.
+    case reused(familyID: UUID)
+    case expired
+    case revoked
+}

@@ -1,0 +1,39 @@
+/// Scope strings (RFC 6749 §3.3): space-delimited, case-sensitive, order irrelevant.
+public enum Scope {
+    public static let openid = "openid"
+    public static let profile = "profile"
+    public static let email = "email"
+    public static let offlineAccess = "offline_access"
+
+    /// The scopes every client may ask for unless its registration narrows them.
+    public static let standard: Set<String> = [openid, profile, email, offlineAccess]
+
+    /// Splits a scope parameter; nil when it contains characters RFC 6749 §3.3 forbids.
+    public static func parse(_ text: String?) -> [String]? {
+        guard let text else { return [] }
+        var seen = Set<String>()
+        var result: [String] = []
+        for token in text.split(separator: " ", omittingEmptySubsequences: true) {
+            guard token.unicodeScalars.allSatisfy({ $0 == "!" || ($0.value >= 0x23 && $0.value <= 0x5B) || ($0.value >= 0x5D && $0.value <= 0x7E) })
+            else { return nil }
+            let scope = String(token)
+            if seen.insert(scope).inserted { result.append(scope) }
+        }
+        return result
+    }
+
+    public static func join(_ scopes: some Sequence<String>) -> String {
+        scopes.joined(separator: " ")
+    }
+
+    /// Words a person reads on the consent page.
+    public static func explanation(_ scope: String) -> String {
+        switch scope {
+        case openid: return "Confirm who you are (your account identifier)"
+        case profile: return "See your name and profile picture"
+        case email: return "See your email address and whether it is verified"
+        case offlineAccess: return "Stay connected while you are away (keep access until you revoke it)"
+        default: return "Access “\(scope)”"
+        }
+    }
+}

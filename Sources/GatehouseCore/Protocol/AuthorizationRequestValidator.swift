@@ -1,0 +1,179 @@
+import Foundation
+
+/// Validates an authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1–§3.1.2.2) into a
+/// `PendingAuthorization`. The checks run top to bottom; until the client and redirect URI are
+/// trusted, failures are displayed, afterwards they are redirected with `state`.
+public struct AuthorizationRequestValidator: Sendable {
+    let clients: any ClientStore
+    let idTokenHints: IDTokenHintReader
+    let clock: any Clock
+
+    public init(clients: any ClientStore, idTokenHints: IDTokenHintReader, clock: any Clock) {
+        self.clients = clients
+        self.idTokenHints = idTokenHints
+        self.clock = clock
+    }
+
+    public func validate(_ parameters: RequestParameters) async throws -> PendingAuthorization {
+        let (client, redirect) = try await trustedClientAndRedirect(parameters)
+        let context = FailureContext(redirect: redirect, state: parameters["state"],
+                                     responseMode: ResponseMode(rawValue: parameters["response_mode"] ?? "") ?? .query)
+
+        try rejectRepeatedParameters(parameters, context)
+        try rejectRequestObjects(parameters, context)
+        let responseMode = try checkResponseMode(parameters, context)
+        try checkResponseType(parameters, context)
+        try checkClientMayUseCodeGrant(client, context)
+        let scopes = try checkScopes(parameters, client: client, context)
+        let challenge = try checkPKCE(parameters, client: client, context)
+        let prompt = try checkPrompt(parameters, context)
+        let maxAge = try checkMaxAge(parameters, context)
+        let expectedSubject = try checkIDTokenHint(parameters, client: client, context)
+
+        return PendingAuthorization(
+            clientID: client.id, redirectURI: redirect.uri, scopes: scopes, state: parameters["state"],
+            nonce: parameters["nonce"], codeChallenge: challenge, prompt: prompt, maxAge: maxAge,
+            loginHint: parameters["login_hint"], expectedSubject: expectedSubject,
+            responseMode: responseMode, createdAt: clock.now)
+    }
+
+    struct FailureContext {
+        let redirect: VerifiedRedirect
+        let state: String?
+        let responseMode: ResponseMode
+
+        func fail(_ code: OAuthError.Code, _ description: String) -> AuthorizationFailure {
+            .redirect(OAuthError(code, description), to: redirect, state: state, responseMode: responseMode)
+        }
+    }
+
+    /// RFC 6749 §4.1.2.1: an unknown client or an unregistered redirect URI must not be
+    /// redirected to; the user is told instead.
+    func trustedClientAndRedirect(_ parameters: RequestParameters) async throws -> (Client, VerifiedRedirect) {
+        let repeated = parameters.repeatedNames
+        guard !repeated.contains("client_id"), let clientID = parameters["client_id"] else {
+            throw AuthorizationFailure.display(title: "Unknown application",
+                                               message: "The sign-in link did not name an application (client_id is missing or repeated).")
+        }
+        guard let client = try await clients.find(id: clientID) else {
+            throw AuthorizationFailure.display(title: "Unknown application",
+                                               message: "The application that sent you here is not registered with this server.")
+        }
+        guard !repeated.contains("redirect_uri"), let requested = parameters["redirect_uri"] else {
+            throw AuthorizationFailure.display(title: "Invalid sign-in link",
+                                               message: "The application did not say where to return you (redirect_uri is missing or repeated).")
+        }
+        guard let redirect = RedirectURIPolicy.verify(requested, for: client) else {
+            throw AuthorizationFailure.display(title: "Invalid sign-in link",
+                                               message: "The application asked to return you to an address it has not registered, so you were not sent there.")
+        }
+        return (client, redirect)
+    }
+
+    /// RFC 6749 §3.1: parameters must not be included more than once.
+    func rejectRepeatedParameters(_ parameters: RequestParameters, _ context: FailureContext) throws {
+        if let name = parameters.repeatedNames.first {
+            throw context.fail(.invalidRequest, "the parameter \(name) was included more than once")
+        }
+    }
+
+    /// OIDC Core §6: request objects are not supported (and not advertised).
+    func rejectRequestObjects(_ parameters: RequestParameters, _ context: FailureContext) throws {
+        if parameters["request"] != nil {
+            throw context.fail(.requestNotSupported, "request objects are not supported")
+        }
+        if parameters["request_uri"] != nil {
+            throw context.fail(.requestURINotSupported, "request_uri is not supported")
+        }
+    }
+
+    /// OAuth 2.0 Multiple Response Types §2.1 / Form Post Response Mode: query or form_post only.
+    func checkResponseMode(_ parameters: RequestParameters, _ context: FailureContext) throws -> ResponseMode {
+        guard let text = parameters["response_mode"] else { return .query }
+        guard let mode = ResponseMode(rawValue: text) else {
+            throw context.fail(.invalidRequest, "response_mode must be query or form_post")
+        }
+        return mode
+    }
+
+    /// RFC 6749 §4.1.1 / RFC 9700 §2.1.2: only the code flow; implicit and hybrid are refused.
+    func checkResponseType(_ parameters: RequestParameters, _ context: FailureContext) throws {
+        guard let responseType = parameters["response_type"] else {
+            throw context.fail(.invalidRequest, "response_type is required")
+        }
+        guard responseType == "code" else {
+            throw context.fail(.unsupportedResponseType, "only response_type=code is supported")
+        }
+    }
+
+    /// RFC 6749 §4.1.2.1 `unauthorized_client`.
+    func checkClientMayUseCodeGrant(_ client: Client, _ context: FailureContext) throws {
+        guard client.allows(.authorizationCode) else {
+            throw context.fail(.unauthorizedClient, "this client may not use the authorization code grant")
+        }
+    }
+
+    /// RFC 6749 §3.3: malformed scope is refused; scopes the client may not have are dropped
+    /// (the token response reports the granted scope).
+    func checkScopes(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> [String] {
+        guard let requested = Scope.parse(parameters["scope"]) else {
+            throw context.fail(.invalidScope, "scope contains characters that are not allowed")
+        }
+        return requested.filter(client.permittedScopes.contains)
+    }
+
+    /// RFC 7636 §4.3 and RFC 9700 §2.1.1: S256 only; public clients must send a challenge.
+    func checkPKCE(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> String? {
+        let method = parameters["code_challenge_method"]
+        guard let challenge = parameters["code_challenge"] else {
+            if method != nil {
+                throw context.fail(.invalidRequest, "code_challenge_method was sent without code_challenge")
+            }
+            if client.isPublic {
+                throw context.fail(.invalidRequest, "public clients must use PKCE (code_challenge with S256)")
+            }
+            return nil
+        }
+        guard method == "S256" else {
+            throw context.fail(.invalidRequest, "code_challenge_method must be S256")
+        }
+        guard PKCE.isWellFormed(challenge) else {
+            throw context.fail(.invalidRequest, "code_challenge is malformed")
+        }
+        return challenge
+    }
+
+    /// OIDC Core §3.1.2.1 `prompt`: known values only; `none` stands alone.
+    func checkPrompt(_ parameters: RequestParameters, _ context: FailureContext) throws -> Set<Prompt> {
+        guard let text = parameters["prompt"] else { return [] }
+        var prompts = Set<Prompt>()
+        for word in text.split(separator: " ") {
+            guard let prompt = Prompt(rawValue: String(word)) else {
+                throw context.fail(.invalidRequest, "prompt value \(word) is not supported")
+            }
+            prompts.insert(prompt)
+        }
+        if prompts.contains(.none) && prompts.count > 1 {
+            throw context.fail(.invalidRequest, "prompt=none cannot be combined with other values")
+        }
+        return prompts
+    }
+
+    /// OIDC Core §3.1.2.1 `max_age`: a non-negative number of seconds.
+    func checkMaxAge(_ parameters: RequestParameters, _ context: FailureContext) throws -> Int? {
+        guard let text = parameters["max_age"] else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw context.fail(.invalidRequest, "max_age must be a non-negative integer")
+        }
+        return value
+    }
+
+    /// OIDC Core §3.1.2.1 `id_token_hint`: an ID token we issued (expired ones are fine).
+    func checkIDTokenHint(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> String? {
+        guard let hint = parameters["id_token_hint"] else { return nil }
+        guard let subject = idTokenHints.subject(of: hint) else {
+            throw context.fail(.invalidRequest, "id_token_hint is not an ID token issued by this server")
+        }
+        return subject
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Validates an access token presented as a bearer token (RFC 6750, RFC 9068 §4): our
+/// signature, `typ: at+jwt` (so an ID token is refused), our issuer, not expired, not revoked.
+public struct BearerTokenValidator: Sendable {
+    let verifier: any TokenVerifier
+    let states: any AuthorizationStateStore
+    let issuer: String
+    let clock: any Clock
+
+    public init(verifier: any TokenVerifier, states: any AuthorizationStateStore, issuer: String, clock: any Clock) {
+        self.verifier = verifier
+        self.states = states
+        self.issuer = issuer
+        self.clock = clock
+    }
+
+    public func validate(_ token: String) async throws -> AccessTokenClaims {
+        let invalid = { (text: String) in OAuthError(.invalidToken, text) }
+        guard let verified = try? verifier.verify(token) else {
+            throw invalid("the access token is malformed or its signature is invalid")
+        }
+        guard verified.type == TokenType.accessToken else {
+            throw invalid("the token is not an access token")
+        }
+        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(verified.payload)) else {
+            throw invalid("the access token is malformed")
+        }
+        guard claims.iss == issuer else { throw invalid("the access token was issued by another server") }
+        guard claims.exp > clock.now.numericDate else { throw invalid("the access token has expired") }
+        guard try await !states.isAccessTokenRevoked(id: claims.jti) else { throw invalid("the access token was revoked") }
+        return claims
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// ID token claims (OIDC Core §2). Times are seconds since the epoch.
+public struct IDTokenClaims: Codable, Sendable, Equatable {
+    public var iss: String
+    public var sub: String
+    public var aud: String
+    public var exp: Int
+    public var iat: Int
+    public var authTime: Int?
+    public var nonce: String?
+    public var atHash: String?
+    public var sid: String?
+    public var amr: [String]?
+    public var azp: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, exp, iat, nonce, sid, amr, azp
+        case authTime = "auth_time"
+        case atHash = "at_hash"
+    }
+}
+
+/// JWT access token claims (RFC 9068 §2.2).
+public struct AccessTokenClaims: Codable, Sendable, Equatable {
+    public var iss: String
+    public var sub: String
+    public var aud: String
+    public var exp: Int
+    public var iat: Int
+    public var jti: String
+    public var clientID: String
+    public var scope: String
+    public var authTime: Int?
+    public var sid: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, exp, iat, jti, scope, sid
+        case clientID = "client_id"
+        case authTime = "auth_time"
+    }
+
+    public var scopes: [String] { Scope.parse(scope) ?? [] }
+}
+
+/// The JWS `typ` values that keep ID tokens and access tokens apart (RFC 9068 §2.1).
+public enum TokenType {
+    public static let accessToken = "at+jwt"
+    public static let idToken = "JWT"
+}
+
+extension Date {
+    /// NumericDate (RFC 7519 §2): whole seconds since the epoch.
+    public var numericDate: Int { Int(timeIntervalSince1970.rounded(.down)) }
+}

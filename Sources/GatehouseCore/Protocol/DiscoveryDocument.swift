@@ -1,0 +1,53 @@
+/// Provider metadata (OIDC Discovery 1.0 §3, RFC 8414 §2). Every URL derives from the issuer.
+public struct DiscoveryDocument: Encodable, Sendable {
+    public let issuer: String
+    public let authorizationEndpoint: String
+    public let tokenEndpoint: String
+    public let userinfoEndpoint: String
+    public let jwksURI: String
+    public let scopesSupported = ["openid", "profile", "email", "offline_access"]
+    public let responseTypesSupported = ["code"]
+    public let responseModesSupported = ["query", "form_post"]
+    public let grantTypesSupported = GrantType.allCases.map(\.rawValue)
+    public let subjectTypesSupported = ["public"]
+    public let idTokenSigningAlgValuesSupported = ["RS256"]
+    public let tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+    public let codeChallengeMethodsSupported = ["S256"]
+    public let claimsSupported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "azp",
+                                  "name", "given_name", "family_name", "picture", "updated_at", "email", "email_verified"]
+    public let promptValuesSupported = ["none", "login", "consent", "select_account"]
+    public let authorizationResponseIssParameterSupported = true
+    public let claimsParameterSupported = false
+    public let requestParameterSupported = false
+    public let requestURIParameterSupported = false
+
+    public init(issuer: String) {
+        self.issuer = issuer
+        authorizationEndpoint = issuer + "/authorize"
+        tokenEndpoint = issuer + "/token"
+        userinfoEndpoint = issuer + "/userinfo"
+        jwksURI = issuer + "/jwks.json"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer
+        case authorizationEndpoint = "authorization_endpoint"
+        case tokenEndpoint = "token_endpoint"
+        case userinfoEndpoint = "userinfo_endpoint"
+        case jwksURI = "jwks_uri"
+        case scopesSupported = "scopes_supported"
+        case responseTypesSupported = "response_types_supported"
+        case responseModesSupported = "response_modes_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case subjectTypesSupported = "subject_types_supported"
+        case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case claimsSupported = "claims_supported"
+        case promptValuesSupported = "prompt_values_supported"
+        case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case claimsParameterSupported = "claims_parameter_supported"
+        case requestParameterSupported = "request_parameter_supported"
+        case requestURIParameterSupported = "request_uri_parameter_supported"
+    }
+}

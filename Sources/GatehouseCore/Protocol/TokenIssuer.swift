@@ -1,0 +1,56 @@
+import Foundation
+
+/// Mints the signed tokens: RFC 9068 access tokens and OIDC ID tokens. Refresh tokens are
+/// opaque and live in `RefreshTokenStore`.
+public struct TokenIssuer: Sendable {
+    let settings: ProviderSettings
+    let signer: any TokenSigner
+    let crypto: any CryptoPrimitives
+
+    public init(settings: ProviderSettings, signer: any TokenSigner, crypto: any CryptoPrimitives) {
+        self.settings = settings
+        self.signer = signer
+        self.crypto = crypto
+    }
+
+    public struct AccessToken: Sendable {
+        public let token: String
+        public let id: String
+        public let expiresAt: Date
+    }
+
+    /// A new, unpredictable `jti`.
+    public func newTokenID() -> String { crypto.randomToken(byteCount: 16) }
+
+    public func accessToken(id: String, subject: String, clientID: String, scopes: [String], authTime: Date?,
+                            sessionID: UUID?, now: Date) throws -> AccessToken {
+        let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
+        let claims = AccessTokenClaims(
+            iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
+            jti: id, clientID: clientID, scope: Scope.join(scopes), authTime: authTime?.numericDate,
+            sid: sessionID?.uuidString.lowercased())
+        return AccessToken(token: try signer.sign(payload: encode(claims), type: TokenType.accessToken),
+                           id: id, expiresAt: expiresAt)
+    }
+
+    public func idToken(subject: String, clientID: String, nonce: String?, authTime: Date, amr: [String],
+                        sessionID: UUID?, accessToken: String, now: Date) throws -> String {
+        let claims = IDTokenClaims(
+            iss: settings.issuer, sub: subject, aud: clientID,
+            exp: now.addingTimeInterval(settings.idTokenLifetime.timeInterval).numericDate, iat: now.numericDate,
+            authTime: authTime.numericDate, nonce: nonce, atHash: atHash(accessToken),
+            sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr, azp: clientID)
+        return try signer.sign(payload: encode(claims), type: TokenType.idToken)
+    }
+
+    /// OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
+    public func atHash(_ accessToken: String) -> String {
+        Base64URL.encode(crypto.sha256(accessToken).prefix(16))
+    }
+
+    private func encode(_ claims: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(claims))
+    }
+}
