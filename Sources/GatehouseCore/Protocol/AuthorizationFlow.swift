@@ -45,7 +45,7 @@ public struct AuthorizationFlow: Sendable {
 
     /// Whether the user must (re-)authenticate: no fresh login in this request and
     /// `prompt=login`, an exceeded `max_age`, or a session of another user than `id_token_hint`.
-    func needsLogin(_ pending: PendingAuthorization, session: BrowserSession) -> Bool {
+    public func needsLogin(_ pending: PendingAuthorization, session: BrowserSession) -> Bool {
         if let expected = pending.expectedSubject, expected != session.userID.uuidString.lowercased() {
             return true
         }

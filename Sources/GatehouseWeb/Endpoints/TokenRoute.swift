@@ -1,0 +1,21 @@
+import GatehouseCore
+import Hummingbird
+
+/// `POST /token` (RFC 6749 §3.2): form in, JSON out, `Cache-Control: no-store` (§5.1).
+struct TokenRoute {
+    let dependencies: WebDependencies
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        let endpoint = dependencies.tokenEndpoint
+        router.post("/token") { request, context in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                let response = try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
+                return Responses.json(response, noStore: true)
+            } catch {
+                return OAuthErrorResponse.response(for: error, logger: context.logger)
+            }
+        }
+        router.on("/token", method: .options) { _, _ in Response(status: .noContent) }
+    }
+}

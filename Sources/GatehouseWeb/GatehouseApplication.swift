@@ -1,0 +1,25 @@
+public import Hummingbird
+import Logging
+
+/// Builds Gatehouse's HTTP router: middleware, then every endpoint and page.
+public enum GatehouseApplication {
+    public static func router(_ dependencies: WebDependencies) -> Router<GatehouseRequestContext> {
+        let router = Router(context: GatehouseRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto))
+        router.add(middleware: APICORSMiddleware())
+        let responder = PageResponder(pages: dependencies.pages, logger: dependencies.logger)
+
+        MetadataEndpoints(dependencies: dependencies).register(on: router)
+        HealthEndpoints(dependencies: dependencies).register(on: router)
+        AuthorizeEndpoint(dependencies: dependencies, responder: responder).register(on: router)
+        LoginPage(dependencies: dependencies, responder: responder).register(on: router)
+        ConsentPage(dependencies: dependencies, responder: responder).register(on: router)
+        TokenRoute(dependencies: dependencies).register(on: router)
+        UserInfoRoute(dependencies: dependencies).register(on: router)
+        HomePage(dependencies: dependencies, responder: responder).register(on: router)
+        if dependencies.web.developmentMode {
+            DevDemo(dependencies: dependencies, responder: responder).register(on: router)
+        }
+        return router
+    }
+}

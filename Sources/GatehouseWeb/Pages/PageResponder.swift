@@ -1,0 +1,49 @@
+import GatehouseCore
+import Hummingbird
+import Logging
+
+/// Turns page views and failures into HTML responses. Unexpected errors become a fixed
+/// "something went wrong" page; the real error goes to the log.
+struct PageResponder {
+    let pages: PageRenderer
+    let logger: Logger
+
+    func page(_ view: some PageView, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) -> Response {
+        var response: Response
+        do {
+            response = Responses.html(try pages.render(view), status: status)
+        } catch {
+            logger.error("page failed to render", metadata: ["template": "\(view.templateName)", "error": "\(error)"])
+            response = Responses.text("Something went wrong. Please try again.", status: .internalServerError)
+        }
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    func error(title: String, message: String, status: HTTPResponse.Status = .badRequest) -> Response {
+        page(ErrorView(title: title, message: message), status: status)
+    }
+
+    /// The page for an error no branch expected.
+    func failure(_ error: any Error) -> Response {
+        switch error {
+        case PasswordHasherError.overloaded:
+            var response = self.error(title: "Too busy", message: "The server is busy right now. Wait a few seconds and try again.",
+                                      status: .serviceUnavailable)
+            response.headers[.retryAfter] = "2"
+            return response
+        case let input as WebInputError:
+            return self.error(title: "Invalid request", message: input.reason, status: input.status)
+        default:
+            logger.error("page request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return self.error(title: "Something went wrong", message: "The server could not complete your request. Please try again.",
+                              status: .internalServerError)
+        }
+    }
+
+    func csrfFailure() -> Response {
+        error(title: "This form has expired",
+              message: "The form was not sent from this browser's current page (its security token did not match). Go back, reload the page and try again.",
+              status: .forbidden)
+    }
+}

@@ -1,0 +1,58 @@
+/// View models, one per page. Every value is escaped by `{{x}}` in the templates.
+struct LoginView: PageView {
+    let templateName = "login"
+    let title = "Sign in"
+    let csrfToken: String
+    let requestID: String?
+    let clientName: String?
+    let email: String
+    let error: String?
+}
+
+struct ConsentView: PageView {
+    let templateName = "consent"
+    let title = "Allow access"
+    let csrfToken: String
+    let requestID: String
+    let clientName: String
+    let userEmail: String
+    let scopes: [ScopeLine]
+
+    struct ScopeLine {
+        let name: String
+        let explanation: String
+    }
+}
+
+struct ErrorView: PageView {
+    let templateName = "error"
+    let title: String
+    let message: String
+}
+
+struct SignedInView: PageView {
+    let templateName = "signed_in"
+    let title = "Signed in"
+    let email: String
+}
+
+/// OAuth 2.0 Form Post Response Mode: the response as hidden fields posted to the client.
+struct FormPostView: PageView {
+    let templateName = "form_post"
+    let title = "Returning to the application"
+    let action: String
+    let fields: [Field]
+
+    struct Field {
+        let name: String
+        let value: String
+    }
+}
+
+struct DemoResultView: PageView {
+    let templateName = "demo_result"
+    let title = "Demo: signed in"
+    let idTokenClaims: String
+    let userInfo: String
+    let accessTokenClaims: String
+}

@@ -1,0 +1,105 @@
+import Foundation
+public import GatehouseCore
+public import Logging
+
+/// Everything the web layer needs, as ports: it never sees a concrete backend. Built by the CLI.
+public struct WebDependencies: Sendable {
+    public var settings: ProviderSettings
+    public var web: WebSettings
+    public var clients: any ClientStore
+    public var users: any UserStore
+    public var consents: any ConsentStore
+    public var sessions: any SessionStore
+    public var states: any AuthorizationStateStore
+    public var refreshTokens: any RefreshTokenStore
+    public var signer: any TokenSigner
+    public var verifier: any TokenVerifier
+    public var crypto: any CryptoPrimitives
+    public var hasher: any PasswordHasher
+    public var clock: any Clock
+    public var pages: PageRenderer
+    /// Key for CSRF tokens, shared by every instance of the deployment.
+    public var csrfKey: [UInt8]
+    /// Readiness checks by name (PostgreSQL, Redis) for `/health/ready`.
+    public var readinessChecks: [String: @Sendable () async -> Bool]
+    public var logger: Logger
+
+    public init(settings: ProviderSettings, web: WebSettings, clients: any ClientStore, users: any UserStore,
+                consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
+                refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
+                crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
+                csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool], logger: Logger) {
+        self.settings = settings
+        self.web = web
+        self.clients = clients
+        self.users = users
+        self.consents = consents
+        self.sessions = sessions
+        self.states = states
+        self.refreshTokens = refreshTokens
+        self.signer = signer
+        self.verifier = verifier
+        self.crypto = crypto
+        self.hasher = hasher
+        self.clock = clock
+        self.pages = pages
+        self.csrfKey = csrfKey
+        self.readinessChecks = readinessChecks
+        self.logger = logger
+    }
+}
+
+/// Web-only settings.
+public struct WebSettings: Sendable {
+    /// Development mode (`GATEHOUSE_DEV_MODE=1`, set by `./dev` only): enables the demo pages.
+    public var developmentMode: Bool
+    /// The client id of the demo app shown at `/dev/demo/start` in development mode.
+    public var demoClientID: String
+    /// Largest form body accepted (413 beyond).
+    public var maxFormBytes: Int
+
+    public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = 16 * 1024) {
+        self.developmentMode = developmentMode
+        self.demoClientID = demoClientID
+        self.maxFormBytes = maxFormBytes
+    }
+}
+
+extension WebDependencies {
+    /// Secure cookies exactly when the issuer is https (DESIGN.md, hosted pages).
+    var secureCookies: Bool { settings.issuer.hasPrefix("https://") }
+
+    var validator: AuthorizationRequestValidator {
+        AuthorizationRequestValidator(clients: clients, idTokenHints: idTokenHints, clock: clock)
+    }
+
+    var idTokenHints: IDTokenHintReader { IDTokenHintReader(verifier: verifier, issuer: settings.issuer) }
+
+    var flow: AuthorizationFlow {
+        AuthorizationFlow(states: states, consents: consents, crypto: crypto, settings: settings, clock: clock)
+    }
+
+    var browserSessions: BrowserSessions {
+        BrowserSessions(store: sessions, crypto: crypto, settings: settings, clock: clock)
+    }
+
+    var passwordLogin: PasswordLogin { PasswordLogin(users: users, hasher: hasher, clock: clock) }
+
+    var tokenIssuer: TokenIssuer { TokenIssuer(settings: settings, signer: signer, crypto: crypto) }
+
+    var tokenEndpoint: TokenEndpoint {
+        let issuer = tokenIssuer
+        return TokenEndpoint(
+            authenticator: ClientAuthenticator(clients: clients, crypto: crypto),
+            authorizationCode: AuthorizationCodeGrant(states: states, refreshTokens: refreshTokens, issuer: issuer,
+                                                      crypto: crypto, settings: settings, clock: clock),
+            refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, users: users, issuer: issuer, crypto: crypto,
+                                            settings: settings, clock: clock),
+            clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: settings, clock: clock))
+    }
+
+    var userInfo: UserInfoEndpoint {
+        UserInfoEndpoint(validator: BearerTokenValidator(verifier: verifier, states: states, issuer: settings.issuer, clock: clock),
+                         users: users)
+    }
+}
