@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import GatehouseCore
+import GatehouseCrypto
+import GatehouseWeb
+import Hummingbird
+import Logging
+
+/// `gatehouse serve`: runs the provider until SIGTERM/SIGINT (graceful shutdown).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the identity provider.")
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let config = try loadConfiguration(requiring: [.database, .redis])
+        let logger = makeLogger(config)
+        let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
+        try await withBackends(config, needsRedis: true) { backends in
+            try await MigrationCheck.requireCurrent(backends)
+            let hasher = try backends.makeHasher()
+            let pages = try await PageRenderer(directory: config.templatesDirectory)
+            let csrfKey = try await backends.instanceSecrets.secret(named: "csrf", candidate: backends.crypto.randomBytes(32))
+            if config.developmentMode {
+                try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()
+            }
+            let dependencies = WebDependencies(
+                settings: config.providerSettings, web: WebSettings(developmentMode: config.developmentMode),
+                clients: backends.clients, users: backends.users, consents: backends.consents, sessions: backends.sessions,
+                states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
+                crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages, csrfKey: csrfKey,
+                readinessChecks: backends.readinessChecks, logger: logger)
+            let app = Application(
+                router: GatehouseApplication.router(dependencies),
+                configuration: .init(address: .hostname(config.host, port: config.port)),
+                onServerRunning: { _ in
+                    announce(config, kid: signer.signingKey.kid)
+                },
+                logger: logger)
+            try await app.runService()
+            try await hasher.shutdown()
+        }
+    }
+
+    /// The published keys; development mode creates the first one, production never does.
+    func signingKeys(_ config: GatehouseConfiguration, logger: Logger) throws -> [RSAKey] {
+        if config.developmentMode, let created = try KeyDirectory.ensureKey(in: config.keysDirectory) {
+            logger.notice("development mode: created signing key", metadata: ["kid": "\(created.kid)"])
+        }
+        let keys = try KeyDirectory.load(from: config.keysDirectory)
+        guard !keys.isEmpty else {
+            throw ValidationError("no signing key in \(config.keysDirectory) (GATEHOUSE_KEYS_DIR): run `gatehouse keys generate` first")
+        }
+        return keys
+    }
+}
+
+private func announce(_ config: GatehouseConfiguration, kid: String) {
+    var lines = ["Gatehouse is serving \(config.issuer) (listening on \(config.host):\(config.port), signing key \(kid))"]
+    if config.developmentMode {
+        lines += [
+            "  development mode: demo pages on, never use this in production",
+            "  demo sign-in:  \(config.issuer)/dev/demo/start",
+            "  demo user:     \(DevelopmentSetup.demoEmail)  password: \(DevelopmentSetup.demoPassword)",
+            "  demo client:   \(DevelopmentSetup.demoClientID) (public, PKCE)",
+            "  discovery:     \(config.issuer)/.well-known/openid-configuration",
+        ]
+    }
+    print(lines.joined(separator: "\n"))
+    fflush(nil)
+}

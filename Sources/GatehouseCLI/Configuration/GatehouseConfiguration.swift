@@ -1,0 +1,86 @@
+import Foundation
+import GatehouseCore
+
+/// Every setting, read once from the environment (defaults → environment), validated by a
+/// table of checks that reports every problem at once, each naming its variable.
+struct GatehouseConfiguration: Sendable {
+    var host = "127.0.0.1"
+    var port = 8080
+    var issuer = "http://127.0.0.1:8080"
+    var databaseURL: String?
+    var redisURL: String?
+    var keysDirectory = "keys"
+    var templatesDirectory = "templates"
+    var migrationsDirectory = "migrations"
+    var developmentMode = false
+    var argon2MemoryKiB = 19456
+    var argon2Iterations = 2
+    var argon2Parallelism = 1
+    var argon2Threads: Int?
+    var argon2MaxQueued = 32
+    var databasePoolSize = 8
+    var redisPoolSize = 8
+    var accessTokenTTL = 900
+    var idTokenTTL = 900
+    var refreshTokenIdleTTL = 7 * 24 * 3600
+    var refreshTokenAbsoluteTTL = 30 * 24 * 3600
+    var sessionTTL = 12 * 3600
+    var codeTTL = 60
+    var logLevel = "info"
+
+    /// What a command needs beyond the always-checked basics.
+    enum Requirement { case database, redis }
+
+    static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                     requiring requirements: Set<Requirement>) throws(ConfigurationError) -> GatehouseConfiguration {
+        var reader = EnvironmentReader(environment: environment)
+        var config = GatehouseConfiguration()
+        config.host = reader.string("GATEHOUSE_HOST", default: config.host)
+        config.port = reader.integer("GATEHOUSE_PORT", default: config.port, in: 1...65535)
+        config.issuer = reader.string("GATEHOUSE_ISSUER", default: "http://127.0.0.1:\(config.port)")
+        config.databaseURL = reader.optionalString("GATEHOUSE_DATABASE_URL")
+        config.redisURL = reader.optionalString("GATEHOUSE_REDIS_URL")
+        config.keysDirectory = reader.string("GATEHOUSE_KEYS_DIR", default: config.keysDirectory)
+        config.templatesDirectory = reader.string("GATEHOUSE_TEMPLATES_DIR", default: config.templatesDirectory)
+        config.migrationsDirectory = reader.string("GATEHOUSE_MIGRATIONS_DIR", default: config.migrationsDirectory)
+        config.developmentMode = reader.flag("GATEHOUSE_DEV_MODE")
+        config.argon2MemoryKiB = reader.integer("GATEHOUSE_ARGON2_MEMORY_KIB", default: config.argon2MemoryKiB, in: 8...4_194_304)
+        config.argon2Iterations = reader.integer("GATEHOUSE_ARGON2_ITERATIONS", default: config.argon2Iterations, in: 1...100)
+        config.argon2Parallelism = reader.integer("GATEHOUSE_ARGON2_PARALLELISM", default: config.argon2Parallelism, in: 1...64)
+        config.argon2Threads = reader.optionalInteger("GATEHOUSE_ARGON2_THREADS", in: 1...256)
+        config.argon2MaxQueued = reader.integer("GATEHOUSE_ARGON2_MAX_QUEUED", default: config.argon2MaxQueued, in: 1...10_000)
+        config.databasePoolSize = reader.integer("GATEHOUSE_DATABASE_POOL_SIZE", default: config.databasePoolSize, in: 1...256)
+        config.redisPoolSize = reader.integer("GATEHOUSE_REDIS_POOL_SIZE", default: config.redisPoolSize, in: 1...256)
+        config.accessTokenTTL = reader.integer("GATEHOUSE_ACCESS_TOKEN_TTL", default: config.accessTokenTTL, in: 30...86_400)
+        config.idTokenTTL = reader.integer("GATEHOUSE_ID_TOKEN_TTL", default: config.idTokenTTL, in: 30...86_400)
+        config.refreshTokenIdleTTL = reader.integer("GATEHOUSE_REFRESH_TOKEN_IDLE_TTL", default: config.refreshTokenIdleTTL, in: 60...31_536_000)
+        config.refreshTokenAbsoluteTTL = reader.integer("GATEHOUSE_REFRESH_TOKEN_ABSOLUTE_TTL", default: config.refreshTokenAbsoluteTTL, in: 60...31_536_000)
+        config.sessionTTL = reader.integer("GATEHOUSE_SESSION_TTL", default: config.sessionTTL, in: 60...31_536_000)
+        config.codeTTL = reader.integer("GATEHOUSE_CODE_TTL", default: config.codeTTL, in: 5...600)
+        config.logLevel = reader.string("GATEHOUSE_LOG_LEVEL", default: config.logLevel)
+
+        var problems = reader.problems
+        problems += ConfigurationChecks.run(config, requiring: requirements)
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        return config
+    }
+
+    var providerSettings: ProviderSettings {
+        var settings = ProviderSettings(issuer: issuer)
+        settings.accessTokenLifetime = .seconds(accessTokenTTL)
+        settings.idTokenLifetime = .seconds(idTokenTTL)
+        settings.refreshTokenIdleLifetime = .seconds(refreshTokenIdleTTL)
+        settings.refreshTokenAbsoluteLifetime = .seconds(refreshTokenAbsoluteTTL)
+        settings.sessionLifetime = .seconds(sessionTTL)
+        settings.authorizationCodeLifetime = .seconds(codeTTL)
+        return settings
+    }
+}
+
+/// Every configuration problem at once, each naming its variable.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let problems: [String]
+    var description: String {
+        "configuration problems:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

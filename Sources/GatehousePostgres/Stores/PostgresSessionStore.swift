@@ -1,0 +1,46 @@
+import Foundation
+public import GatehouseCore
+
+/// Browser sessions in PostgreSQL (`browser_sessions`), found by the digest of the cookie.
+public struct PostgresSessionStore: SessionStore {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent"
+
+    public func create(_ session: BrowserSession, tokenDigest: [UInt8]) async throws {
+        _ = try await pool.query(
+            "INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            [.bytes(tokenDigest), .uuid(session.id), .uuid(session.userID), .timestamp(session.authTime),
+             .textArray(session.amr), .timestamp(session.createdAt), .timestamp(session.expiresAt),
+             .timestamp(session.lastSeenAt), .optionalText(session.ipAddress), .optionalText(session.userAgent)])
+    }
+
+    public func find(tokenDigest: [UInt8], now: Date) async throws -> BrowserSession? {
+        try await pool.query(
+            "SELECT \(Self.columns) FROM browser_sessions WHERE token_digest = $1 AND revoked_at IS NULL AND expires_at > $2",
+            [.bytes(tokenDigest), .timestamp(now)]).rows.first.map(Self.session)
+    }
+
+    public func find(id: UUID) async throws -> BrowserSession? {
+        try await pool.query("SELECT \(Self.columns) FROM browser_sessions WHERE id = $1 AND revoked_at IS NULL",
+                             [.uuid(id)]).rows.first.map(Self.session)
+    }
+
+    public func touch(id: UUID, at date: Date) async throws {
+        _ = try await pool.query("UPDATE browser_sessions SET last_seen_at = $2 WHERE id = $1", [.uuid(id), .timestamp(date)])
+    }
+
+    public func revoke(id: UUID, at date: Date) async throws {
+        _ = try await pool.query("UPDATE browser_sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+                                 [.uuid(id), .timestamp(date)])
+    }
+
+    static func session(_ row: PostgresRow) throws -> BrowserSession {
+        BrowserSession(id: try row.uuid("id"), userID: try row.uuid("user_id"), authTime: try row.date("auth_time"),
+                       amr: try row.stringArray("amr"), createdAt: try row.date("created_at"),
+                       expiresAt: try row.date("expires_at"), lastSeenAt: try row.date("last_seen_at"),
+                       ipAddress: try row.optionalString("ip_address"), userAgent: try row.optionalString("user_agent"))
+    }
+}

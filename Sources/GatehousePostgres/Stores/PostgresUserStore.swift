@@ -1,0 +1,51 @@
+import Foundation
+public import GatehouseCore
+
+/// Users in PostgreSQL (`users`).
+public struct PostgresUserStore: UserStore {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at"
+
+    public func create(_ user: User) async throws {
+        do {
+            _ = try await pool.query(
+                "INSERT INTO users (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                [.uuid(user.id), .text(user.email), .bool(user.emailVerified), .optionalText(user.name),
+                 .optionalText(user.givenName), .optionalText(user.familyName), .optionalText(user.picture),
+                 .optionalText(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt)])
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StoreError.conflict("a user with this email exists")
+        }
+    }
+
+    public func find(id: UUID) async throws -> User? {
+        try await pool.query("SELECT \(Self.columns) FROM users WHERE id = $1", [.uuid(id)]).rows.first.map(Self.user)
+    }
+
+    public func find(email: String) async throws -> User? {
+        try await pool.query("SELECT \(Self.columns) FROM users WHERE email = $1", [.text(email)]).rows.first.map(Self.user)
+    }
+
+    public func updatePasswordHash(userID: UUID, hash: String, at date: Date) async throws {
+        _ = try await pool.query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+                                 [.uuid(userID), .text(hash), .timestamp(date)])
+    }
+
+    static func user(_ row: PostgresRow) throws -> User {
+        User(id: try row.uuid("id"), email: try row.string("email"), emailVerified: try row.bool("email_verified"),
+             name: try row.optionalString("name"), givenName: try row.optionalString("given_name"),
+             familyName: try row.optionalString("family_name"), picture: try row.optionalString("picture"),
+             passwordHash: try row.optionalString("password_hash"), createdAt: try row.date("created_at"),
+             updatedAt: try row.date("updated_at"))
+    }
+}
+
+extension PostgresValue {
+    /// SQL NULL for nil.
+    static func optionalText(_ value: String?) -> PostgresValue { value.map { .text($0) } ?? .null }
+    static func optionalUUID(_ value: UUID?) -> PostgresValue { value.map { .uuid($0) } ?? .null }
+    static func optionalBytes(_ value: [UInt8]?) -> PostgresValue { value.map { .bytes($0) } ?? .null }
+}
