@@ -16,7 +16,7 @@ public struct RedisAuthorizationStateStore: AuthorizationStateStore {
     }
 
     public func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws {
-        try await set(key: "authreq:" + id, value: Self.encode(request), ttl: ttl)
+        try await set(key: prefix + "authreq:" + id, value: Self.encode(request), ttl: ttl)
     }
 
     public func pending(id: String) async throws -> PendingAuthorization? {
@@ -77,7 +77,7 @@ public struct RedisAuthorizationStateStore: AuthorizationStateStore {
     }
 
     func set(key: String, value: [UInt8], ttl: Duration) async throws {
-        _ = try await pool.command(bytes: [Array("SET".utf8), Array((prefix + key).utf8), value,
+        _ = try await pool.command(bytes: [Array("SET".utf8), Array(key.utf8), value,
                                            Array("PX".utf8), Array(String(Self.milliseconds(ttl)).utf8)])
     }
 
