@@ -1,0 +1,113 @@
+public import GatehouseCore
+import Foundation
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// argon2id password hashing (RFC 9106) on a small thread pool of its own.
+///
+/// Why a pool: one hash holds a core and ~19 MiB for ~35 ms; run on Swift's cooperative pool
+/// (one thread per core) a burst of logins would stall every other request. Why a separate,
+/// bounded one: a login flood must not queue without limit nor delay libpq/hiredis work, so
+/// when `maxQueued` jobs are already running or waiting, new ones fail at once with
+/// `PasswordHasherError.overloaded` (the web layer answers 503 with `Retry-After`).
+///
+/// The pool starts in `init`; call `shutdown()` (async) when the server stops. Work still
+/// queued at shutdown fails with `CancellationError`.
+public final class Argon2PasswordHasher: PasswordHasher {
+    /// The parameters for new hashes; hashes made with others verify and report `needsRehash`.
+    public let parameters: Argon2Parameters
+    /// How many jobs may be running or waiting at once before `overloaded` is thrown.
+    public let maxQueued: Int
+    /// Threads in the pool.
+    public let threadCount: Int
+
+    private let pool: NIOThreadPool
+    /// Jobs admitted and not yet finished (running + queued).
+    private let admitted = NIOLockedValueBox(0)
+    /// A hash of a random password with `parameters`, made on first use by `verifyDummy`.
+    private let dummyHash = NIOLockedValueBox<String?>(nil)
+
+    /// - Parameters:
+    ///   - parameters: the cost of new hashes (OWASP's m=19456 KiB, t=2, p=1 by default).
+    ///   - threads: pool size; by default one fewer than the cores, at least one, so hashing
+    ///     never takes every core from the request handlers.
+    ///   - maxQueued: the bound on jobs running plus waiting (at least 1).
+    public init(parameters: Argon2Parameters = .owasp, threads: Int? = nil, maxQueued: Int = 32) throws {
+        if let problem = parameters.problem {
+            throw CryptoError(operation: "argon2id configuration", reason: problem)
+        }
+        guard maxQueued >= 1 else {
+            throw CryptoError(operation: "argon2id configuration", reason: "maxQueued must be at least 1")
+        }
+        let threadCount = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+        guard threadCount >= 1 else {
+            throw CryptoError(operation: "argon2id configuration", reason: "threads must be at least 1")
+        }
+        self.parameters = parameters
+        self.maxQueued = maxQueued
+        self.threadCount = threadCount
+        pool = NIOThreadPool(numberOfThreads: threadCount)
+        pool.start()
+    }
+
+    /// A safety net for a forgotten `shutdown()`: NIO asserts that a pool is stopped before it goes away.
+    deinit { pool.shutdownGracefully { _ in } }
+
+    /// Stops the pool after the jobs that are running finish.
+    public func shutdown() async throws {
+        try await pool.shutdownGracefully()
+    }
+
+    public func hash(_ password: String) async throws -> String {
+        let parameters = parameters
+        return try await run {
+            try Argon2.hashEncoded(password: Array(password.utf8), salt: OpenSSLCrypto.random(Argon2.saltLength),
+                                   parameters: parameters)
+        }
+    }
+
+    /// A malformed hash, one of another algorithm, or one whose cost exceeds our limits is a
+    /// mismatch, decided without touching the pool.
+    public func verify(_ password: String, against encodedHash: String) async throws -> Bool {
+        guard let parsed = EncodedArgon2Hash(encodedHash), parsed.variant == "argon2id",
+              parsed.parameters.problem == nil
+        else { return false }
+        return try await run { Argon2.verify(password: Array(password.utf8), encoded: encodedHash) }
+    }
+
+    /// True unless the hash is argon2id v1.3 with exactly the configured parameters and our salt/tag sizes.
+    public func needsRehash(_ encodedHash: String) -> Bool {
+        guard let parsed = EncodedArgon2Hash(encodedHash) else { return true }
+        return parsed.variant != "argon2id" || parsed.version != 0x13 || parsed.parameters != parameters
+            || parsed.saltLength != Argon2.saltLength || parsed.hashLength != Argon2.hashLength
+    }
+
+    /// Verifies `password` against a hash made with the configured parameters, so an unknown
+    /// account costs what a wrong password costs. The first call also makes that hash.
+    public func verifyDummy(_ password: String) async throws {
+        _ = try await verify(password, against: try await dummy())
+    }
+
+    private func dummy() async throws -> String {
+        if let cached = dummyHash.withLockedValue({ $0 }) { return cached }
+        let made = try await hash(Base64URL.encode(OpenSSLCrypto.random(32)))
+        return dummyHash.withLockedValue { stored in
+            if let existing = stored { return existing }
+            stored = made
+            return made
+        }
+    }
+
+    /// Runs `body` on the pool if fewer than `maxQueued` jobs are admitted, else throws `overloaded`.
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let maxQueued = maxQueued
+        let accepted = admitted.withLockedValue { count in
+            guard count < maxQueued else { return false }
+            count += 1
+            return true
+        }
+        guard accepted else { throw PasswordHasherError.overloaded }
+        defer { admitted.withLockedValue { $0 -= 1 } }
+        return try await pool.runIfActive(body)
+    }
+}
