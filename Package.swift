@@ -69,7 +69,10 @@ let package = Package(
         ),
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb"],
+            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -79,7 +82,7 @@ let package = Package(
         .testTarget(name: "GatehouseRedisTests", dependencies: ["GatehouseRedis", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseWebTests",
-            dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseTesting",
+            dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTesting",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,85 @@
+import Foundation
+import GatehouseCore
+import GatehouseCrypto
+import GatehousePostgres
+import GatehouseRedis
+import GatehouseWeb
+import Hummingbird
+
+/// A complete Gatehouse wired to the real PostgreSQL and Redis, with a movable clock and cheap
+/// argon2, for tests that drive it the way a relying party and a browser would.
+public struct TestProvider: Sendable {
+    public let dependencies: WebDependencies
+    public let clock: TestClock
+    public let signer: RS256Signer
+    public let crypto = OpenSSLCrypto()
+
+    public static let issuer = "https://id.gatehouse.test"
+
+    public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in }) async throws {
+        let postgres = try TestServices.postgres()
+        let redis = try TestServices.redis()
+        clock = TestClock()
+        signer = try RS256Signer(keys: [try TestServices.signingKey()])
+        var settings = ProviderSettings(issuer: Self.issuer)
+        configure(&settings)
+        let pages = try await PageRenderer(directory: TestServices.repositoryRoot.appendingPathComponent("templates").path)
+        dependencies = WebDependencies(
+            settings: settings, web: WebSettings(developmentMode: false),
+            clients: PostgresClientStore(pool: postgres), users: PostgresUserStore(pool: postgres),
+            consents: PostgresConsentStore(pool: postgres), sessions: PostgresSessionStore(pool: postgres),
+            states: RedisAuthorizationStateStore(pool: redis), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
+            signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
+            clock: clock, pages: pages, csrfKey: OpenSSLCrypto().randomBytes(32),
+            readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
+            logger: TestServices.logger)
+    }
+
+    /// argon2id at test cost (the production parameters have a test of their own).
+    public static func cheapHasher() throws -> Argon2PasswordHasher {
+        try Argon2PasswordHasher(parameters: Argon2Parameters(memoryKiB: 256, iterations: 1, parallelism: 1), threads: 1, maxQueued: 256)
+    }
+
+    public func application() -> some ApplicationProtocol {
+        Application(router: GatehouseApplication.router(dependencies))
+    }
+
+    // MARK: - Builders: each test makes its own users and clients.
+
+    public struct RegisteredClient: Sendable {
+        public let client: Client
+        public let secret: String?
+        public var id: String { client.id }
+        public var redirectURI: String { client.redirectURIs[0] }
+    }
+
+    public func makeClient(public isPublic: Bool = false, redirectURIs: [String]? = nil,
+                           grantTypes: [GrantType] = [.authorizationCode, .refreshToken],
+                           scopes: [String] = [], name: String = "Test App") async throws -> RegisteredClient {
+        let id = "client-" + crypto.randomToken(byteCount: 9)
+        let secret = isPublic ? nil : crypto.randomToken()
+        let client = Client(id: id, secretDigest: secret.map { crypto.sha256($0) }, name: name,
+                            redirectURIs: redirectURIs ?? ["https://app.example/\(id)/callback"],
+                            grantTypes: grantTypes, allowedScopes: scopes, createdAt: clock.now)
+        try await dependencies.clients.create(client)
+        return RegisteredClient(client: client, secret: secret)
+    }
+
+    public struct RegisteredUser: Sendable {
+        public let user: User
+        public let password: String
+        public var email: String { user.email }
+        public var subject: String { user.id.uuidString.lowercased() }
+    }
+
+    public func makeUser(name: String? = "Ada Lovelace", verified: Bool = true) async throws -> RegisteredUser {
+        let password = "pw-" + crypto.randomToken(byteCount: 12)
+        let email = "user-\(crypto.randomToken(byteCount: 8).lowercased())@example.test"
+        let user = User(id: UUID(), email: email, emailVerified: verified, name: name, givenName: name.map { String($0.split(separator: " ")[0]) },
+                        familyName: name.flatMap { $0.split(separator: " ").last.map(String.init) },
+                        picture: "https://images.example/ada.png", passwordHash: try await dependencies.hasher.hash(password),
+                        createdAt: clock.now, updatedAt: clock.now)
+        try await dependencies.users.create(user)
+        return RegisteredUser(user: user, password: password)
+    }
+}
