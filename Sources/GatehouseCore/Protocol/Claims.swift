@@ -40,6 +40,20 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         case authTime = "auth_time"
     }
 
+    public init(iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String, clientID: String, scope: String,
+                authTime: Int?, sid: String?) {
+        self.iss = iss
+        self.sub = sub
+        self.aud = aud
+        self.exp = exp
+        self.iat = iat
+        self.jti = jti
+        self.clientID = clientID
+        self.scope = scope
+        self.authTime = authTime
+        self.sid = sid
+    }
+
     public var scopes: [String] { Scope.parse(scope) ?? [] }
 }
 

@@ -1,0 +1,198 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+import HummingbirdTesting
+import Testing
+
+@Suite("/token answers bad requests with the errors RFC 6749 §5.2 names")
+struct TokenEndpointTests {
+    /// A signed-in user and a fresh code for `client`.
+    func code(_ provider: TestProvider, _ browser: TestBrowser, client: TestProvider.RegisteredClient)
+        async throws -> (TestRelyingParty, code: String, verifier: String) {
+        let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+        let user = try await provider.makeUser()
+        let request = TestRelyingParty.Request()
+        return (rp, try #require(try await rp.signIn(user, request)["code"]), request.verifier)
+    }
+
+    func error(_ response: TestResponse) throws -> String? { try response.json()["error"] as? String }
+
+    @Test("a second use of a code fails and revokes what the first use issued (RFC 6749 §4.1.2)")
+    func codeReuse() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let first = try await rp.redeem(code: code, verifier: verifier).json()
+            let accessToken = try #require(first["access_token"] as? String)
+            let refreshToken = try #require(first["refresh_token"] as? String)
+            #expect(try await rp.userinfo(accessToken).status == .ok)
+
+            let second = try await rp.redeem(code: code, verifier: verifier)
+            #expect(second.status == .badRequest)
+            #expect(try error(second) == "invalid_grant")
+            let refused = try await rp.userinfo(accessToken)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.headers[.wwwAuthenticate]?.contains("invalid_token") == true)
+            let refresh = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refreshToken)])
+            #expect(try error(refresh) == "invalid_grant")
+        }
+    }
+
+    @Test("a wrong or missing code_verifier is invalid_grant (RFC 7636 §4.6)")
+    func wrongVerifier() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient()
+            let (rp, code, _) = try await code(provider, browser, client: client)
+            #expect(try error(try await rp.redeem(code: code, verifier: String(repeating: "x", count: 43))) == "invalid_grant")
+            let (rp2, code2, _) = try await self.code(provider, TestBrowser(browser.client), client: client)
+            let missing = try await rp2.token([("grant_type", "authorization_code"), ("code", code2), ("redirect_uri", client.redirectURI)])
+            #expect(try error(missing) == "invalid_grant")
+        }
+    }
+
+    @Test("a redirect_uri that differs from the authorization request is invalid_grant (RFC 6749 §4.1.3)")
+    func differentRedirect() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(redirectURIs: ["https://app.example/a", "https://app.example/b"])
+            let (rp, code, verifier) = try await code(provider, browser, client: client)
+            let response = try await rp.token([("grant_type", "authorization_code"), ("code", code),
+                                               ("redirect_uri", "https://app.example/b"), ("code_verifier", verifier)])
+            #expect(try error(response) == "invalid_grant")
+        }
+    }
+
+    @Test("an expired code is invalid_grant")
+    func expiredCode() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            provider.clock.advance(by: 61)
+            #expect(try error(try await rp.redeem(code: code, verifier: verifier)) == "invalid_grant")
+        }
+    }
+
+    @Test("a code issued to another client is invalid_grant")
+    func otherClientsCode() async throws {
+        try await withProvider { provider, browser in
+            let (_, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let thief = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            #expect(try error(try await thief.redeem(code: code, verifier: verifier)) == "invalid_grant")
+        }
+    }
+
+    @Test("a bad client secret is 401 invalid_client with WWW-Authenticate (RFC 6749 §5.2)")
+    func badSecret() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let response = try await browser.post("/token", form: [
+                ("grant_type", "client_credentials"), ("client_id", client.id), ("client_secret", "wrong")])
+            #expect(response.status == .unauthorized)
+            #expect(try error(response) == "invalid_client")
+            #expect(response.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+            #expect(response.headers[.cacheControl] == "no-store")
+            let unknown = try await browser.post("/token", form: [
+                ("grant_type", "client_credentials"), ("client_id", "nobody"), ("client_secret", "x")])
+            #expect(unknown.status == .unauthorized)
+        }
+    }
+
+    @Test("client_credentials with client_secret_post and client_secret_basic (RFC 6749 §4.4)")
+    func clientCredentials() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials], scopes: ["reports:read"])
+            let post = try await browser.post("/token", form: [
+                ("grant_type", "client_credentials"), ("client_id", client.id), ("client_secret", try #require(client.secret)),
+                ("scope", "reports:read")])
+            #expect(post.status == .ok)
+            let tokens = try post.json()
+            #expect(tokens["refresh_token"] == nil)
+            #expect(tokens["id_token"] == nil)
+            #expect(tokens["scope"] as? String == "reports:read")
+            let (_, claims) = try await verifyWithJWKS(try #require(tokens["access_token"] as? String), browser: browser)
+            #expect(claims["sub"] as? String == client.id)
+            let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+            #expect(try await rp.token([("grant_type", "client_credentials")]).status == .ok)
+            #expect(try error(try await rp.token([("grant_type", "client_credentials"), ("scope", "admin")])) == "invalid_scope")
+        }
+    }
+
+    @Test("unsupported grants: password and unknown ones (RFC 9700 §2.4)", arguments: ["password", "implicit", "urn:x"])
+    func unsupportedGrant(grant: String) async throws {
+        try await withProvider { provider, browser in
+            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let response = try await rp.token([("grant_type", grant), ("username", "a"), ("password", "b")])
+            #expect(response.status == .badRequest)
+            #expect(try error(response) == "unsupported_grant_type")
+        }
+    }
+
+    @Test("a grant the client is not registered for is unauthorized_client")
+    func unregisteredGrant() async throws {
+        try await withProvider { provider, browser in
+            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            #expect(try error(try await rp.token([("grant_type", "client_credentials")])) == "unauthorized_client")
+        }
+    }
+
+    @Test("malformed and oversized bodies get 400 and 413 with a reason")
+    func malformedBodies() async throws {
+        try await withProvider { provider, browser in
+            let json = try await browser.send("/token", method: .post, headers: [.contentType: "application/json"], body: "{}")
+            #expect(json.status == .badRequest)
+            #expect(try error(json) == "invalid_request")
+            let huge = try await browser.post("/token", form: [("grant_type", "client_credentials"),
+                                                              ("pad", String(repeating: "a", count: 40_000))])
+            #expect(huge.status == .contentTooLarge)
+            #expect(try huge.json()["error_description"] as? String != nil)
+            let badEncoding = try await browser.send("/token", method: .post,
+                                                     headers: [.contentType: "application/x-www-form-urlencoded"], body: "grant_type=%ZZ")
+            #expect(badEncoding.status == .badRequest)
+            let missing = try await browser.post("/token", form: [("client_id", "x")])
+            #expect(try error(missing) == "invalid_request")
+        }
+    }
+
+    @Test("refresh token reuse revokes the whole family (RFC 9700 §4.14.2)")
+    func refreshReuse() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let first = try #require(try await rp.redeem(code: code, verifier: verifier).json()["refresh_token"] as? String)
+            let second = try #require(try await rp.token([("grant_type", "refresh_token"), ("refresh_token", first)]).json()["refresh_token"] as? String)
+            #expect(try error(try await rp.token([("grant_type", "refresh_token"), ("refresh_token", first)])) == "invalid_grant")
+            let afterTheft = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", second)])
+            #expect(try error(afterTheft) == "invalid_grant", "the legitimate latest token dies with its family")
+        }
+    }
+
+    @Test("a refresh may narrow the scope but never widen it (RFC 6749 §6)")
+    func refreshScope() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let refresh = try #require(try await rp.redeem(code: code, verifier: verifier).json()["refresh_token"] as? String)
+            let narrowed = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh), ("scope", "openid")]).json()
+            #expect(narrowed["scope"] as? String == "openid")
+            let next = try #require(narrowed["refresh_token"] as? String)
+            let widened = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", next), ("scope", "openid admin")])
+            #expect(try error(widened) == "invalid_scope")
+        }
+    }
+
+    @Test("a public client redeems with PKCE and its client_id alone")
+    func publicClient() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient(public: true))
+            let response = try await rp.redeem(code: code, verifier: verifier)
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test("the token endpoint answers CORS preflight and requests")
+    func cors() async throws {
+        try await withProvider { _, browser in
+            let preflight = try await browser.send("/token", method: .options,
+                                                   headers: [.origin: "https://spa.example", .accessControlRequestMethod: "POST"], body: nil)
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+            let post = try await browser.post("/token", form: [("grant_type", "x")], headers: [.origin: "https://spa.example"])
+            #expect(post.headers[.accessControlAllowOrigin] == "*")
+        }
+    }
+}
