@@ -1,0 +1,88 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+import Testing
+
+@Suite("Authorization request validation, check by check (RFC 6749 §4.1.1, OIDC Core §3.1.2.1)")
+struct AuthorizationRequestValidatorTests {
+    /// Clients kept in memory: these checks need no database.
+    struct Clients: ClientStore {
+        let clients: [Client]
+        func create(_ client: Client) async throws {}
+        func find(id: String) async throws -> Client? { clients.first { $0.id == id } }
+        func list() async throws -> [Client] { clients }
+        func update(_ client: Client) async throws -> Bool { false }
+        func delete(id: String) async throws -> Bool { false }
+    }
+
+    /// Refuses every token: hints are checked in the web tests with real keys.
+    struct RefusingVerifier: TokenVerifier {
+        func verify(_ compact: String) throws(TokenVerificationError) -> VerifiedJWS { throw .badSignature }
+    }
+
+    let confidential = Client(id: "web", secretDigest: [1], name: "Web", redirectURIs: ["https://app.example/cb"],
+                              grantTypes: [.authorizationCode, .refreshToken], allowedScopes: [], createdAt: Date())
+    let machine = Client(id: "machine", secretDigest: [1], name: "Machine", redirectURIs: ["https://m.example/cb"],
+                         grantTypes: [.clientCredentials], allowedScopes: [], createdAt: Date())
+
+    var validator: AuthorizationRequestValidator {
+        AuthorizationRequestValidator(clients: Clients(clients: [confidential, machine]),
+                                      idTokenHints: IDTokenHintReader(verifier: RefusingVerifier(), issuer: "https://id"),
+                                      clock: TestClock())
+    }
+
+    func validate(_ pairs: [(String, String)]) async throws -> PendingAuthorization {
+        try await validator.validate(RequestParameters(pairs))
+    }
+
+    func base(_ client: Client? = nil) -> [(String, String)] {
+        let client = client ?? confidential
+        return [("response_type", "code"), ("client_id", client.id), ("redirect_uri", client.redirectURIs[0]),
+                ("scope", "openid profile"), ("state", "s1")]
+    }
+
+    @Test("a valid request becomes a pending authorization with every parameter kept")
+    func valid() async throws {
+        let pending = try await validate(base() + [("nonce", "n"), ("max_age", "30"), ("prompt", "login consent"), ("login_hint", "a@b")])
+        #expect(pending.clientID == "web")
+        #expect(pending.scopes == ["openid", "profile"])
+        #expect(pending.state == "s1")
+        #expect(pending.nonce == "n")
+        #expect(pending.maxAge == 30)
+        #expect(pending.prompt == [.login, .consent])
+        #expect(pending.loginHint == "a@b")
+        #expect(pending.codeChallenge == nil)
+    }
+
+    @Test("unknown scopes are dropped, not echoed (RFC 6749 §3.3)")
+    func unknownScopesDropped() async throws {
+        var pairs = base()
+        pairs[3] = ("scope", "openid admin email")
+        #expect(try await validate(pairs).scopes == ["openid", "email"])
+    }
+
+    @Test("missing client or redirect is displayed, never redirected")
+    func displayed() async throws {
+        for pairs in [[("response_type", "code")], [("client_id", "web")], [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb")],
+                      [("client_id", "web"), ("redirect_uri", "https://app.example/other")],
+                      [("client_id", "web"), ("client_id", "web"), ("redirect_uri", "https://app.example/cb")]] {
+            await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
+            do {
+                _ = try await validate(pairs)
+            } catch let failure as AuthorizationFailure {
+                guard case .display = failure else { Issue.record("\(pairs) should be displayed, got \(failure)"); continue }
+            }
+        }
+    }
+
+    @Test("a client without the code grant is unauthorized_client")
+    func unauthorizedClient() async throws {
+        await #expect(throws: AuthorizationFailure.self) { try await validate(base(machine)) }
+        do {
+            _ = try await validate(base(machine))
+        } catch AuthorizationFailure.redirect(let error, _, let state, _) {
+            #expect(error.code == .unauthorizedClient)
+            #expect(state == "s1")
+        }
+    }
+}
