@@ -80,6 +80,7 @@ let package = Package(
         .testTarget(name: "GatehouseCryptoTests", dependencies: ["GatehouseCrypto", "GatehouseCore", "CArgon2"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehousePostgresTests", dependencies: ["GatehousePostgres", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehouseRedisTests", dependencies: ["GatehouseRedis", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseWebTests",
             dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTesting",

@@ -1,0 +1,59 @@
+@testable import GatehouseCLI
+import Testing
+
+@Suite("Configuration: defaults, and every bad setting named at once")
+struct GatehouseConfigurationTests {
+    let required = ["GATEHOUSE_DATABASE_URL": "postgresql:///gatehouse", "GATEHOUSE_REDIS_URL": "redis://127.0.0.1:6379/0"]
+
+    func problems(_ environment: [String: String]) -> [String] {
+        do {
+            _ = try GatehouseConfiguration.load(environment, requiring: [.database, .redis])
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("defaults: 127.0.0.1:8080, issuer derived from the port, OWASP argon2, DESIGN.md lifetimes")
+    func defaults() throws {
+        let config = try GatehouseConfiguration.load(required.merging(["GATEHOUSE_PORT": "9000"]) { $1 }, requiring: [.database, .redis])
+        #expect(config.host == "127.0.0.1")
+        #expect(config.issuer == "http://127.0.0.1:9000")
+        #expect(config.argon2MemoryKiB == 19456 && config.argon2Iterations == 2 && config.argon2Parallelism == 1)
+        #expect(config.providerSettings.accessTokenLifetime == .seconds(900))
+        #expect(config.providerSettings.sessionLifetime == .seconds(12 * 3600))
+        #expect(config.keysDirectory == "keys")
+    }
+
+    @Test("missing database and Redis settings are named")
+    func missing() {
+        let found = problems([:])
+        #expect(found.contains { $0.hasPrefix("GATEHOUSE_DATABASE_URL") })
+        #expect(found.contains { $0.hasPrefix("GATEHOUSE_REDIS_URL") })
+    }
+
+    @Test("wrong values are each reported with their variable", arguments: [
+        ("GATEHOUSE_PORT", "http"), ("GATEHOUSE_PORT", "70000"), ("GATEHOUSE_ISSUER", "https://id.example/path"),
+        ("GATEHOUSE_ISSUER", "https://id.example/"), ("GATEHOUSE_ISSUER", "ftp://id.example"), ("GATEHOUSE_REDIS_URL", "rediss://r:6380"),
+        ("GATEHOUSE_ARGON2_MEMORY_KIB", "lots"), ("GATEHOUSE_DEV_MODE", "maybe"), ("GATEHOUSE_LOG_LEVEL", "loud"),
+    ])
+    func wrong(name: String, value: String) {
+        let found = problems(required.merging([name: value]) { $1 })
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix(name) == true, "\(found)")
+    }
+
+    @Test("development mode is refused with an https or non-loopback issuer (DESIGN.md)")
+    func developmentModeNeedsLoopback() {
+        for issuer in ["https://127.0.0.1:8080", "http://id.example.com"] {
+            let found = problems(required.merging(["GATEHOUSE_DEV_MODE": "1", "GATEHOUSE_ISSUER": issuer]) { $1 })
+            #expect(found.contains { $0.hasPrefix("GATEHOUSE_DEV_MODE") }, "\(issuer)")
+        }
+        #expect(problems(required.merging(["GATEHOUSE_DEV_MODE": "1"]) { $1 }).isEmpty)
+    }
+
+    @Test("several problems are reported together")
+    func together() {
+        #expect(problems(["GATEHOUSE_PORT": "x", "GATEHOUSE_ISSUER": "nope"]).count == 4)
+    }
+}
