@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Tests/Interop/run.sh — a third-party OpenID Connect client (Authlib, from PyPI) signs a user in
+# at a Gatehouse server started here, on a port of its own.
+#
+# `./dev test` calls it after the Swift tests with the test instance's environment:
+#   GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_MIGRATIONS_DIR GATEHOUSE_TEMPLATES_DIR
+#   GATEHOUSE_KEYS_DIR (the database already migrated), GATEHOUSE_BIN (the built binary).
+# Optional:
+#   GATEHOUSE_INTEROP_VENV   the Python venv (default <repo>/.data/interop-venv; reused when its
+#                            pinned packages import at the pinned versions)
+#   GATEHOUSE_INTEROP_PORT   the server's port (default 18089)
+#   GATEHOUSE_INTEROP_PYTHON the Python that creates the venv (default python3)
+#
+# By hand, against the `./dev run` instance (its server may keep running on 8080):
+#   ./dev start
+#   export GATEHOUSE_DATABASE_URL='postgresql://postgres@/gatehouse?host=<repo>/.data/run/sock&port=54320' \
+#          GATEHOUSE_REDIS_URL=redis://127.0.0.1:63790/0 GATEHOUSE_KEYS_DIR=$(mktemp -d)
+#   bash Tests/Interop/run.sh
+#
+# The last line is `interop: N passed, M failed` (CI reads it).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO="$(cd "$HERE/../.." && pwd -P)"
+
+say() { printf '\033[1m[interop] %s\033[0m\n' "$*" >&2; }
+# The summary line CI reads is printed last, by the EXIT trap, after any server log; a failure
+# before the test ran counts as one failed check.
+SUMMARY="interop: 0 passed, 1 failed"
+trap 'rc=$?; echo "$SUMMARY"; exit $rc' EXIT
+fail() {
+    printf '\033[1;31m[interop] %s\033[0m\n' "$*" >&2
+    exit 1
+}
+
+# --- inputs ---------------------------------------------------------------------------------
+
+GATEHOUSE_BIN="${GATEHOUSE_BIN:-$REPO/.build/debug/gatehouse}"
+[ -x "$GATEHOUSE_BIN" ] || fail "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
+for name in GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_KEYS_DIR; do
+    [ -n "${!name:-}" ] || fail "$name is not set: run this through ./dev test, or export the variables listed at the top of $0"
+done
+export GATEHOUSE_TEMPLATES_DIR="${GATEHOUSE_TEMPLATES_DIR:-$REPO/templates}"
+export GATEHOUSE_MIGRATIONS_DIR="${GATEHOUSE_MIGRATIONS_DIR:-$REPO/migrations}"
+mkdir -p -m 0700 "$GATEHOUSE_KEYS_DIR"
+
+PORT="${GATEHOUSE_INTEROP_PORT:-18089}"
+ISSUER="http://127.0.0.1:$PORT"
+# Never served: the test reads the Location header that points at it.
+REDIRECT_URI="http://127.0.0.1:18090/callback"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use "$PORT" && fail "port $PORT is taken by another program: set GATEHOUSE_INTEROP_PORT to a free port"
+
+# --- Python venv with the pinned client library ----------------------------------------------
+
+VENV="${GATEHOUSE_INTEROP_VENV:-$REPO/.data/interop-venv}"
+PY="$VENV/bin/python"
+REQUIREMENTS="$HERE/requirements.txt"
+
+# True when the venv has exactly the pinned versions (a bumped pin reinstalls).
+venv_ready() {
+    [ -x "$PY" ] || return 1
+    "$PY" - "$REQUIREMENTS" <<'EOF' >/dev/null 2>&1
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, pinned = line.split("==")
+        assert version(name) == pinned, (name, version(name), pinned)
+import authlib.integrations.requests_client, authlib.jose, authlib.oidc.core, requests  # noqa
+EOF
+}
+
+if venv_ready; then
+    say "reusing the Python venv in $VENV"
+else
+    say "creating the Python venv in $VENV (Authlib and requests from PyPI)"
+    BASE_PY="${GATEHOUSE_INTEROP_PYTHON:-python3}"
+    command -v "$BASE_PY" >/dev/null || fail "$BASE_PY is not installed (Debian: apt-get install python3 python3-venv)"
+    rm -rf "$VENV"
+    mkdir -p "$(dirname "$VENV")"
+    "$BASE_PY" -m venv "$VENV" || fail "python3 -m venv failed: install the Debian package python3-venv"
+    "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
+        || fail "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
+    venv_ready || fail "the venv in $VENV does not import the pinned packages after installing them"
+fi
+
+# --- a server of our own --------------------------------------------------------------------
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-interop.XXXXXX")"
+LOG="$WORK/server.log"
+SERVER_PID=""
+
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        local tries=0
+        while kill -0 "$SERVER_PID" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            say "the server did not stop within 10 s of SIGTERM; killing it"
+            kill -KILL "$SERVER_PID" 2>/dev/null || true
+        fi
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+show_log() {
+    echo "----- server log ($LOG) -----" >&2
+    tail -n 80 "$LOG" >&2 || true
+    echo "----- end of server log -----" >&2
+}
+
+on_exit() {
+    local rc=$?
+    stop_server
+    if [ "$rc" -ne 0 ] && [ -s "$LOG" ]; then show_log; fi
+    rm -rf "$WORK"
+    echo "$SUMMARY"
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "starting gatehouse serve on $ISSUER"
+GATEHOUSE_DEV_MODE=1 GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$PORT" GATEHOUSE_ISSUER="$ISSUER" \
+    "$GATEHOUSE_BIN" serve >"$LOG" 2>&1 &
+SERVER_PID=$!
+
+# Waits for /health/ready (PostgreSQL and Redis reachable), at most 60 s.
+"$PY" - "$ISSUER/health/ready" "$SERVER_PID" <<'EOF' || fail "the server did not become ready on $ISSUER/health/ready (log below)"
+import os, sys, time, urllib.request, urllib.error
+url, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+last = "no answer"
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(f"[interop] the server exited during start-up (last: {last})")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except urllib.error.HTTPError as error:
+        last = f"HTTP {error.code}: {error.read()[:200]!r}"
+    except OSError as error:
+        last = str(error)
+    time.sleep(0.2)
+sys.exit(f"[interop] timed out after 60 s (last: {last})")
+EOF
+say "server ready (pid $SERVER_PID)"
+
+# --- a client and a user, through the CLI --------------------------------------------------
+
+json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+
+CLIENT_JSON="$("$GATEHOUSE_BIN" client create --name "Interop test (Authlib)" --redirect-uri "$REDIRECT_URI" \
+    --grant-type authorization_code --grant-type refresh_token --json)" || fail "gatehouse client create failed"
+CLIENT_ID="$(printf '%s' "$CLIENT_JSON" | json_field client_id)" || fail "client create printed no client_id: $CLIENT_JSON"
+CLIENT_SECRET="$(printf '%s' "$CLIENT_JSON" | json_field client_secret)" || fail "client create printed no client_secret: $CLIENT_JSON"
+
+USER_EMAIL="interop-$(date +%s)-$$-$RANDOM@example.com"
+USER_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
+USER_JSON="$(printf '%s\n' "$USER_PASSWORD" | "$GATEHOUSE_BIN" user create --email "$USER_EMAIL" --password-stdin --verified --json)" \
+    || fail "gatehouse user create failed"
+USER_ID="$(printf '%s' "$USER_JSON" | json_field id)" || fail "user create printed no id: $USER_JSON"
+say "client $CLIENT_ID, user $USER_EMAIL ($USER_ID)"
+
+# --- the test ------------------------------------------------------------------------------
+
+set +e
+INTEROP_ISSUER="$ISSUER" INTEROP_CLIENT_ID="$CLIENT_ID" INTEROP_CLIENT_SECRET="$CLIENT_SECRET" \
+INTEROP_REDIRECT_URI="$REDIRECT_URI" INTEROP_USER_EMAIL="$USER_EMAIL" INTEROP_USER_PASSWORD="$USER_PASSWORD" \
+INTEROP_USER_ID="$USER_ID" INTEROP_SUMMARY_FILE="$WORK/summary" PYTHONDONTWRITEBYTECODE=1 \
+    "$PY" "$HERE/oidc_client_test.py"
+rc=$?
+set -e
+if [ -s "$WORK/summary" ]; then
+    SUMMARY="$(cat "$WORK/summary")"
+elif [ $rc -ne 0 ]; then
+    SUMMARY="interop: 0 passed, 1 failed"
+fi
+if [ $rc -ne 0 ]; then
+    say "the interop test failed (exit $rc)"
+fi
+exit $rc
