@@ -5,6 +5,8 @@ import GatehousePostgres
 import GatehouseRedis
 import GatehouseWeb
 import Hummingbird
+import Metrics
+import Prometheus
 
 /// A complete Gatehouse wired to the real PostgreSQL and Redis, with a movable clock and cheap
 /// argon2, for tests that drive it the way a relying party and a browser would.
@@ -17,6 +19,7 @@ public struct TestProvider: Sendable {
     public static let issuer = "https://id.gatehouse.test"
 
     public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in }) async throws {
+        _ = TestProvider.metrics
         let postgres = try TestServices.postgres()
         let redis = try TestServices.redis()
         clock = TestClock()
@@ -32,8 +35,20 @@ public struct TestProvider: Sendable {
             signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
             clock: clock, pages: pages, csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
+            metricsExposition: {
+                var buffer: [UInt8] = []
+                TestProvider.metrics.emit(into: &buffer)
+                return buffer
+            },
             logger: TestServices.logger)
     }
+
+    /// One Prometheus registry per test process: the metrics system can be bootstrapped once.
+    static let metrics: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 
     /// argon2id at test cost (the production parameters have a test of their own).
     public static func cheapHasher() throws -> Argon2PasswordHasher {

@@ -7,6 +7,7 @@ public enum GatehouseApplication {
         let router = Router(context: GatehouseRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto))
         router.add(middleware: APICORSMiddleware())
+        router.add(middleware: MetricsMiddleware())
         let responder = PageResponder(pages: dependencies.pages, logger: dependencies.logger)
 
         MetadataEndpoints(dependencies: dependencies).register(on: router)

@@ -22,13 +22,16 @@ public struct WebDependencies: Sendable {
     public var csrfKey: [UInt8]
     /// Readiness checks by name (PostgreSQL, Redis) for `/health/ready`.
     public var readinessChecks: [String: @Sendable () async -> Bool]
+    /// The Prometheus text exposition for `/metrics` (nil: no metrics endpoint).
+    public var metricsExposition: (@Sendable () -> [UInt8])?
     public var logger: Logger
 
     public init(settings: ProviderSettings, web: WebSettings, clients: any ClientStore, users: any UserStore,
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
-                csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool], logger: Logger) {
+                csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
+                metricsExposition: (@Sendable () -> [UInt8])? = nil, logger: Logger) {
         self.settings = settings
         self.web = web
         self.clients = clients
@@ -45,6 +48,7 @@ public struct WebDependencies: Sendable {
         self.pages = pages
         self.csrfKey = csrfKey
         self.readinessChecks = readinessChecks
+        self.metricsExposition = metricsExposition
         self.logger = logger
     }
 }

@@ -51,3 +51,20 @@ struct MetadataEndpointsTests {
         }
     }
 }
+
+@Suite("Metrics")
+struct MetricsTests {
+    @Test("/metrics exposes request and grant counters in Prometheus text format")
+    func metrics() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+            #expect(try await rp.token([("grant_type", "client_credentials")]).status == .ok)
+            let response = try await browser.get("/metrics")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(response.text.contains(#"gatehouse_token_requests_total{grant_type="client_credentials",outcome="issued"}"#))
+            #expect(response.text.contains("hb_requests"))
+        }
+    }
+}

@@ -5,6 +5,8 @@ import GatehouseCrypto
 import GatehouseWeb
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 
 /// `gatehouse serve`: runs the provider until SIGTERM/SIGINT (graceful shutdown).
 struct ServeCommand: AsyncParsableCommand {
@@ -15,6 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try loadConfiguration(requiring: [.database, .redis])
         let logger = makeLogger(config)
         let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         try await withBackends(config, needsRedis: true) { backends in
             try await MigrationCheck.requireCurrent(backends)
             let hasher = try backends.makeHasher()
@@ -28,7 +32,13 @@ struct ServeCommand: AsyncParsableCommand {
                 clients: backends.clients, users: backends.users, consents: backends.consents, sessions: backends.sessions,
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
                 crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages, csrfKey: csrfKey,
-                readinessChecks: backends.readinessChecks, logger: logger)
+                readinessChecks: backends.readinessChecks,
+                metricsExposition: {
+                    var buffer: [UInt8] = []
+                    metrics.emit(into: &buffer)
+                    return buffer
+                },
+                logger: logger)
             let app = Application(
                 router: GatehouseApplication.router(dependencies),
                 configuration: .init(address: .hostname(config.host, port: config.port)),

@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Liveness (the process answers) and readiness (PostgreSQL and Redis answer), for load
-/// balancers and orchestrators.
+/// Liveness (the process answers), readiness (PostgreSQL and Redis answer) and Prometheus
+/// metrics, for load balancers, orchestrators and monitoring.
 struct HealthEndpoints {
     let dependencies: WebDependencies
 
@@ -21,6 +21,12 @@ struct HealthEndpoints {
             let ready = results.values.allSatisfy { $0 == "ok" }
             return Responses.json(Readiness(status: ready ? "ok" : "unavailable", checks: results),
                                   status: ready ? .ok : .serviceUnavailable, noStore: true)
+        }
+        if let exposition = dependencies.metricsExposition {
+            router.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+                         body: .init(byteBuffer: .init(bytes: exposition())))
+            }
         }
     }
 }

@@ -42,9 +42,11 @@ struct LoginPage {
 
         guard case .success(let user) = try await dependencies.passwordLogin.authenticate(email: email, password: form["password"] ?? "")
         else {
+            Telemetry.login("invalid_credentials")
             return try await page(request, requestID: requestID, pending: pending, email: email,
                                   error: "The email or password is not right. Check them and try again.")
         }
+        Telemetry.login("success")
         if let expected = pending?.expectedSubject, expected != user.id.uuidString.lowercased() {
             return try await page(request, requestID: requestID, pending: pending, email: email,
                                   error: "The application asked for a different account. Sign in with the account you used there.")

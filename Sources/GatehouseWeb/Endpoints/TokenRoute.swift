@@ -11,9 +11,12 @@ struct TokenRoute {
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 let response = try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
+                Telemetry.grant(form["grant_type"] ?? "none", outcome: "issued")
                 return Responses.json(response, noStore: true)
             } catch {
-                return OAuthErrorResponse.response(for: error, logger: context.logger)
+                let response = OAuthErrorResponse.response(for: error, logger: context.logger)
+                Telemetry.grant("any", outcome: OAuthErrorResponse.oauthError(error, logger: nil).code.rawValue)
+                return response
             }
         }
         router.on("/token", method: .options) { _, _ in Response(status: .noContent) }

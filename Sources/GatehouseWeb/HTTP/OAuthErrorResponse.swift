@@ -51,7 +51,8 @@ enum OAuthErrorResponse {
         return response
     }
 
-    static func oauthError(_ error: any Error, logger: Logger) -> OAuthError {
+    /// The OAuth error for `error`; unexpected errors are logged when a logger is given.
+    static func oauthError(_ error: any Error, logger: Logger?) -> OAuthError {
         switch error {
         case let oauth as OAuthError:
             return oauth
@@ -60,7 +61,7 @@ enum OAuthErrorResponse {
         case PasswordHasherError.overloaded:
             return OAuthError(.temporarilyUnavailable, "the server is busy; retry shortly")
         default:
-            logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            logger?.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .internalFailure
         }
     }
