@@ -15,10 +15,14 @@ public struct TestProvider: Sendable {
     public let clock: TestClock
     public let signer: RS256Signer
     public let crypto = OpenSSLCrypto()
+    /// The real outbox: tests read the mail a flow sent from it.
+    public let outbox: PostgresMailOutbox
 
     public static let issuer = "https://id.gatehouse.test"
 
-    public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in }) async throws {
+    public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in },
+                accounts configureAccounts: (inout AccountSettings) -> Void = { _ in },
+                policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true) async throws {
         _ = TestProvider.metrics
         let postgres = try TestServices.postgres()
         let redis = try TestServices.redis()
@@ -27,13 +31,21 @@ public struct TestProvider: Sendable {
         var settings = ProviderSettings(issuer: Self.issuer)
         configure(&settings)
         let pages = try await PageRenderer(directory: TestServices.repositoryRoot.appendingPathComponent("templates").path)
+        outbox = PostgresMailOutbox(pool: postgres, isEnabled: mailEnabled, messageIDDomain: "id.gatehouse.test", clock: clock)
+        var accountSettings = AccountSettings()
+        configureAccounts(&accountSettings)
+        let accounts = AccountDependencies(
+            settings: accountSettings, verifications: RedisVerificationStore(pool: redis),
+            passwordResets: PostgresPasswordResetStore(pool: postgres),
+            passwordHistory: PostgresPasswordHistoryStore(pool: postgres, keeping: policy.historyCount),
+            passwordPolicy: PasswordPolicy(settings: policy))
         dependencies = WebDependencies(
             settings: settings, web: WebSettings(developmentMode: false),
             clients: PostgresClientStore(pool: postgres), users: PostgresUserStore(pool: postgres),
             consents: PostgresConsentStore(pool: postgres), sessions: PostgresSessionStore(pool: postgres),
             states: RedisAuthorizationStateStore(pool: redis), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
             signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
-            clock: clock, pages: pages, csrfKey: OpenSSLCrypto().randomBytes(32),
+            clock: clock, pages: pages, accounts: accounts, mailOutbox: outbox, csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
             metricsExposition: {
                 var buffer: [UInt8] = []
@@ -57,6 +69,19 @@ public struct TestProvider: Sendable {
 
     public func application() -> some ApplicationProtocol {
         Application(router: GatehouseApplication.router(dependencies))
+    }
+
+    /// The newest mail sent to `address` (tests read codes and links from it).
+    public func lastMail(to address: String) async throws -> (subject: String, text: String)? {
+        let rows = try await TestServices.postgres().query(
+            "SELECT subject, text_body FROM email_outbox WHERE recipient = $1 ORDER BY created_at DESC, id LIMIT 1", [.text(address)]).rows
+        return try rows.first.map { (try $0.string("subject"), try $0.string("text_body")) }
+    }
+
+    /// How many mails went to `address`.
+    public func mailCount(to address: String) async throws -> Int {
+        try await TestServices.postgres().query("SELECT count(*) AS n FROM email_outbox WHERE recipient = $1",
+                                                [.text(address)]).rows.first?.int("n") ?? 0
     }
 
     // MARK: - Builders: each test makes its own users and clients.

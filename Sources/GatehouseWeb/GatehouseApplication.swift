@@ -18,6 +18,10 @@ public enum GatehouseApplication {
         TokenRoute(dependencies: dependencies).register(on: router)
         UserInfoRoute(dependencies: dependencies).register(on: router)
         HomePage(dependencies: dependencies, responder: responder).register(on: router)
+        RegistrationPage(dependencies: dependencies, responder: responder).register(on: router)
+        EmailVerificationPage(dependencies: dependencies, responder: responder).register(on: router)
+        PasswordResetPages(dependencies: dependencies, responder: responder).register(on: router)
+        AccountPage(dependencies: dependencies, responder: responder).register(on: router)
         if dependencies.web.developmentMode {
             DevDemo(dependencies: dependencies, responder: responder).register(on: router)
         }

@@ -18,6 +18,10 @@ public struct WebDependencies: Sendable {
     public var hasher: any PasswordHasher
     public var clock: any Clock
     public var pages: PageRenderer
+    /// Registration, verification, reset and the password policy.
+    public var accounts: AccountDependencies
+    /// Where account emails go (PostgreSQL outbox, drained by the mail sender).
+    public var mailOutbox: any MailOutbox
     /// Key for CSRF tokens, shared by every instance of the deployment.
     public var csrfKey: [UInt8]
     /// Readiness checks by name (PostgreSQL, Redis) for `/health/ready`.
@@ -30,6 +34,7 @@ public struct WebDependencies: Sendable {
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
+                accounts: AccountDependencies, mailOutbox: any MailOutbox,
                 csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, logger: Logger) {
         self.settings = settings
@@ -46,6 +51,8 @@ public struct WebDependencies: Sendable {
         self.hasher = hasher
         self.clock = clock
         self.pages = pages
+        self.accounts = accounts
+        self.mailOutbox = mailOutbox
         self.csrfKey = csrfKey
         self.readinessChecks = readinessChecks
         self.metricsExposition = metricsExposition

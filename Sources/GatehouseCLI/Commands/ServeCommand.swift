@@ -17,6 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try loadConfiguration(requiring: [.database, .redis])
         let logger = makeLogger(config)
         let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
+        let accountSettings: AccountSettings
+        do {
+            accountSettings = try AccountConfiguration.load()
+        } catch {
+            throw ValidationError(error.description)
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         try await withBackends(config, needsRedis: true) { backends in
@@ -31,7 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
                 settings: config.providerSettings, web: WebSettings(developmentMode: config.developmentMode),
                 clients: backends.clients, users: backends.users, consents: backends.consents, sessions: backends.sessions,
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
-                crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages, csrfKey: csrfKey,
+                crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages,
+                accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
+                mailOutbox: backends.mailOutbox,
+                csrfKey: csrfKey,
                 readinessChecks: backends.readinessChecks,
                 metricsExposition: {
                     var buffer: [UInt8] = []

@@ -3,6 +3,7 @@ import GatehouseCore
 import GatehouseCrypto
 import GatehousePostgres
 import GatehouseRedis
+import GatehouseWeb
 import Logging
 
 /// The one place that knows the concrete backends: it opens the pools and builds the stores
@@ -88,5 +89,25 @@ extension Backends {
             "postgresql": { await postgres.isReachable() },
             "redis": { await redis?.isReachable() ?? false },
         ]
+    }
+}
+
+extension Backends {
+    /// The self-service account pieces: Redis challenges, Postgres reset links and history.
+    func accountDependencies(settings: AccountSettings, policy: PasswordPolicy) -> AccountDependencies {
+        guard let redis else { preconditionFailure("Backends opened without Redis") }
+        return AccountDependencies(
+            settings: settings, verifications: RedisVerificationStore(pool: redis),
+            passwordResets: PostgresPasswordResetStore(pool: postgres),
+            passwordHistory: PostgresPasswordHistoryStore(pool: postgres, keeping: policy.settings.historyCount),
+            passwordPolicy: policy)
+    }
+}
+
+extension Backends {
+    /// The outbox flows write to; the mail sender drains it.
+    var mailOutbox: PostgresMailOutbox {
+        PostgresMailOutbox(pool: postgres, messageIDDomain: URLComponents(string: configuration.issuer)?.host ?? "gatehouse.local",
+                           clock: clock)
     }
 }

@@ -6,7 +6,15 @@ public protocol UserStore: Sendable {
     func create(_ user: User) async throws
     func find(id: UUID) async throws -> User?
     func find(email: String) async throws -> User?
+    /// Replaces the hash with a stronger one of the same password (no change of password).
     func updatePasswordHash(userID: UUID, hash: String, at: Date) async throws
+    /// A new password: also records when it changed (for the maximum-age rule).
+    func changePassword(userID: UUID, hash: String, at: Date) async throws
+    func markEmailVerified(userID: UUID, at: Date) async throws
+    /// Throws `StoreError.conflict` when another account has the email.
+    func changeEmail(userID: UUID, to email: String, at: Date) async throws
+    func updateProfile(userID: UUID, name: String?, givenName: String?, familyName: String?, picture: String?, at: Date) async throws
+    func recordTermsAccepted(userID: UUID, at: Date) async throws
 }
 
 /// Durable clients (PostgreSQL).
@@ -25,6 +33,9 @@ public protocol ConsentStore: Sendable {
     func grantedScopes(userID: UUID, clientID: String) async throws -> Set<String>
     /// Adds `scopes` to what the user has granted the client.
     func grant(userID: UUID, clientID: String, scopes: Set<String>, at: Date) async throws
+    func list(userID: UUID) async throws -> [ConsentRecord]
+    /// Forgets the decision; false when there was none.
+    func revoke(userID: UUID, clientID: String) async throws -> Bool
 }
 
 /// Browser sessions (PostgreSQL), found by the digest of the cookie's secret.
@@ -35,6 +46,10 @@ public protocol SessionStore: Sendable {
     func find(id: UUID) async throws -> BrowserSession?
     func touch(id: UUID, at: Date) async throws
     func revoke(id: UUID, at: Date) async throws
+    /// The user's live sessions, most recently seen first.
+    func list(userID: UUID, now: Date) async throws -> [BrowserSession]
+    /// Ends every session of the user ("sign out everywhere").
+    func revokeAll(userID: UUID, at: Date) async throws
 }
 
 /// Refresh-token families (PostgreSQL).
@@ -46,6 +61,8 @@ public protocol RefreshTokenStore: Sendable {
     func rotate(digest: [UInt8], clientID: String, now: Date,
                 replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord) async throws -> RefreshRotation
     func revokeFamily(_ familyID: UUID, at: Date) async throws
+    /// Revokes every refresh token of the user, or only those issued to `clientID`.
+    func revokeAll(userID: UUID, clientID: String?, at: Date) async throws
     /// Whether every token of the family is revoked (for tests and introspection).
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool
 }

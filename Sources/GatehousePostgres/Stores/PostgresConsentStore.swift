@@ -22,4 +22,21 @@ public struct PostgresConsentStore: ConsentStore {
                   granted_at = EXCLUDED.granted_at
             """, [.uuid(userID), .text(clientID), .textArray(scopes.sorted()), .timestamp(date)])
     }
+
+    public func list(userID: UUID) async throws -> [ConsentRecord] {
+        try await pool.query(
+            """
+            SELECT consents.client_id, clients.name, consents.scopes, consents.granted_at
+            FROM consents JOIN clients ON clients.id = consents.client_id
+            WHERE consents.user_id = $1 ORDER BY consents.granted_at DESC
+            """, [.uuid(userID)]).rows.map { row in
+            ConsentRecord(clientID: try row.string("client_id"), clientName: try row.string("name"),
+                          scopes: try row.stringArray("scopes"), grantedAt: try row.date("granted_at"))
+        }
+    }
+
+    public func revoke(userID: UUID, clientID: String) async throws -> Bool {
+        try await pool.query("DELETE FROM consents WHERE user_id = $1 AND client_id = $2",
+                             [.uuid(userID), .text(clientID)]).affectedRows == 1
+    }
 }

@@ -39,6 +39,17 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
         _ = try await pool.query(Self.revokeFamilySQL, [.uuid(familyID), .timestamp(date)])
     }
 
+    public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
+        if let clientID {
+            _ = try await pool.query(
+                "UPDATE refresh_tokens SET revoked_at = $3 WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL",
+                [.uuid(userID), .text(clientID), .timestamp(date)])
+        } else {
+            _ = try await pool.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                                     [.uuid(userID), .timestamp(date)])
+        }
+    }
+
     public func isFamilyRevoked(_ familyID: UUID) async throws -> Bool {
         let row = try await pool.query(
             "SELECT count(*) FILTER (WHERE revoked_at IS NULL) AS live, count(*) AS total FROM refresh_tokens WHERE family_id = $1",

@@ -37,6 +37,19 @@ public struct PostgresSessionStore: SessionStore {
                                  [.uuid(id), .timestamp(date)])
     }
 
+    public func list(userID: UUID, now: Date) async throws -> [BrowserSession] {
+        try await pool.query(
+            """
+            SELECT \(Self.columns) FROM browser_sessions
+            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_seen_at DESC
+            """, [.uuid(userID), .timestamp(now)]).rows.map(Self.session)
+    }
+
+    public func revokeAll(userID: UUID, at date: Date) async throws {
+        _ = try await pool.query("UPDATE browser_sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+                                 [.uuid(userID), .timestamp(date)])
+    }
+
     static func session(_ row: PostgresRow) throws -> BrowserSession {
         BrowserSession(id: try row.uuid("id"), userID: try row.uuid("user_id"), authTime: try row.date("auth_time"),
                        amr: try row.stringArray("amr"), createdAt: try row.date("created_at"),

@@ -34,6 +34,39 @@ public struct PostgresUserStore: UserStore {
                                  [.uuid(userID), .text(hash), .timestamp(date)])
     }
 
+    public func changePassword(userID: UUID, hash: String, at date: Date) async throws {
+        _ = try await pool.query("UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1",
+                                 [.uuid(userID), .text(hash), .timestamp(date)])
+    }
+
+    public func markEmailVerified(userID: UUID, at date: Date) async throws {
+        _ = try await pool.query(
+            "UPDATE users SET email_verified = true, email_verified_at = $2, updated_at = $2 WHERE id = $1 AND NOT email_verified",
+            [.uuid(userID), .timestamp(date)])
+    }
+
+    public func changeEmail(userID: UUID, to email: String, at date: Date) async throws {
+        do {
+            _ = try await pool.query(
+                "UPDATE users SET email = $2, email_verified = true, email_verified_at = $3, updated_at = $3 WHERE id = $1",
+                [.uuid(userID), .text(email), .timestamp(date)])
+        } catch let error as PostgresError where error.isUniqueViolation {
+            throw StoreError.conflict("a user with this email exists")
+        }
+    }
+
+    public func updateProfile(userID: UUID, name: String?, givenName: String?, familyName: String?, picture: String?,
+                              at date: Date) async throws {
+        _ = try await pool.query(
+            "UPDATE users SET name = $2, given_name = $3, family_name = $4, picture = $5, updated_at = $6 WHERE id = $1",
+            [.uuid(userID), .optionalText(name), .optionalText(givenName), .optionalText(familyName), .optionalText(picture),
+             .timestamp(date)])
+    }
+
+    public func recordTermsAccepted(userID: UUID, at date: Date) async throws {
+        _ = try await pool.query("UPDATE users SET terms_accepted_at = $2 WHERE id = $1", [.uuid(userID), .timestamp(date)])
+    }
+
     static func user(_ row: PostgresRow) throws -> User {
         User(id: try row.uuid("id"), email: try row.string("email"), emailVerified: try row.bool("email_verified"),
              name: try row.optionalString("name"), givenName: try row.optionalString("given_name"),

@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// `/` (who is signed in) and the stylesheet.
+/// `/` (the account page when signed in, else the login page) and the stylesheet.
 struct HomePage {
     let dependencies: WebDependencies
     let responder: PageResponder
@@ -13,11 +13,8 @@ struct HomePage {
         }
         router.get("/") { request, _ in
             do {
-                guard let session = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value),
-                      let user = try await dependencies.users.find(id: session.userID) else {
-                    return Responses.seeOther("/login")
-                }
-                return responder.page(SignedInView(email: user.email))
+                let session = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value)
+                return Responses.seeOther(session == nil ? "/login" : "/account")
             } catch {
                 return responder.failure(error)
             }

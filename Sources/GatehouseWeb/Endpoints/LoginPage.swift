@@ -52,33 +52,22 @@ struct LoginPage {
                                   error: "The application asked for a different account. Sign in with the account you used there.")
         }
 
-        if let old = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value) {
-            try await dependencies.browserSessions.end(old)
+        if dependencies.accounts.settings.requireVerifiedEmail && dependencies.mailOutbox.isEnabled && !user.emailVerified {
+            return try await EmailVerificationPage(dependencies: dependencies, responder: responder)
+                .start(for: user, pendingID: requestID, request: request)
         }
-        let (session, secret) = try await dependencies.browserSessions.start(
-            userID: user.id, amr: ["pwd"], ipAddress: context.clientIP, userAgent: request.headers[.userAgent])
-        let cookie = BrowserCookies.make(BrowserCookies.session, value: secret,
-                                         maxAge: Int(dependencies.settings.sessionLifetime.timeInterval),
-                                         secure: dependencies.secureCookies)
-
-        var response: Response
-        if let requestID, var pending {
-            pending.authenticatedSessionID = session.id
-            try await dependencies.states.savePending(pending, id: requestID, ttl: dependencies.settings.pendingAuthorizationLifetime)
-            response = try await AuthorizationContinuation(dependencies: dependencies, responder: responder)
-                .proceed(requestID: requestID, pending: pending, session: session)
-        } else {
-            response = Responses.seeOther("/")
-        }
-        response.setCookie(cookie)
-        return response
+        return try await SignInCompletion(dependencies: dependencies, responder: responder)
+            .complete(user: user, amr: ["pwd"], request: request, context: context, pendingID: requestID)
     }
 
     func page(_ request: Request, requestID: String?, pending: PendingAuthorization?, email: String, error: String?) async throws -> Response {
         let (csrfCookie, toSet) = csrf.cookie(for: request)
         let clientName = try await pending.asyncFlatMap { try await dependencies.clients.find(id: $0.clientID)?.name }
+        let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
+        let registrationOpen = dependencies.accounts.settings.registration == .open && dependencies.mailOutbox.isEnabled
         let view = LoginView(csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: clientName,
-                             email: email, error: error)
+                             email: email, error: error, forgotURL: "/forgot-password" + suffix,
+                             registerURL: registrationOpen ? "/register" + suffix : nil)
         return responder.page(view, status: .ok, cookies: toSet.map { [$0] } ?? [])
     }
 

@@ -8,7 +8,12 @@ public struct PageRenderer: Sendable {
     /// The one stylesheet, served at `/static/gatehouse.css`.
     public let stylesheet: String
 
-    public static let requiredTemplates = ["layout", "login", "consent", "error", "signed_in", "form_post", "demo_result"]
+    public static let requiredTemplates = [
+        "layout", "login", "consent", "error", "form_post", "demo_result",
+        "register", "verify_email", "forgot_password", "reset_password", "notice", "account",
+        "mail/verify_text", "mail/verify_html", "mail/account_exists_text", "mail/account_exists_html",
+        "mail/reset_text", "mail/reset_html", "mail/notice_text", "mail/notice_html",
+    ]
 
     public init(directory: String) async throws {
         let url = URL(fileURLWithPath: directory, isDirectory: true)
@@ -26,10 +31,14 @@ public struct PageRenderer: Sendable {
     }
 
     func render(_ view: some PageView) throws -> String {
-        guard let html = library.render(view, withTemplate: view.templateName) else {
-            throw PageRendererError(message: "template \(view.templateName) did not render")
+        try render(view, template: view.templateName)
+    }
+
+    func render(_ view: Any, template: String) throws -> String {
+        guard let text = library.render(view, withTemplate: template) else {
+            throw PageRendererError(message: "template \(template) did not render")
         }
-        return html
+        return text
     }
 }
 

@@ -7,6 +7,9 @@ struct LoginView: PageView {
     let clientName: String?
     let email: String
     let error: String?
+    let forgotURL: String
+    /// Nil when registration is closed.
+    let registerURL: String?
 }
 
 struct ConsentView: PageView {
@@ -28,12 +31,6 @@ struct ErrorView: PageView {
     let templateName = "error"
     let title: String
     let message: String
-}
-
-struct SignedInView: PageView {
-    let templateName = "signed_in"
-    let title = "Signed in"
-    let email: String
 }
 
 /// OAuth 2.0 Form Post Response Mode: the response as hidden fields posted to the client.

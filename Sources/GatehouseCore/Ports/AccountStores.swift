@@ -1,0 +1,36 @@
+import Foundation
+
+/// Emailed verification challenges (Redis, with TTLs).
+public protocol VerificationStore: Sendable {
+    func save(_ challenge: VerificationChallenge, ticket: String, ttl: Duration) async throws
+    func challenge(ticket: String) async throws -> VerificationChallenge?
+    /// Counts one attempt atomically and returns the count so far (nil when the challenge is gone).
+    func recordAttempt(ticket: String, ttl: Duration) async throws -> Int
+    func delete(ticket: String) async throws
+    /// True at most once per `interval` for `key` (resend throttling).
+    func allowOnce(key: String, per interval: Duration) async throws -> Bool
+}
+
+/// Password-reset links (PostgreSQL), stored by digest, single use.
+public protocol PasswordResetStore: Sendable {
+    func create(digest: [UInt8], userID: UUID, at: Date, expiresAt: Date) async throws
+    /// Marks the link used and returns its user, atomically; nil when unknown, used or expired.
+    func consume(digest: [UInt8], now: Date) async throws -> UUID?
+    /// The user of a link that would still work (for showing the form), else nil.
+    func userID(digest: [UInt8], now: Date) async throws -> UUID?
+}
+
+/// A remembered consent with the client's name, for the account page.
+public struct ConsentRecord: Sendable, Equatable {
+    public var clientID: String
+    public var clientName: String
+    public var scopes: [String]
+    public var grantedAt: Date
+
+    public init(clientID: String, clientName: String, scopes: [String], grantedAt: Date) {
+        self.clientID = clientID
+        self.clientName = clientName
+        self.scopes = scopes
+        self.grantedAt = grantedAt
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GatehouseCore
+import Hummingbird
+
+/// The POST actions of the account page. Each needs the session and a valid CSRF token.
+struct AccountActions {
+    let page: AccountPage
+
+    var dependencies: WebDependencies { page.dependencies }
+    var responder: PageResponder { page.responder }
+
+    typealias Action = @Sendable (Request, RequestParameters, BrowserSession, User) async throws -> Response
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        route(router, "/account/profile", updateProfile)
+        route(router, "/account/email", changeEmail)
+        route(router, "/account/password", changePassword)
+        route(router, "/account/sessions/revoke", revokeSession)
+        route(router, "/account/sessions/revoke-all", signOutEverywhere)
+        route(router, "/account/apps/revoke", revokeApp)
+    }
+
+    func route(_ router: Router<GatehouseRequestContext>, _ path: String, _ action: @escaping Action) {
+        router.post(RouterPath(path)) { request, _ in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                guard page.csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                guard let (session, user) = try await page.signedIn(request) else { return Responses.seeOther("/login") }
+                return try await action(request, form, session, user)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+    }
+
+    func updateProfile(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        func field(_ name: String, _ limit: Int) -> String? {
+            let value = (form[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return value.isEmpty ? nil : String(value.prefix(limit))
+        }
+        let picture = field("picture", 2000)
+        if let picture, URLComponents(string: picture)?.scheme != "https" || URLComponents(string: picture)?.host == nil {
+            return try await page.page(request, user: user, session: session, notice: nil,
+                                       errors: ["The picture must be an https:// address of an image."], status: .badRequest)
+        }
+        try await dependencies.users.updateProfile(userID: user.id, name: field("name", 200), givenName: field("given_name", 100),
+                                                   familyName: field("family_name", 100), picture: picture, at: dependencies.clock.now)
+        return Responses.seeOther("/account?done=profile")
+    }
+
+    func changeEmail(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        let newEmail = User.normalizedEmail(form["email"] ?? "")
+        var errors: [String] = []
+        if !dependencies.mailOutbox.isEnabled { errors.append("Changing the email is not available: this server cannot send email.") }
+        if !EmailAddress.isPlausible(newEmail) { errors.append("Enter the new email address, like name@example.com.") }
+        if newEmail == user.email { errors.append("That is already your email address.") }
+        if errors.isEmpty, !(try await verifyPassword(form["current_password"], of: user)) {
+            errors.append("Your current password is not right.")
+        }
+        guard errors.isEmpty else {
+            return try await page.page(request, user: user, session: session, notice: nil, errors: errors, status: .badRequest)
+        }
+        let verification = EmailVerificationPage(dependencies: dependencies, responder: responder)
+        let taken = try await dependencies.users.find(email: newEmail) != nil
+        let issued = try await verification.verification.issue(purpose: .emailChange, userID: taken ? nil : user.id, email: newEmail,
+                                                               pendingAuthorizationID: nil)
+        if taken {
+            try await verification.mail.sendAccountExists(to: newEmail)
+        } else {
+            try await verification.mail.sendVerification(to: newEmail, issued: issued)
+            try await verification.mail.sendNotice(
+                to: user.email, subject: "A change of your \(dependencies.accounts.settings.serviceName) email was requested",
+                message: "Someone signed in to your account asked to change its email to \(newEmail). It changes only once the code sent there is entered.")
+        }
+        return verification.redirectToPage(ticket: issued.ticket)
+    }
+
+    func changePassword(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        guard try await verifyPassword(form["current_password"], of: user) else {
+            return try await page.page(request, user: user, session: session, notice: nil,
+                                       errors: ["Your current password is not right."], status: .badRequest)
+        }
+        let password = form["password"] ?? ""
+        let check = NewPasswordCheck(dependencies: dependencies)
+        let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)
+        guard problems.isEmpty else {
+            return try await page.page(request, user: user, session: session, notice: nil, errors: problems, status: .badRequest)
+        }
+        try await check.setPassword(password, for: user.id)
+        // Other devices lose access; this one stays signed in.
+        let now = dependencies.clock.now
+        for other in try await dependencies.sessions.list(userID: user.id, now: now) where other.id != session.id {
+            try await dependencies.sessions.revoke(id: other.id, at: now)
+        }
+        try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: nil, at: now)
+        if dependencies.mailOutbox.isEnabled {
+            try await MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
+                                   issuer: dependencies.settings.issuer)
+                .sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
+                            message: "The password of your account \(user.email) was changed, and your other devices were signed out.")
+        }
+        return Responses.seeOther("/account?done=password")
+    }
+
+    func revokeSession(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        guard let id = form["session"].flatMap(UUID.init(uuidString:)),
+              let target = try await dependencies.sessions.find(id: id), target.userID == user.id else {
+            return Responses.seeOther("/account")
+        }
+        try await dependencies.sessions.revoke(id: id, at: dependencies.clock.now)
+        guard id != session.id else { return signedOut(title: "Signed out", message: "You are signed out on this device.") }
+        return Responses.seeOther("/account?done=session")
+    }
+
+    func signOutEverywhere(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
+            .signOutEverywhere(userID: user.id)
+        return signedOut(title: "Signed out everywhere",
+                         message: "Every device is signed out and every app must ask you to sign in again.")
+    }
+
+    func revokeApp(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
+        guard let clientID = form["client"] else { return Responses.seeOther("/account") }
+        _ = try await dependencies.consents.revoke(userID: user.id, clientID: clientID)
+        try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: clientID, at: dependencies.clock.now)
+        return Responses.seeOther("/account?done=app")
+    }
+
+    func verifyPassword(_ password: String?, of user: User) async throws -> Bool {
+        guard let password, let hash = user.passwordHash else { return false }
+        return try await dependencies.hasher.verify(PasswordPolicy.normalized(password), against: hash)
+    }
+
+    func signedOut(title: String, message: String) -> Response {
+        var response = responder.page(NoticeView(title: title, message: message, linkURL: "/login", linkText: "Sign in again"))
+        response.setCookie(BrowserCookies.expired(BrowserCookies.session, secure: dependencies.secureCookies))
+        return response
+    }
+}

@@ -1,0 +1,66 @@
+import GatehouseCore
+
+/// Renders the account emails (plain text and HTML from `templates/mail/`) and hands them to
+/// the outbox. Text templates use the TEXT content type, so nothing is HTML-escaped in them.
+struct MailComposer {
+    let pages: PageRenderer
+    let outbox: any MailOutbox
+    let settings: AccountSettings
+    let issuer: String
+
+    struct VerificationMail {
+        let serviceName: String
+        let code: String
+        let email: String
+        let link: String
+    }
+
+    struct AccountExistsMail {
+        let serviceName: String
+        let email: String
+        let resetURL: String
+    }
+
+    struct ResetMail {
+        let serviceName: String
+        let email: String
+        let link: String
+    }
+
+    struct NoticeMail {
+        let serviceName: String
+        let subject: String
+        let message: String
+        let resetURL: String
+    }
+
+    func sendVerification(to email: String, issued: EmailVerification.Issued) async throws {
+        let link = issuer + "/verify-email/link?" + FormEncoding.encode([("ticket", issued.ticket), ("token", issued.linkToken)])
+        let view = VerificationMail(serviceName: settings.serviceName, code: issued.code, email: email, link: link)
+        try await send(to: email, subject: "\(issued.code) is your \(settings.serviceName) verification code",
+                       template: "mail/verify", view: view)
+    }
+
+    func sendAccountExists(to email: String) async throws {
+        try await send(to: email, subject: "You already have a \(settings.serviceName) account", template: "mail/account_exists",
+                       view: AccountExistsMail(serviceName: settings.serviceName, email: email, resetURL: issuer + "/forgot-password"))
+    }
+
+    func sendReset(to email: String, token: String) async throws {
+        let link = issuer + "/reset-password?" + FormEncoding.encode([("token", token)])
+        try await send(to: email, subject: "Reset your \(settings.serviceName) password", template: "mail/reset",
+                       view: ResetMail(serviceName: settings.serviceName, email: email, link: link))
+    }
+
+    func sendNotice(to email: String, subject: String, message: String) async throws {
+        try await send(to: email, subject: subject, template: "mail/notice",
+                       view: NoticeMail(serviceName: settings.serviceName, subject: subject, message: message,
+                                        resetURL: issuer + "/forgot-password"))
+    }
+
+    private func send(to email: String, subject: String, template: String, view: Any) async throws {
+        let text = try pages.render(view, template: template + "_text")
+        let html = try pages.render(view, template: template + "_html")
+        try await outbox.enqueue(OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html))
+    }
+}

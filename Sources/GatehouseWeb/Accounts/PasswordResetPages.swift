@@ -1,0 +1,113 @@
+import GatehouseCore
+import Hummingbird
+
+/// `/forgot-password` and `/reset-password`: the same answer whether or not the account exists;
+/// a single-use 30-minute link; the new password must meet the policy; a reset signs the user
+/// out everywhere and tells them by email.
+struct PasswordResetPages {
+    let dependencies: WebDependencies
+    let responder: PageResponder
+
+    var csrf: CSRFProtection {
+        CSRFProtection(key: dependencies.csrfKey, crypto: dependencies.crypto, secureCookies: dependencies.secureCookies)
+    }
+
+    var resets: PasswordReset {
+        PasswordReset(store: dependencies.accounts.passwordResets, crypto: dependencies.crypto,
+                      settings: dependencies.accounts.settings, clock: dependencies.clock)
+    }
+
+    var mail: MailComposer {
+        MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
+                     issuer: dependencies.settings.issuer)
+    }
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        router.get("/forgot-password") { request, _ in
+            do {
+                return forgotPage(request, requestID: try FormBody.query(request)["request"], sentTo: nil)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.post("/forgot-password") { request, _ in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                guard dependencies.mailOutbox.isEnabled else { return forgotPage(request, requestID: nil, sentTo: nil) }
+                let email = User.normalizedEmail(form["email"] ?? "")
+                guard EmailAddress.isPlausible(email) else { return forgotPage(request, requestID: form["request"], sentTo: nil) }
+                if let user = try await dependencies.users.find(email: email) {
+                    try await mail.sendReset(to: user.email, token: try await resets.issue(userID: user.id))
+                }
+                return forgotPage(request, requestID: form["request"], sentTo: email)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.get("/reset-password") { request, _ in
+            do {
+                guard let token = try FormBody.query(request)["token"], let userID = try await resets.user(of: token),
+                      let user = try await dependencies.users.find(id: userID) else { return invalidLink() }
+                return resetPage(request, token: token, email: user.email, errors: [])
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.post("/reset-password") { request, _ in
+            do {
+                return try await submitReset(request)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+    }
+
+    func submitReset(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+        guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+        guard let token = form["token"], let userID = try await resets.user(of: token),
+              let user = try await dependencies.users.find(id: userID) else { return invalidLink() }
+        let password = form["password"] ?? ""
+        let check = NewPasswordCheck(dependencies: dependencies)
+        let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)
+        guard problems.isEmpty else { return resetPage(request, token: token, email: user.email, errors: problems, status: .badRequest) }
+        // Consuming is the atomic step: of two submissions at once, one wins.
+        guard try await resets.consume(token) == userID else { return invalidLink() }
+        try await check.setPassword(password, for: userID)
+        // The link proved control of the address.
+        try await dependencies.users.markEmailVerified(userID: userID, at: dependencies.clock.now)
+        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
+            .signOutEverywhere(userID: userID)
+        try await mail.sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
+                                  message: "The password of your account \(user.email) was just reset, and every device was signed out.")
+        var response = responder.page(NoticeView(title: "Password changed",
+                                                 message: "Your new password is saved and every device was signed out. Sign in with the new password.",
+                                                 linkURL: "/login", linkText: "Sign in"))
+        response.setCookie(BrowserCookies.expired(BrowserCookies.session, secure: dependencies.secureCookies))
+        return response
+    }
+
+    func forgotPage(_ request: Request, requestID: String?, sentTo: String?) -> Response {
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
+        let view = ForgotPasswordView(
+            csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, sentTo: sentTo,
+            unavailable: dependencies.mailOutbox.isEnabled ? nil : "Password reset is not available: this server cannot send email. Ask the people who run it for help.",
+            loginURL: "/login" + suffix)
+        return responder.page(view, cookies: toSet.map { [$0] } ?? [])
+    }
+
+    func resetPage(_ request: Request, token: String, email: String, errors: [String], status: HTTPResponse.Status = .ok) -> Response {
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let view = ResetPasswordView(csrfToken: csrf.token(forCookie: csrfCookie), token: token, email: email,
+                                     passwordRules: dependencies.accounts.passwordPolicy.rules, errors: errors)
+        return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
+    }
+
+    func invalidLink() -> Response {
+        responder.page(NoticeView(title: "This link no longer works",
+                                  message: "Reset links work once, for 30 minutes. Ask for a new one.",
+                                  linkURL: "/forgot-password", linkText: "Send a new link"), status: .badRequest)
+    }
+}

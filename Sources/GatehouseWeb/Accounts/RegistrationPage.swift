@@ -1,0 +1,108 @@
+import Foundation
+import GatehouseCore
+import Hummingbird
+
+/// `/register`: open registration (or a page saying it is invite-only). The answer never
+/// reveals whether the email has an account: both cases spend an argon2 hash and lead to the
+/// same "check your email" page; the existing owner gets a notice instead of a code.
+struct RegistrationPage {
+    let dependencies: WebDependencies
+    let responder: PageResponder
+
+    var csrf: CSRFProtection {
+        CSRFProtection(key: dependencies.csrfKey, crypto: dependencies.crypto, secureCookies: dependencies.secureCookies)
+    }
+
+    var settings: AccountSettings { dependencies.accounts.settings }
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        router.get("/register") { request, _ in
+            do {
+                let requestID = try FormBody.query(request)["request"]
+                return try await page(request, requestID: requestID, name: "", email: "", errors: [])
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.post("/register") { request, _ in
+            do {
+                return try await submit(request)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+    }
+
+    /// Why nobody can register here right now, or nil.
+    var closedReason: String? {
+        if settings.registration == .inviteOnly {
+            return "Registration is by invitation only. Ask the people who run \(settings.serviceName) for an invitation."
+        }
+        if !dependencies.mailOutbox.isEnabled {
+            return "Registration is not available: this server cannot send email to verify addresses."
+        }
+        return nil
+    }
+
+    func submit(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+        guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+        let requestID = form["request"]
+        guard closedReason == nil else {
+            return try await page(request, requestID: requestID, name: "", email: "", errors: [])
+        }
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = User.normalizedEmail(form["email"] ?? "")
+        let password = form["password"] ?? ""
+
+        var errors: [String] = []
+        if !EmailAddress.isPlausible(email) { errors.append("Enter your email address, like name@example.com.") }
+        if name.count > 200 { errors.append("Use at most 200 characters for your name.") }
+        if settings.termsURL != nil && form["accept_terms"] != "yes" {
+            errors.append("Accept the terms of service to create an account.")
+        }
+        errors += try await NewPasswordCheck(dependencies: dependencies)
+            .problems(password, confirmation: nil, context: PasswordContext(email: email, names: [name]), user: nil)
+        guard errors.isEmpty else {
+            return try await page(request, requestID: requestID, name: name, email: email, errors: errors, status: .badRequest)
+        }
+
+        // Both branches spend one argon2 hash, so the time taken says nothing either.
+        let hash = try await dependencies.hasher.hash(PasswordPolicy.normalized(password))
+        let now = dependencies.clock.now
+        let user = User(id: UUID(), email: email, emailVerified: false, name: name.isEmpty ? nil : name,
+                        passwordHash: hash, createdAt: now, updatedAt: now)
+        let verificationPage = EmailVerificationPage(dependencies: dependencies, responder: responder)
+        var isNewAccount = true
+        do {
+            try await dependencies.users.create(user)
+        } catch StoreError.conflict {
+            isNewAccount = false
+        }
+        let issued = try await verificationPage.verification.issue(
+            purpose: .accountEmail, userID: isNewAccount ? user.id : nil, email: email, pendingAuthorizationID: requestID)
+        if isNewAccount {
+            try await dependencies.accounts.passwordHistory.record(userID: user.id, hash: hash, at: now)
+            if settings.termsURL != nil { try await dependencies.users.recordTermsAccepted(userID: user.id, at: now) }
+            try await verificationPage.mail.sendVerification(to: email, issued: issued)
+        } else {
+            try await verificationPage.mail.sendAccountExists(to: email)
+        }
+        return verificationPage.redirectToPage(ticket: issued.ticket)
+    }
+
+    func page(_ request: Request, requestID: String?, name: String, email: String, errors: [String],
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        var clientName: String?
+        if let requestID, let pending = try await dependencies.states.pending(id: requestID) {
+            clientName = try await dependencies.clients.find(id: pending.clientID)?.name
+        }
+        let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
+        let view = RegisterView(
+            csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: clientName, closed: closedReason,
+            name: name, email: email, passwordRules: dependencies.accounts.passwordPolicy.rules,
+            termsURL: settings.termsURL, privacyURL: settings.privacyURL, errors: errors, loginURL: "/login" + suffix)
+        return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
+    }
+}
