@@ -20,6 +20,8 @@ public struct PasswordLogin: Sendable {
     }
 
     public func authenticate(email: String, password: String) async throws -> Outcome {
+        // Hashes are made from the NFKC form (PasswordPolicy.normalized), so verify that form.
+        let password = PasswordPolicy.normalized(password)
         guard let user = try await users.find(email: User.normalizedEmail(email)), let hash = user.passwordHash else {
             try await hasher.verifyDummy(password)
             return .invalidCredentials
