@@ -52,6 +52,35 @@ struct GatehouseConfigurationTests {
         #expect(problems(required.merging(["GATEHOUSE_DEV_MODE": "1"]) { $1 }).isEmpty)
     }
 
+    @Test("password policy: NIST/ASVS defaults, each GATEHOUSE_PASSWORD_* setting, bounds and min ≤ max")
+    func passwordPolicy() throws {
+        let defaults = try GatehouseConfiguration.load(required, requiring: [.database, .redis]).passwordPolicy.settings
+        #expect(defaults.minimumLength == 12 && defaults.maximumLength == 128 && defaults.historyCount == 5)
+        #expect(!defaults.requireUppercase && !defaults.requireLowercase && !defaults.requireDigit && !defaults.requireSymbol)
+        #expect(defaults.maximumAgeDays == nil)
+        #expect(defaults.serviceNames == ["gatehouse"], "an IP issuer adds no name")
+
+        let set = try GatehouseConfiguration.load(required.merging([
+            "GATEHOUSE_PASSWORD_MIN_LENGTH": "8", "GATEHOUSE_PASSWORD_MAX_LENGTH": "64",
+            "GATEHOUSE_PASSWORD_REQUIRE_UPPERCASE": "1", "GATEHOUSE_PASSWORD_REQUIRE_LOWERCASE": "1",
+            "GATEHOUSE_PASSWORD_REQUIRE_DIGIT": "1", "GATEHOUSE_PASSWORD_REQUIRE_SYMBOL": "1",
+            "GATEHOUSE_PASSWORD_HISTORY": "0", "GATEHOUSE_PASSWORD_MAX_AGE_DAYS": "90",
+            "GATEHOUSE_ISSUER": "https://id.acme-corp.com",
+        ]) { $1 }, requiring: [.database, .redis]).passwordPolicy.settings
+        #expect(set.minimumLength == 8 && set.maximumLength == 64 && set.historyCount == 0 && set.maximumAgeDays == 90)
+        #expect(set.requireUppercase && set.requireLowercase && set.requireDigit && set.requireSymbol)
+        #expect(set.serviceNames == ["gatehouse", "id.acme-corp.com", "acme-corp"])
+
+        for (name, value) in [("GATEHOUSE_PASSWORD_MIN_LENGTH", "7"), ("GATEHOUSE_PASSWORD_MAX_LENGTH", "63"),
+                              ("GATEHOUSE_PASSWORD_HISTORY", "-1"), ("GATEHOUSE_PASSWORD_MAX_AGE_DAYS", "soon"),
+                              ("GATEHOUSE_PASSWORD_REQUIRE_SYMBOL", "maybe")] {
+            let found = problems(required.merging([name: value]) { $1 })
+            #expect(found.count == 1 && found.first?.hasPrefix(name) == true, "\(name)=\(value): \(found)")
+        }
+        let inverted = problems(required.merging(["GATEHOUSE_PASSWORD_MIN_LENGTH": "100", "GATEHOUSE_PASSWORD_MAX_LENGTH": "64"]) { $1 })
+        #expect(inverted == ["GATEHOUSE_PASSWORD_MIN_LENGTH=100 must not exceed GATEHOUSE_PASSWORD_MAX_LENGTH=64"])
+    }
+
     @Test("several problems are reported together")
     func together() {
         #expect(problems(["GATEHOUSE_PORT": "x", "GATEHOUSE_ISSUER": "nope"]).count == 4)

@@ -26,6 +26,9 @@ enum ConfigurationChecks {
         if config.refreshTokenIdleTTL > config.refreshTokenAbsoluteTTL {
             problems.append("GATEHOUSE_REFRESH_TOKEN_IDLE_TTL must not exceed GATEHOUSE_REFRESH_TOKEN_ABSOLUTE_TTL")
         }
+        if config.passwordMinLength > config.passwordMaxLength {
+            problems.append("GATEHOUSE_PASSWORD_MIN_LENGTH=\(config.passwordMinLength) must not exceed GATEHOUSE_PASSWORD_MAX_LENGTH=\(config.passwordMaxLength)")
+        }
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.logLevel) {
             problems.append("GATEHOUSE_LOG_LEVEL=\(config.logLevel) must be one of trace, debug, info, notice, warning, error, critical")
         }

@@ -27,6 +27,14 @@ struct GatehouseConfiguration: Sendable {
     var sessionTTL = 12 * 3600
     var codeTTL = 60
     var logLevel = "info"
+    var passwordMinLength = 12
+    var passwordMaxLength = 128
+    var passwordRequireUppercase = false
+    var passwordRequireLowercase = false
+    var passwordRequireDigit = false
+    var passwordRequireSymbol = false
+    var passwordHistory = 5
+    var passwordMaxAgeDays = 0
 
     /// What a command needs beyond the always-checked basics.
     enum Requirement { case database, redis }
@@ -58,6 +66,14 @@ struct GatehouseConfiguration: Sendable {
         config.sessionTTL = reader.integer("GATEHOUSE_SESSION_TTL", default: config.sessionTTL, in: 60...31_536_000)
         config.codeTTL = reader.integer("GATEHOUSE_CODE_TTL", default: config.codeTTL, in: 5...600)
         config.logLevel = reader.string("GATEHOUSE_LOG_LEVEL", default: config.logLevel)
+        config.passwordMinLength = reader.integer("GATEHOUSE_PASSWORD_MIN_LENGTH", default: config.passwordMinLength, in: 8...1024)
+        config.passwordMaxLength = reader.integer("GATEHOUSE_PASSWORD_MAX_LENGTH", default: config.passwordMaxLength, in: 64...1024)
+        config.passwordRequireUppercase = reader.flag("GATEHOUSE_PASSWORD_REQUIRE_UPPERCASE")
+        config.passwordRequireLowercase = reader.flag("GATEHOUSE_PASSWORD_REQUIRE_LOWERCASE")
+        config.passwordRequireDigit = reader.flag("GATEHOUSE_PASSWORD_REQUIRE_DIGIT")
+        config.passwordRequireSymbol = reader.flag("GATEHOUSE_PASSWORD_REQUIRE_SYMBOL")
+        config.passwordHistory = reader.integer("GATEHOUSE_PASSWORD_HISTORY", default: config.passwordHistory, in: 0...24)
+        config.passwordMaxAgeDays = reader.integer("GATEHOUSE_PASSWORD_MAX_AGE_DAYS", default: config.passwordMaxAgeDays, in: 0...3650)
 
         var problems = reader.problems
         problems += ConfigurationChecks.run(config, requiring: requirements)
