@@ -120,6 +120,7 @@ public struct TestProvider: Sendable {
                         picture: "https://images.example/ada.png", passwordHash: try await dependencies.hasher.hash(password),
                         createdAt: clock.now, updatedAt: clock.now)
         try await dependencies.users.create(user)
+        try await dependencies.accounts.passwordHistory.record(userID: user.id, hash: user.passwordHash ?? "", at: clock.now)
         return RegisteredUser(user: user, password: password)
     }
 }

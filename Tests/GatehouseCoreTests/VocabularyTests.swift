@@ -28,6 +28,15 @@ struct VocabularyTests {
     @Test("base64url is strict: no padding, no standard alphabet")
     func base64url() {
         #expect(Base64URL.encode([0xfb, 0xff]) == "-_8")
+        // RFC 4648 §10 vectors, URL alphabet, no padding.
+        for (plain, encoded) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+            #expect(Base64URL.encode(plain) == encoded)
+            #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        }
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) }
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
         #expect(Base64URL.decode("-_8") == [0xfb, 0xff])
         #expect(Base64URL.decode("+/8") == nil)
         #expect(Base64URL.decode("-_8=") == nil)

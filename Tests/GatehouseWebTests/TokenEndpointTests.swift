@@ -172,6 +172,9 @@ struct TokenEndpointTests {
             let next = try #require(narrowed["refresh_token"] as? String)
             let widened = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", next), ("scope", "openid admin")])
             #expect(try error(widened) == "invalid_scope")
+            let afterRefusal = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", next)])
+            #expect(afterRefusal.status == .ok, "a refused request leaves the presented token usable")
+            #expect(try afterRefusal.json()["scope"] as? String == "openid profile email offline_access", "the family keeps its scope")
         }
     }
 

@@ -28,7 +28,10 @@ public struct RefreshTokenGrant: Sendable {
         let now = clock.now
         let newToken = crypto.randomToken()
         let idleLifetime = settings.refreshTokenIdleLifetime.timeInterval
+        // The scope is checked inside the rotation, before anything is committed: a refused
+        // request must leave the presented token usable (RFC 6749 §6 allows narrowing only).
         let outcome = try await refreshTokens.rotate(digest: crypto.tokenDigest(presented), clientID: client.id, now: now) { old in
+            guard requestedScopes.isEmpty || Set(requestedScopes).isSubset(of: Set(old.scopes)) else { return nil }
             var next = old
             next.digest = crypto.tokenDigest(newToken)
             next.createdAt = now
@@ -40,13 +43,10 @@ public struct RefreshTokenGrant: Sendable {
         case .rotated(_, let replacement): record = replacement
         case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
         case .reused: throw OAuthError(.invalidGrant, "the refresh token was already used; its family is revoked")
+        case .refused: throw OAuthError(.invalidScope, "scope exceeds what was originally granted")
         }
-
-        // RFC 6749 §6: the scope may be narrowed, never widened.
+        // RFC 6749 §6: the access token may be narrowed; the refresh token keeps the family's scope.
         let scopes = requestedScopes.isEmpty ? record.scopes : requestedScopes
-        guard Set(scopes).isSubset(of: Set(record.scopes)) else {
-            throw OAuthError(.invalidScope, "scope exceeds what was originally granted")
-        }
         guard try await users.find(id: record.userID) != nil else {
             try await refreshTokens.revokeFamily(record.familyID, at: now)
             throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")

@@ -41,4 +41,7 @@ public enum RefreshRotation: Sendable, Equatable {
     case reused(familyID: UUID)
     case expired
     case revoked
+    /// The replacement could not be made (the request asked for more than the family holds);
+    /// nothing was changed.
+    case refused
 }

@@ -56,10 +56,11 @@ public protocol SessionStore: Sendable {
 public protocol RefreshTokenStore: Sendable {
     func insert(_ token: RefreshTokenRecord) async throws
     /// Atomically marks the token used and stores its replacement (built from the old record);
-    /// a token used before revokes its family and reports `.reused`. A token of another
+    /// a token used before revokes its family and reports `.reused`. When `replacement` returns
+    /// nil the token is left as it was and `.refused` reported. A token of another
     /// client is `.notFound` and left untouched.
     func rotate(digest: [UInt8], clientID: String, now: Date,
-                replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord) async throws -> RefreshRotation
+                replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord?) async throws -> RefreshRotation
     func revokeFamily(_ familyID: UUID, at: Date) async throws
     /// Revokes every refresh token of the user, or only those issued to `clientID`.
     func revokeAll(userID: UUID, clientID: String?, at: Date) async throws

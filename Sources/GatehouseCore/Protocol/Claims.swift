@@ -30,7 +30,8 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var iat: Int
     public var jti: String
     public var clientID: String
-    public var scope: String
+    /// Absent when no scope was granted (RFC 9068 §2.2.3).
+    public var scope: String?
     public var authTime: Int?
     public var sid: String?
 
@@ -40,7 +41,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         case authTime = "auth_time"
     }
 
-    public init(iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String, clientID: String, scope: String,
+    public init(iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String, clientID: String, scope: String?,
                 authTime: Int?, sid: String?) {
         self.iss = iss
         self.sub = sub
@@ -54,7 +55,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.sid = sid
     }
 
-    public var scopes: [String] { Scope.parse(scope) ?? [] }
+    public var scopes: [String] { Scope.parse(scope ?? "") ?? [] }
 }
 
 /// The JWS `typ` values that keep ID tokens and access tokens apart (RFC 9068 §2.1).

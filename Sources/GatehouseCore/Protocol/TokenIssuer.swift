@@ -27,7 +27,7 @@ public struct TokenIssuer: Sendable {
         let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
-            jti: id, clientID: clientID, scope: Scope.join(scopes), authTime: authTime?.numericDate,
+            jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
             sid: sessionID?.uuidString.lowercased())
         return AccessToken(token: try signer.sign(payload: encode(claims), type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)

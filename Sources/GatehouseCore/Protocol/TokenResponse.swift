@@ -3,14 +3,15 @@ public struct TokenResponse: Sendable, Encodable, Equatable {
     public var accessToken: String
     public var tokenType = "Bearer"
     public var expiresIn: Int
-    public var scope: String
+    /// Omitted when no scope was granted.
+    public var scope: String?
     public var refreshToken: String?
     public var idToken: String?
 
     public init(accessToken: String, expiresIn: Int, scope: String, refreshToken: String?, idToken: String?) {
         self.accessToken = accessToken
         self.expiresIn = expiresIn
-        self.scope = scope
+        self.scope = scope.isEmpty ? nil : scope
         self.refreshToken = refreshToken
         self.idToken = idToken
     }

@@ -15,7 +15,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
     }
 
     public func rotate(digest: [UInt8], clientID: String, now: Date,
-                       replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord) async throws -> RefreshRotation {
+                       replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord?) async throws -> RefreshRotation {
         try await pool.transaction { connection in
             guard let row = try connection.query(
                 "SELECT \(Self.columns), used_at, revoked_at FROM refresh_tokens WHERE digest = $1 FOR UPDATE",
@@ -28,7 +28,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
                 return .reused(familyID: record.familyID)
             }
             guard record.expiresAt > now, record.familyExpiresAt > now else { return .expired }
-            let next = replacement(record)
+            guard let next = replacement(record) else { return .refused }
             _ = try connection.query("UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1", [.bytes(digest), .timestamp(now)])
             _ = try connection.query(Self.insertSQL, Self.values(next))
             return .rotated(previous: record, replacement: next)

@@ -8,8 +8,10 @@ import Testing
 /// Runs `body` against a fresh provider (real PostgreSQL and Redis) through Hummingbird's
 /// router test client.
 func withProvider(hasher: (any PasswordHasher)? = nil, configure: @escaping (inout ProviderSettings) -> Void = { _ in },
+                  accounts: @escaping (inout AccountSettings) -> Void = { _ in },
+                  policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true,
                   _ body: @escaping @Sendable (TestProvider, TestBrowser) async throws -> Void) async throws {
-    let provider = try await TestProvider(hasher: hasher, configure: configure)
+    let provider = try await TestProvider(hasher: hasher, configure: configure, accounts: accounts, policy: policy, mailEnabled: mailEnabled)
     try await provider.application().test(.router) { client in
         try await body(provider, TestBrowser(client))
     }
