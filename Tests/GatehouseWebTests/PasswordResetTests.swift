@@ -99,3 +99,23 @@ struct PasswordResetTests {
         }
     }
 }
+
+@Suite("Maximum password age")
+struct PasswordAgeTests {
+    @Test("an expired password must be changed at the next sign-in (off by default, ASVS 2.1.10)")
+    func expiredPassword() async throws {
+        var policy = PasswordPolicySettings()
+        policy.maximumAgeDays = 90
+        try await withProvider(policy: policy) { provider, browser in
+            let user = try await provider.makeUser()
+            #expect(try await browser.signInDirectly(user.email, user.password).location == "/account", "a fresh password is fine")
+            provider.clock.advance(by: 91 * 86_400)
+            let fresh = TestBrowser(browser.client)
+            let response = try await fresh.signInDirectly(user.email, user.password)
+            let location = try #require(response.location)
+            #expect(location.hasPrefix("/reset-password?token="))
+            #expect(fresh.cookies["gh_session"] == nil, "no session until the password is changed")
+            #expect(try await fresh.get(location).text.contains("too old"))
+        }
+    }
+}

@@ -14,6 +14,8 @@ public struct User: Sendable, Equatable {
     public var passwordHash: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// When the password was last set; nil until the first change (then `createdAt` counts).
+    public var passwordChangedAt: Date?
 
     public init(id: UUID, email: String, emailVerified: Bool, name: String? = nil, givenName: String? = nil,
                 familyName: String? = nil, picture: String? = nil, passwordHash: String?, createdAt: Date, updatedAt: Date) {
@@ -28,6 +30,9 @@ public struct User: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// The time the current password was set, for the maximum-age rule.
+    public var passwordSetAt: Date { passwordChangedAt ?? createdAt }
 
     /// The form in which emails are stored and looked up.
     public static func normalizedEmail(_ email: String) -> String {

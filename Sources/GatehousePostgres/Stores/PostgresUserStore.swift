@@ -8,6 +8,7 @@ public struct PostgresUserStore: UserStore {
     public init(pool: PostgresPool) { self.pool = pool }
 
     static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at"
+    static let selectColumns = columns + ", password_changed_at"
 
     public func create(_ user: User) async throws {
         do {
@@ -22,11 +23,11 @@ public struct PostgresUserStore: UserStore {
     }
 
     public func find(id: UUID) async throws -> User? {
-        try await pool.query("SELECT \(Self.columns) FROM users WHERE id = $1", [.uuid(id)]).rows.first.map(Self.user)
+        try await pool.query("SELECT \(Self.selectColumns) FROM users WHERE id = $1", [.uuid(id)]).rows.first.map(Self.user)
     }
 
     public func find(email: String) async throws -> User? {
-        try await pool.query("SELECT \(Self.columns) FROM users WHERE email = $1", [.text(email)]).rows.first.map(Self.user)
+        try await pool.query("SELECT \(Self.selectColumns) FROM users WHERE email = $1", [.text(email)]).rows.first.map(Self.user)
     }
 
     public func updatePasswordHash(userID: UUID, hash: String, at date: Date) async throws {
@@ -68,11 +69,13 @@ public struct PostgresUserStore: UserStore {
     }
 
     static func user(_ row: PostgresRow) throws -> User {
-        User(id: try row.uuid("id"), email: try row.string("email"), emailVerified: try row.bool("email_verified"),
+        var user = User(id: try row.uuid("id"), email: try row.string("email"), emailVerified: try row.bool("email_verified"),
              name: try row.optionalString("name"), givenName: try row.optionalString("given_name"),
              familyName: try row.optionalString("family_name"), picture: try row.optionalString("picture"),
              passwordHash: try row.optionalString("password_hash"), createdAt: try row.date("created_at"),
              updatedAt: try row.date("updated_at"))
+        user.passwordChangedAt = try row.optionalDate("password_changed_at")
+        return user
     }
 }
 

@@ -47,9 +47,12 @@ struct PasswordResetPages {
         }
         router.get("/reset-password") { request, _ in
             do {
-                guard let token = try FormBody.query(request)["token"], let userID = try await resets.user(of: token),
+                let query = try FormBody.query(request)
+                guard let token = query["token"], let userID = try await resets.user(of: token),
                       let user = try await dependencies.users.find(id: userID) else { return invalidLink() }
-                return resetPage(request, token: token, email: user.email, errors: [])
+                let expired = query["expired"] == "1"
+                    ? ["Your password is too old to keep using. Choose a new one to continue."] : []
+                return resetPage(request, token: token, email: user.email, errors: expired)
             } catch {
                 return responder.failure(error)
             }
