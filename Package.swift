@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian, one shim each.
@@ -28,6 +29,9 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Typed wrappers for libcurl's variadic curl_easy_setopt / curl_easy_getinfo.
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
 
         .target(name: "GatehouseCore", swiftSettings: swiftSettings),
         .target(
@@ -54,6 +58,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "GatehouseMail",
+            dependencies: ["GatehouseCore", "CCurl", "CCurlShim",
+                           .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "GatehouseWeb",
             dependencies: ["GatehouseCore",
                            .product(name: "Hummingbird", package: "hummingbird"),
@@ -64,8 +77,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "GatehouseCLI",
-            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb",
+            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb", "GatehouseMail",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
@@ -74,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb",
+            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb", "GatehouseMail",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),
@@ -87,6 +101,13 @@ let package = Package(
         .testTarget(name: "GatehouseCryptoTests", dependencies: ["GatehouseCrypto", "GatehouseCore", "CArgon2"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehousePostgresTests", dependencies: ["GatehousePostgres", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "GatehouseRedisTests", dependencies: ["GatehouseRedis", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatehouseMailTests",
+            dependencies: ["GatehouseMail", "GatehouseCore", "GatehousePostgres", "GatehouseTesting",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseWebTests",

@@ -24,6 +24,9 @@ public enum GatehouseApplication {
         AccountPage(dependencies: dependencies, responder: responder).register(on: router)
         if dependencies.web.developmentMode {
             DevDemo(dependencies: dependencies, responder: responder).register(on: router)
+            if let mailbox = dependencies.mailbox {
+                DevMailbox(reader: mailbox, responder: responder).register(on: router)
+            }
         }
         return router
     }

@@ -22,6 +22,9 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountDependencies
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender).
     public var mailOutbox: any MailOutbox
+    /// Recent outbox mail for the development mailbox page (`/dev/mailbox`): nil outside
+    /// development mode, so no production page can show mail.
+    public var mailbox: (any MailboxReader)?
     /// Key for CSRF tokens, shared by every instance of the deployment.
     public var csrfKey: [UInt8]
     /// Readiness checks by name (PostgreSQL, Redis) for `/health/ready`.
@@ -36,7 +39,7 @@ public struct WebDependencies: Sendable {
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
                 accounts: AccountDependencies, mailOutbox: any MailOutbox,
                 csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
-                metricsExposition: (@Sendable () -> [UInt8])? = nil, logger: Logger) {
+                metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
         self.web = web
         self.clients = clients
@@ -53,6 +56,7 @@ public struct WebDependencies: Sendable {
         self.pages = pages
         self.accounts = accounts
         self.mailOutbox = mailOutbox
+        self.mailbox = mailbox
         self.csrfKey = csrfKey
         self.readinessChecks = readinessChecks
         self.metricsExposition = metricsExposition

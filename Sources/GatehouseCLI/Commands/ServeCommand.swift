@@ -14,8 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let config = try loadConfiguration(requiring: [.database, .redis])
+        let config = try loadConfiguration(requiring: [.database, .redis, .mail])
         let logger = makeLogger(config)
+        let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
         let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
         let accountSettings: AccountSettings
         do {
@@ -33,13 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
             if config.developmentMode {
                 try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()
             }
+            let mail = MailComposition(backends: backends, mode: mailMode, logger: logger)
+            logger.info("mail delivery", metadata: ["mode": "\(mailMode.summary)"])
             let dependencies = WebDependencies(
                 settings: config.providerSettings, web: WebSettings(developmentMode: config.developmentMode),
                 clients: backends.clients, users: backends.users, consents: backends.consents, sessions: backends.sessions,
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
                 crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages,
                 accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
-                mailOutbox: backends.mailOutbox,
+                mailOutbox: mail.outbox,
                 csrfKey: csrfKey,
                 readinessChecks: backends.readinessChecks,
                 metricsExposition: {
@@ -47,15 +50,18 @@ struct ServeCommand: AsyncParsableCommand {
                     metrics.emit(into: &buffer)
                     return buffer
                 },
+                mailbox: config.developmentMode ? mail.outbox : nil,
                 logger: logger)
             let app = Application(
                 router: GatehouseApplication.router(dependencies),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
+                services: mail.services,
                 onServerRunning: { _ in
-                    announce(config, kid: signer.signingKey.kid)
+                    announce(config, kid: signer.signingKey.kid, mail: mailMode)
                 },
                 logger: logger)
             try await app.runService()
+            await mail.shutdown()
             try await hasher.shutdown()
         }
     }
@@ -73,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-private func announce(_ config: GatehouseConfiguration, kid: String) {
+private func announce(_ config: GatehouseConfiguration, kid: String, mail: MailMode) {
     var lines = ["Gatehouse is serving \(config.issuer) (listening on \(config.host):\(config.port), signing key \(kid))"]
     if config.developmentMode {
         lines += [
@@ -82,6 +88,8 @@ private func announce(_ config: GatehouseConfiguration, kid: String) {
             "  demo user:     \(DevelopmentSetup.demoEmail)  password: \(DevelopmentSetup.demoPassword)",
             "  demo client:   \(DevelopmentSetup.demoClientID) (public, PKCE)",
             "  discovery:     \(config.issuer)/.well-known/openid-configuration",
+            "  mail:          \(mail.summary)",
+            "  mailbox:       \(config.issuer)/dev/mailbox",
         ]
     }
     print(lines.joined(separator: "\n"))

@@ -103,11 +103,3 @@ extension Backends {
             passwordPolicy: policy)
     }
 }
-
-extension Backends {
-    /// The outbox flows write to; the mail sender drains it.
-    var mailOutbox: PostgresMailOutbox {
-        PostgresMailOutbox(pool: postgres, messageIDDomain: URLComponents(string: configuration.issuer)?.host ?? "gatehouse.local",
-                           clock: clock)
-    }
-}

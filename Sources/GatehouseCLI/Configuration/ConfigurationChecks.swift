@@ -29,6 +29,7 @@ enum ConfigurationChecks {
         if config.passwordMinLength > config.passwordMaxLength {
             problems.append("GATEHOUSE_PASSWORD_MIN_LENGTH=\(config.passwordMinLength) must not exceed GATEHOUSE_PASSWORD_MAX_LENGTH=\(config.passwordMaxLength)")
         }
+        problems += mailProblems(config, requiring: requirements)
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.logLevel) {
             problems.append("GATEHOUSE_LOG_LEVEL=\(config.logLevel) must be one of trace, debug, info, notice, warning, error, critical")
         }

@@ -35,9 +35,13 @@ struct GatehouseConfiguration: Sendable {
     var passwordRequireSymbol = false
     var passwordHistory = 5
     var passwordMaxAgeDays = 0
+    /// `GATEHOUSE_SMTP_URL` as given (`smtp://…`, `smtps://…` or `none`); see `mailMode()`.
+    var smtpURL: String?
+    var mailFrom: String?
+    var smtpCAFile: String?
 
     /// What a command needs beyond the always-checked basics.
-    enum Requirement { case database, redis }
+    enum Requirement { case database, redis, mail }
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                      requiring requirements: Set<Requirement>) throws(ConfigurationError) -> GatehouseConfiguration {
@@ -74,6 +78,9 @@ struct GatehouseConfiguration: Sendable {
         config.passwordRequireSymbol = reader.flag("GATEHOUSE_PASSWORD_REQUIRE_SYMBOL")
         config.passwordHistory = reader.integer("GATEHOUSE_PASSWORD_HISTORY", default: config.passwordHistory, in: 0...24)
         config.passwordMaxAgeDays = reader.integer("GATEHOUSE_PASSWORD_MAX_AGE_DAYS", default: config.passwordMaxAgeDays, in: 0...3650)
+        config.smtpURL = reader.optionalString("GATEHOUSE_SMTP_URL")
+        config.mailFrom = reader.optionalString("GATEHOUSE_MAIL_FROM")
+        config.smtpCAFile = reader.optionalString("GATEHOUSE_SMTP_CA_FILE")
 
         var problems = reader.problems
         problems += ConfigurationChecks.run(config, requiring: requirements)
