@@ -70,6 +70,9 @@ struct GatehouseConfigurationTests {
         #expect(set.minimumLength == 8 && set.maximumLength == 64 && set.historyCount == 0 && set.maximumAgeDays == 90)
         #expect(set.requireUppercase && set.requireLowercase && set.requireDigit && set.requireSymbol)
         #expect(set.serviceNames == ["gatehouse", "id.acme-corp.com", "acme-corp"])
+        let config = try GatehouseConfiguration.load(required, requiring: [.database, .redis])
+        #expect(config.passwordPolicy(serviceName: "Acme Login").settings.serviceNames == ["gatehouse", "Acme Login"])
+        #expect(config.passwordPolicy(serviceName: "Gatehouse").settings.serviceNames == ["gatehouse"])
 
         for (name, value) in [("GATEHOUSE_PASSWORD_MIN_LENGTH", "7"), ("GATEHOUSE_PASSWORD_MAX_LENGTH", "63"),
                               ("GATEHOUSE_PASSWORD_HISTORY", "-1"), ("GATEHOUSE_PASSWORD_MAX_AGE_DAYS", "soon"),

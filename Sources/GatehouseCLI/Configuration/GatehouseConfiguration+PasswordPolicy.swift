@@ -17,6 +17,16 @@ extension GatehouseConfiguration {
         return PasswordPolicy(settings: settings)
     }
 
+    /// The policy with the name the deployment shows people (`GATEHOUSE_SERVICE_NAME`, in
+    /// `AccountSettings`) among the words a password must not contain.
+    func passwordPolicy(serviceName: String) -> PasswordPolicy {
+        var policy = passwordPolicy
+        if !policy.settings.serviceNames.contains(where: { $0.lowercased() == serviceName.lowercased() }) {
+            policy.settings.serviceNames.append(serviceName)
+        }
+        return policy
+    }
+
     /// The names users see the deployment by, from the issuer: its host name and the label that
     /// names the organization ("example" in id.example.com). IP addresses give none.
     var issuerNames: [String] {
