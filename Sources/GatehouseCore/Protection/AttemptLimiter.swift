@@ -1,0 +1,144 @@
+import Foundation
+
+/// Per-account brute-force protection for every secret a person types: passwords and second
+/// factors (TOTP, email codes, recovery codes).
+///
+/// The order is the point (OWASP ASVS V2.2.1; Zitadel CVE-2023-47111, Keycloak CVE-2024-4629):
+/// 1. a lock recorded in PostgreSQL refuses at once (it survives a Redis restart);
+/// 2. the attempt is *reserved* in the shared Redis counter — counted and admitted in one atomic
+///    step — before any secret is checked, so parallel guesses on any number of instances never
+///    get more than `limit` checks per window;
+/// 3. the caller checks the secret and reports `succeeded()` (the count starts over) or
+///    `failed()`; the failure that fills the window locks the subject for `lockoutDuration`,
+///    records the lock durably, tells the observers once, and throws `TooManyAttempts`.
+///
+/// An unreachable Redis refuses the attempt (`ProtectionUnavailable`, 503): never an uncounted
+/// check. A limit of 0 switches the subject's limit off.
+///
+/// ```swift
+/// let attempt = try await limiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+/// guard codeIsRight else { try await attempt.failed(); return wrongCodePage }  // throws when this locks
+/// try await attempt.succeeded()
+/// ```
+public struct AttemptLimiter: Sendable {
+    let counter: any AttemptCounter
+    let lockouts: any LockoutStore
+    let settings: ProtectionSettings
+    let crypto: any CryptoPrimitives
+    let clock: any Clock
+    let observer: any LockoutObserver
+
+    public init(counter: any AttemptCounter, lockouts: any LockoutStore, settings: ProtectionSettings,
+                crypto: any CryptoPrimitives, clock: any Clock, observer: any LockoutObserver) {
+        self.counter = counter
+        self.lockouts = lockouts
+        self.settings = settings
+        self.crypto = crypto
+        self.clock = clock
+        self.observer = observer
+    }
+
+    /// Reserves one attempt for `subject`, or throws `TooManyAttempts` when it is locked or its
+    /// window is full, and `ProtectionUnavailable` when the counters cannot be reached.
+    public func reserve(_ subject: AttemptSubject, clientIP: String?) async throws -> AttemptReservation {
+        let policy = policy(for: subject)
+        guard policy.isEnabled else { return AttemptReservation(limiter: self, subject: subject, attempt: 0, clientIP: clientIP) }
+        let now = clock.now
+        if let until = try await lockouts.lockedUntil(subject: subject.digest(crypto), now: now) {
+            throw TooManyAttempts(scope(of: subject), retryAfter: .seconds(until.timeIntervalSince(now)))
+        }
+        let key = subject.counterKey(crypto)
+        let count = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
+        guard count.allowed else { throw TooManyAttempts(scope(of: subject), retryAfter: count.retryAfter) }
+        return AttemptReservation(limiter: self, subject: subject, attempt: count.count, clientIP: clientIP)
+    }
+
+    /// Lifts the subject's lock and forgets its failures.
+    public func lift(_ subject: AttemptSubject) async throws {
+        try await lockouts.lift(subject: subject.digest(crypto))
+        let key = subject.counterKey(crypto)
+        try await unlessUnavailable { try await counter.clear(key: key) }
+    }
+
+    /// Lifts every lock of the account (its email's password and its second factors): a completed
+    /// password reset proves control of the email, so an attacker cannot keep the owner out.
+    public func liftAll(for user: User) async throws {
+        try await lift(.password(email: user.email))
+        try await lift(.secondFactor(userID: user.id))
+    }
+
+    func policy(for subject: AttemptSubject) -> LimitPolicy {
+        switch subject.kind {
+        case .password: settings.passwordFailures
+        case .secondFactor: settings.secondFactorFailures
+        }
+    }
+
+    func scope(of subject: AttemptSubject) -> TooManyAttempts.Scope {
+        switch subject.kind {
+        case .password: .password
+        case .secondFactor: .secondFactor
+        }
+    }
+
+    /// Called by the reservation whose failure filled the window.
+    func lock(_ subject: AttemptSubject, clientIP: String?) async throws -> TooManyAttempts {
+        let now = clock.now
+        let until = now.addingTimeInterval(settings.lockoutDuration.timeInterval)
+        // Durable first: once this row exists, no Redis trouble can lift the lock.
+        let isNew = try await lockouts.lock(subject: subject.digest(crypto), at: now, until: until)
+        let key = subject.counterKey(crypto)
+        try await unlessUnavailable { try await counter.block(key: key, until: until, now: now) }
+        if isNew {
+            await observer.lockoutBegan(LockoutEvent(subject: subject, lockedAt: now, lockedUntil: until, clientIP: clientIP))
+        }
+        return TooManyAttempts(scope(of: subject), retryAfter: settings.lockoutDuration)
+    }
+
+    func succeeded(_ subject: AttemptSubject) async throws {
+        let key = subject.counterKey(crypto)
+        let now = clock.now
+        try await unlessUnavailable { try await counter.reset(key: key, now: now) }
+    }
+}
+
+/// One reserved attempt: the caller checks the secret, then reports how it went.
+public struct AttemptReservation: Sendable {
+    let limiter: AttemptLimiter
+    public let subject: AttemptSubject
+    /// This attempt's number in the current window (1 for the first; 0 when the limit is off).
+    public let attempt: Int
+    let clientIP: String?
+
+    /// Attempts left in the window after this one failed.
+    public var remainingAfterFailure: Int {
+        max(0, limiter.policy(for: subject).limit - attempt)
+    }
+
+    /// The secret was right: the count starts over.
+    public func succeeded() async throws {
+        guard attempt > 0 else { return }
+        try await limiter.succeeded(subject)
+    }
+
+    /// The secret was wrong. Returns the attempts left; the failure that fills the window locks
+    /// the subject and throws `TooManyAttempts` instead.
+    @discardableResult
+    public func failed() async throws -> Int {
+        let policy = limiter.policy(for: subject)
+        guard attempt > 0 else { return Int.max }
+        if attempt >= policy.limit {
+            throw try await limiter.lock(subject, clientIP: clientIP)
+        }
+        return policy.limit - attempt
+    }
+}
+
+/// Runs a counter call, turning any failure into `ProtectionUnavailable` (fail closed, 503).
+func unlessUnavailable<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw ProtectionUnavailable(error)
+    }
+}

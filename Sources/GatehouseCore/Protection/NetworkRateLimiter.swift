@@ -1,0 +1,50 @@
+import Foundation
+
+/// Per-IP rate limits (`RateLimitedAction`), shared by every instance through the atomic
+/// counters. The address is the client's as resolved once per request (`X-Forwarded-For` only
+/// from trusted proxies); IPv6 clients are counted per /64, since one host can hold the whole
+/// block. An unreachable Redis refuses (`ProtectionUnavailable`), never lets a request through
+/// uncounted.
+public struct NetworkRateLimiter: Sendable {
+    let counter: any AttemptCounter
+    let settings: ProtectionSettings
+    let clock: any Clock
+
+    public init(counter: any AttemptCounter, settings: ProtectionSettings, clock: any Clock) {
+        self.counter = counter
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// Counts one request of `action` from `address`; throws `TooManyAttempts` when it is over
+    /// the limit (the refused request is not counted).
+    public func reserve(_ action: RateLimitedAction, from address: String?) async throws {
+        let policy = settings.policy(for: action)
+        guard policy.isEnabled else { return }
+        let key = Self.key(action, address), now = clock.now
+        let count = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
+        guard count.allowed else { throw TooManyAttempts(.network(action), retryAfter: count.retryAfter) }
+    }
+
+    /// For limits on failures: throws `TooManyAttempts` when `address` has used up its
+    /// failures, without counting anything.
+    public func refuseIfExhausted(_ action: RateLimitedAction, from address: String?) async throws {
+        let policy = settings.policy(for: action)
+        guard policy.isEnabled else { return }
+        let key = Self.key(action, address), now = clock.now
+        let count = try await unlessUnavailable { try await counter.peek(key: key, policy: policy, now: now) }
+        guard count.allowed else { throw TooManyAttempts(.network(action), retryAfter: count.retryAfter) }
+    }
+
+    /// Counts one failure of `action` from `address`.
+    public func recordFailure(_ action: RateLimitedAction, from address: String?) async throws {
+        let policy = settings.policy(for: action)
+        guard policy.isEnabled else { return }
+        let key = Self.key(action, address), now = clock.now
+        _ = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
+    }
+
+    static func key(_ action: RateLimitedAction, _ address: String?) -> String {
+        "ip:" + action.rawValue + ":" + (address ?? "unknown")
+    }
+}
