@@ -17,15 +17,22 @@ public struct TestProvider: Sendable {
     public let crypto = OpenSSLCrypto()
     /// The real outbox: tests read the mail a flow sent from it.
     public let outbox: PostgresMailOutbox
+    /// The Redis prefix of this provider's attempt counters (`TestProtection.namespace`).
+    public let limiterNamespace: String
+    /// A Redis pool of this provider's own (`TestProtection.redisURL`); `shutdown()` closes it.
+    let ownedRedis: RedisPool?
 
     public static let issuer = "https://id.gatehouse.test"
 
     public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in },
                 accounts configureAccounts: (inout AccountSettings) -> Void = { _ in },
-                policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true) async throws {
+                policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true,
+                protection: TestProtection = TestProtection()) async throws {
         _ = TestProvider.metrics
         let postgres = try TestServices.postgres()
-        let redis = try TestServices.redis()
+        ownedRedis = try protection.redisPool()
+        let redis = try ownedRedis ?? TestServices.redis()
+        limiterNamespace = protection.namespace
         clock = TestClock()
         signer = try RS256Signer(keys: [try TestServices.signingKey()])
         var settings = ProviderSettings(issuer: Self.issuer)
@@ -45,7 +52,8 @@ public struct TestProvider: Sendable {
             consents: PostgresConsentStore(pool: postgres), sessions: PostgresSessionStore(pool: postgres),
             states: RedisAuthorizationStateStore(pool: redis), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
             signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
-            clock: clock, pages: pages, accounts: accounts, mailOutbox: outbox, csrfKey: OpenSSLCrypto().randomBytes(32),
+            clock: clock, pages: pages, accounts: accounts, mailOutbox: outbox,
+            protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
             metricsExposition: {
                 var buffer: [UInt8] = []

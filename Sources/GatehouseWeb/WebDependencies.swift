@@ -25,6 +25,8 @@ public struct WebDependencies: Sendable {
     /// Recent outbox mail for the development mailbox page (`/dev/mailbox`): nil outside
     /// development mode, so no production page can show mail.
     public var mailbox: (any MailboxReader)?
+    /// Brute-force protection: attempt counters, lockouts, limits, the client address rule.
+    public var protection: ProtectionDependencies
     /// Key for CSRF tokens, shared by every instance of the deployment.
     public var csrfKey: [UInt8]
     /// Readiness checks by name (PostgreSQL, Redis) for `/health/ready`.
@@ -38,7 +40,7 @@ public struct WebDependencies: Sendable {
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
                 accounts: AccountDependencies, mailOutbox: any MailOutbox,
-                csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
+                protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
         self.web = web
@@ -56,6 +58,7 @@ public struct WebDependencies: Sendable {
         self.pages = pages
         self.accounts = accounts
         self.mailOutbox = mailOutbox
+        self.protection = protection
         self.mailbox = mailbox
         self.csrfKey = csrfKey
         self.readinessChecks = readinessChecks
@@ -98,7 +101,10 @@ extension WebDependencies {
         BrowserSessions(store: sessions, crypto: crypto, settings: settings, clock: clock)
     }
 
-    var passwordLogin: PasswordLogin { PasswordLogin(users: users, hasher: hasher, clock: clock) }
+    /// Password sign-in behind the per-account limiter (reserve, then argon2).
+    var passwordLogin: ProtectedPasswordLogin {
+        ProtectedPasswordLogin(login: PasswordLogin(users: users, hasher: hasher, clock: clock), attempts: attemptLimiter)
+    }
 
     var tokenIssuer: TokenIssuer { TokenIssuer(settings: settings, signer: signer, crypto: crypto) }
 

@@ -24,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let protection: ProtectionConfiguration.Loaded
+        do {
+            protection = try ProtectionConfiguration.load()
+        } catch {
+            throw ValidationError(error.description)
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         try await withBackends(config, needsRedis: true) { backends in
@@ -43,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
                 crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages,
                 accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
                 mailOutbox: mail.outbox,
+                protection: backends.protection(protection),
                 csrfKey: csrfKey,
                 readinessChecks: backends.readinessChecks,
                 metricsExposition: {

@@ -126,9 +126,17 @@ struct AccountActions {
         return Responses.seeOther("/account?done=app")
     }
 
+    /// The current password, checked under the same per-account limit as sign-in: a stolen
+    /// session cannot be used to guess it either.
     func verifyPassword(_ password: String?, of user: User) async throws -> Bool {
         guard let password, let hash = user.passwordHash else { return false }
-        return try await dependencies.hasher.verify(PasswordPolicy.normalized(password), against: hash)
+        let attempt = try await dependencies.attemptLimiter.reserve(.password(email: user.email), clientIP: nil)
+        guard try await dependencies.hasher.verify(PasswordPolicy.normalized(password), against: hash) else {
+            try await attempt.failed()
+            return false
+        }
+        try await attempt.succeeded()
+        return true
     }
 
     func signedOut(title: String, message: String) -> Response {

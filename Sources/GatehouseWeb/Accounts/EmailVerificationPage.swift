@@ -39,6 +39,7 @@ struct EmailVerificationPage {
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                try await dependencies.limitPerIP(.verification, context)
                 guard let ticket = form["ticket"], let challenge = try await verification.challenge(ticket: ticket) else { return expired() }
                 switch try await verification.verify(ticket: ticket, code: form["code"] ?? "") {
                 case .verified(let verified):
@@ -56,10 +57,11 @@ struct EmailVerificationPage {
                 return responder.failure(error)
             }
         }
-        router.post("/verify-email/resend") { request, _ in
+        router.post("/verify-email/resend") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                try await dependencies.limitPerIP(.verificationResend, context)
                 guard let ticket = form["ticket"], let challenge = try await verification.challenge(ticket: ticket) else { return expired() }
                 guard let (renewed, issued) = try await verification.reissue(ticket: ticket) else {
                     return page(request, ticket: ticket, email: challenge.email, notice: nil,

@@ -30,10 +30,11 @@ struct PasswordResetPages {
                 return responder.failure(error)
             }
         }
-        router.post("/forgot-password") { request, _ in
+        router.post("/forgot-password") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                try await dependencies.limitPerIP(.passwordReset, context)
                 guard dependencies.mailOutbox.isEnabled else { return forgotPage(request, requestID: nil, sentTo: nil) }
                 let email = User.normalizedEmail(form["email"] ?? "")
                 guard EmailAddress.isPlausible(email) else { return forgotPage(request, requestID: form["request"], sentTo: nil) }
@@ -82,6 +83,8 @@ struct PasswordResetPages {
         try await dependencies.users.markEmailVerified(userID: userID, at: dependencies.clock.now)
         try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
             .signOutEverywhere(userID: userID)
+        // The link proved control of the email: a lockout must not keep the owner out any longer.
+        try await dependencies.attemptLimiter.liftAll(for: user)
         try await mail.sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
                                   message: "The password of your account \(user.email) was just reset, and every device was signed out.")
         var response = responder.page(NoticeView(title: "Password changed",

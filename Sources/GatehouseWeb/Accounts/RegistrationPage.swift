@@ -24,9 +24,9 @@ struct RegistrationPage {
                 return responder.failure(error)
             }
         }
-        router.post("/register") { request, _ in
+        router.post("/register") { request, context in
             do {
-                return try await submit(request)
+                return try await submit(request, context: context)
             } catch {
                 return responder.failure(error)
             }
@@ -44,9 +44,10 @@ struct RegistrationPage {
         return nil
     }
 
-    func submit(_ request: Request) async throws -> Response {
+    func submit(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+        try await dependencies.limitPerIP(.registration, context)
         let requestID = form["request"]
         guard closedReason == nil else {
             return try await page(request, requestID: requestID, name: "", email: "", errors: [])

@@ -35,12 +35,15 @@ struct LoginPage {
     func submit(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+        try await dependencies.limitPerIP(.login, context)
         let requestID = form["request"]
         let pending = try await requestID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
         if requestID != nil && pending == nil { return expired() }
         let email = form["email"] ?? ""
 
-        guard case .success(let user) = try await dependencies.passwordLogin.authenticate(email: email, password: form["password"] ?? "")
+        let outcome = try await dependencies.passwordLogin.authenticate(email: email, password: form["password"] ?? "",
+                                                                        clientIP: context.clientIP)
+        guard case .success(let user) = outcome
         else {
             Telemetry.login("invalid_credentials")
             return try await page(request, requestID: requestID, pending: pending, email: email,

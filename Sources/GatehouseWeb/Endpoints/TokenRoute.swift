@@ -10,7 +10,9 @@ struct TokenRoute {
         router.post("/token") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                let response = try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
+                let response = try await dependencies.limitingClientAuthenticationFailures(context) {
+                    try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
+                }
                 Telemetry.grant(form["grant_type"] ?? "none", outcome: "issued")
                 return Responses.json(response, noStore: true)
             } catch {

@@ -16,6 +16,16 @@ enum OAuthErrorResponse {
 
     /// For the token endpoint and other client-facing JSON APIs.
     static func response(for error: any Error, logger: Logger) -> Response {
+        if let refusal = error as? TooManyAttempts {
+            // RFC 6749 has no rate-limit error: 429 (RFC 6585 §4) with Retry-After, and the
+            // closest OAuth code so clients that only read `error` still back off.
+            var response = Responses.json(
+                Body(error: OAuthError.Code.temporarilyUnavailable.rawValue,
+                     errorDescription: "too many failed attempts; retry after \(refusal.retryAfterSeconds) seconds"),
+                status: .tooManyRequests, noStore: true)
+            response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
+            return response
+        }
         let oauth = oauthError(error, logger: logger)
         let status = (error as? WebInputError)?.status ?? status(for: oauth.code)
         var response = Responses.json(Body(error: oauth.code.rawValue, errorDescription: oauth.description),
@@ -25,7 +35,7 @@ enum OAuthErrorResponse {
             // RFC 6749 §5.2: 401 with the scheme the client may use.
             response.headers[.wwwAuthenticate] = "Basic realm=\"gatehouse\""
         case .temporarilyUnavailable:
-            response.headers[.retryAfter] = "1"
+            response.headers[.retryAfter] = error is ProtectionUnavailable ? "5" : "1"
         default:
             break
         }
@@ -60,6 +70,11 @@ enum OAuthErrorResponse {
             return OAuthError(.invalidRequest, input.reason)
         case PasswordHasherError.overloaded:
             return OAuthError(.temporarilyUnavailable, "the server is busy; retry shortly")
+        case let unavailable as ProtectionUnavailable:
+            logger?.error("attempt counters unavailable", metadata: ["error": "\(unavailable.underlying)"])
+            return OAuthError(.temporarilyUnavailable, "the server cannot count attempts right now; retry shortly")
+        case let refusal as TooManyAttempts:
+            return OAuthError(.temporarilyUnavailable, "too many failed attempts; retry after \(refusal.retryAfterSeconds) seconds")
         default:
             logger?.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return .internalFailure

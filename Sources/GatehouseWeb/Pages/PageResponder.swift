@@ -34,6 +34,18 @@ struct PageResponder {
             return response
         case let input as WebInputError:
             return self.error(title: "Invalid request", message: input.reason, status: input.status)
+        case let refusal as TooManyAttempts:
+            var response = page(RateLimitedView(refusal), status: .tooManyRequests)
+            response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
+            return response
+        case let unavailable as ProtectionUnavailable:
+            // Fail closed: without the shared counters no attempt may be checked uncounted.
+            logger.error("attempt counters unavailable", metadata: ["error": "\(unavailable.underlying)"])
+            var response = self.error(title: "Temporarily unavailable",
+                                      message: "Signing in is unavailable for a moment. Wait a little and try again.",
+                                      status: .serviceUnavailable)
+            response.headers[.retryAfter] = "5"
+            return response
         default:
             logger.error("page request failed", metadata: ["error": "\(String(reflecting: error))"])
             return self.error(title: "Something went wrong", message: "The server could not complete your request. Please try again.",

@@ -1,0 +1,38 @@
+/// Decides which address a request comes from: the one function every limit, session record and
+/// log line relies on (through `GatehouseRequestContext.clientIP`, set once per request by
+/// `ClientAddressMiddleware`).
+///
+/// `X-Forwarded-For` is believed only when the TCP peer is a trusted proxy
+/// (`GATEHOUSE_TRUSTED_PROXIES`, empty by default): then the list is read from the right, skipping
+/// trusted proxies, and the first address that is not one is the client. Anything to its left
+/// was written by the client itself and could say anything. When every hop is trusted the
+/// left-most address is the client; an unreadable entry ends the walk at the hop it reached.
+public struct ClientAddressResolver: Sendable {
+    public var trustedProxies: [IPNetwork]
+    /// The address the TCP peer is taken to have when set. Router tests have no socket (the
+    /// peer is unknown), so they inject one here to test proxies and per-IP limits.
+    public var peerOverride: String?
+
+    public init(trustedProxies: [IPNetwork] = [], peerOverride: String? = nil) {
+        self.trustedProxies = trustedProxies
+        self.peerOverride = peerOverride
+    }
+
+    /// The client's address in canonical form, or nil when the peer has none (unknown).
+    public func resolve(peer: String?, forwardedFor: [String]) -> String? {
+        let peerText = peerOverride ?? peer
+        guard let peerText, var client = IPAddress(peerText) else { return peerOverride ?? peer }
+        guard isTrusted(client) else { return client.description }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map(String.init)
+        for hop in hops.reversed() {
+            guard let address = IPAddress(hop) else { break }
+            client = address
+            if !isTrusted(address) { break }
+        }
+        return client.description
+    }
+
+    func isTrusted(_ address: IPAddress) -> Bool {
+        trustedProxies.contains { $0.contains(address) }
+    }
+}

@@ -1,0 +1,42 @@
+import GatehouseCore
+
+/// The page for a refused attempt (429): what happened, when to try again, and a way forward.
+/// An account lock reads the same whether or not the account exists; only its owner's inbox
+/// differs.
+struct RateLimitedView: PageView {
+    let templateName = "rate_limited"
+    let title: String
+    let message: String
+    let retryText: String
+    let linkURL: String?
+    let linkText: String?
+
+    init(_ refusal: TooManyAttempts) {
+        retryText = "Try again in " + Self.wait(refusal.retryAfterSeconds) + "."
+        switch refusal.scope {
+        case .password:
+            title = "Too many failed sign-in attempts"
+            message = "Signing in with this email is paused after too many wrong passwords. "
+                + "If this is your account, you can reset your password to sign in straight away."
+            linkURL = "/forgot-password"
+            linkText = "Reset your password"
+        case .secondFactor:
+            title = "Too many wrong codes"
+            message = "Signing in to this account is paused after too many wrong verification codes."
+            linkURL = nil
+            linkText = nil
+        case .network:
+            title = "Too many requests"
+            message = "Too many attempts came from your network in a short time, so this one was not accepted."
+            linkURL = nil
+            linkText = nil
+        }
+    }
+
+    /// "about 15 minutes", "1 minute", "30 seconds".
+    static func wait(_ seconds: Int) -> String {
+        if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        return minutes == 1 ? "about 1 minute" : "about \(minutes) minutes"
+    }
+}

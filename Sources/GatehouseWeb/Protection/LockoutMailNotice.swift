@@ -1,0 +1,38 @@
+import Foundation
+import GatehouseCore
+
+/// Emails the owner when their account locks (once per lockout): the password was guessed at,
+/// or the second factor was after a right password, which means the password is known. An
+/// email with no account gets nothing, and nothing on the page differs.
+struct LockoutMailNotice: LockoutObserver {
+    let dependencies: WebDependencies
+
+    func lockoutBegan(_ event: LockoutEvent) async {
+        guard dependencies.mailOutbox.isEnabled else { return }
+        do {
+            guard let user = try await owner(of: event.subject) else { return }
+            let service = dependencies.accounts.settings.serviceName
+            let minutes = max(1, Int((event.lockedUntil.timeIntervalSince(event.lockedAt) / 60).rounded(.up)))
+            let message: String
+            switch event.subject.kind {
+            case .password:
+                message = "Someone entered a wrong password for your account \(user.email) too many times, so signing in "
+                    + "with a password is paused for \(minutes) minutes. If it was you, wait or reset your password to sign in now."
+            case .secondFactor:
+                message = "Someone entered your password correctly for \(user.email), then too many wrong verification codes, "
+                    + "so signing in is paused for \(minutes) minutes. If it was not you, your password is known to someone else."
+            }
+            let mail = MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
+                                    issuer: dependencies.settings.issuer)
+            try await mail.sendNotice(to: user.email, subject: "Sign-in to your \(service) account was paused", message: message)
+        } catch {
+            dependencies.logger.error("lockout notice not sent", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    func owner(of subject: AttemptSubject) async throws -> User? {
+        if let email = subject.email { return try await dependencies.users.find(email: email) }
+        if let userID = subject.userID { return try await dependencies.users.find(id: userID) }
+        return nil
+    }
+}

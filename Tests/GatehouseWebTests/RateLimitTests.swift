@@ -1,0 +1,126 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+import GatehouseWeb
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// Per-IP limits (429 with Retry-After: a page for browser endpoints, OAuth JSON for APIs), the
+/// client address rule, and failing closed without Redis.
+@Suite("Rate limits per IP")
+struct RateLimitTests {
+    @Test("over the login limit an address gets 429 with Retry-After and a page; other addresses do not (RFC 6585 §4)")
+    func loginLimit() async throws {
+        let protection = TestProtection.behindProxy { $0.perIP[.login] = LimitPolicy(limit: 3, window: .seconds(60)) }
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            for _ in 0..<3 {
+                #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.5").status == .ok)
+            }
+            let refused = try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.5")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "60")
+            #expect(refused.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(refused.text.contains("Too many requests"))
+
+            // Writing another address in front does not help: the proxy appended the real one.
+            let spoofed = try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "198.51.100.1, 203.0.113.5")
+            #expect(spoofed.status == .tooManyRequests)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.6").status == .ok)
+
+            provider.clock.advance(by: 60)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.5").status == .ok,
+                    "a new window")
+        }
+    }
+
+    @Test("X-Forwarded-For from a peer that is not a trusted proxy is ignored")
+    func untrustedForwardedFor() async throws {
+        var protection = TestProtection()
+        protection.clientAddresses = ClientAddressResolver(trustedProxies: [], peerOverride: "192.0.2.99")
+        protection.settings.perIP[.login] = LimitPolicy(limit: 2, window: .seconds(60))
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            _ = try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.1")
+            _ = try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.2")
+            let third = try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.3")
+            #expect(third.status == .tooManyRequests, "all three counted against the peer, whatever the header said")
+        }
+    }
+
+    @Test("registration, reset requests, verification codes and resends are limited per IP", arguments: [
+        RateLimitedAction.registration, .passwordReset, .verification, .verificationResend,
+    ])
+    func accountFormLimits(action: RateLimitedAction) async throws {
+        let protection = TestProtection.behindProxy { $0.perIP[action] = LimitPolicy(limit: 2, window: .seconds(3600)) }
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            let (page, path, fields): (String, String, [(String, String)]) = switch action {
+            case .registration: ("/register", "/register", [("name", "Ann"), ("email", provider.uniqueEmail()), ("password", strongPassword)])
+            case .passwordReset: ("/forgot-password", "/forgot-password", [("email", provider.uniqueEmail())])
+            case .verification: ("/login", "/verify-email", [("ticket", "no-such-ticket"), ("code", "123456")])
+            default: ("/login", "/verify-email/resend", [("ticket", "no-such-ticket")])
+            }
+            func send(from address: String) async throws -> TestResponse {
+                let headers: HTTPFields = [.xForwardedFor: address]
+                let token = try await browser.get(page, headers: headers).hiddenField("csrf_token") ?? ""
+                return try await browser.post(path, form: [("csrf_token", token)] + fields, headers: headers)
+            }
+            for _ in 0..<2 { #expect(try await send(from: "203.0.113.7").status != .tooManyRequests) }
+            let refused = try await send(from: "203.0.113.7")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "3600")
+            #expect(try await send(from: "203.0.113.8").status != .tooManyRequests)
+        }
+    }
+
+    @Test("failed client authentication at /token: 429 JSON after the limit; successful grants are never limited")
+    func clientAuthenticationFailures() async throws {
+        let protection = TestProtection.behindProxy { $0.perIP[.clientAuthentication] = LimitPolicy(limit: 3, window: .seconds(300)) }
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let secret = try #require(client.secret)
+            func grant(_ secret: String, from address: String) async throws -> TestResponse {
+                try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", client.id),
+                                                        ("client_secret", secret)], headers: [.xForwardedFor: address])
+            }
+            for _ in 0..<10 { #expect(try await grant(secret, from: "203.0.113.20").status == .ok, "successes never count") }
+
+            for _ in 0..<3 { #expect(try await grant("wrong", from: "203.0.113.21").status == .unauthorized) }
+            let refused = try await grant("wrong", from: "203.0.113.21")
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "300")
+            #expect(refused.headers[.cacheControl] == "no-store")
+            let body = try refused.json()
+            #expect(body["error"] as? String == "temporarily_unavailable")
+            #expect(body["error_description"] as? String == "too many failed attempts; retry after 300 seconds")
+            #expect(try await grant(secret, from: "203.0.113.21").status == .tooManyRequests,
+                    "an exhausted address cannot keep testing secrets, right or wrong")
+
+            #expect(try await grant(secret, from: "203.0.113.20").status == .ok, "other addresses keep working")
+            provider.clock.advance(by: 300)
+            #expect(try await grant(secret, from: "203.0.113.21").status == .ok, "the window ended")
+        }
+    }
+
+    @Test("Redis unreachable: sign-in fails closed with 503 and runs no argon2; /token answers 503 JSON")
+    func failsClosedWithoutRedis() async throws {
+        let counting = try CountingHasher(TestProvider.cheapHasher())
+        var protection = TestProtection()
+        protection.redisURL = "redis://127.0.0.1:1/0"   // nothing listens on port 1
+        try await withProtectedProvider(hasher: counting, protection: protection) { provider, browser in
+            let user = try await provider.makeUser()
+            let before = counting.verifications
+            let signIn = try await browser.signIn(user.email, user.password)
+            #expect(signIn.status == .serviceUnavailable)
+            #expect(signIn.headers[.retryAfter] != nil)
+            #expect(counting.verifications == before, "no uncounted attempt")
+            #expect(browser.cookies["gh_session"] == nil)
+
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let token = try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", client.id),
+                                                                ("client_secret", try #require(client.secret))])
+            #expect(token.status == .serviceUnavailable)
+            #expect(try token.json()["error"] as? String == "temporarily_unavailable")
+            #expect(token.headers[.retryAfter] != nil)
+        }
+    }
+}
