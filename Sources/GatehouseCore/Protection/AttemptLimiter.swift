@@ -4,10 +4,11 @@ import Foundation
 /// factors (TOTP, email codes, recovery codes).
 ///
 /// The order is the point (OWASP ASVS V2.2.1; Zitadel CVE-2023-47111, Keycloak CVE-2024-4629):
-/// 1. a lock recorded in PostgreSQL refuses at once (it survives a Redis restart);
-/// 2. the attempt is *reserved* in the shared Redis counter — counted and admitted in one atomic
+/// 1. the attempt is *reserved* in the shared Redis counter — counted and admitted in one atomic
 ///    step — before any secret is checked, so parallel guesses on any number of instances never
-///    get more than `limit` checks per window;
+///    get more than `limit` checks per window; a full window or a block refuses here, cheaply;
+/// 2. an admitted attempt still meets the lock recorded in PostgreSQL, which survives a Redis
+///    restart (and is copied back into the counter as a block, so Redis answers next time);
 /// 3. the caller checks the secret and reports `succeeded()` (the count starts over) or
 ///    `failed()`; the failure that fills the window locks the subject for `lockoutDuration`,
 ///    records the lock durably, tells the observers once, and throws `TooManyAttempts`.
@@ -44,12 +45,14 @@ public struct AttemptLimiter: Sendable {
         let policy = policy(for: subject)
         guard policy.isEnabled else { return AttemptReservation(limiter: self, subject: subject, attempt: 0, clientIP: clientIP) }
         let now = clock.now
-        if let until = try await lockouts.lockedUntil(subject: subject.digest(crypto), now: now) {
-            throw TooManyAttempts(scope(of: subject), retryAfter: .seconds(until.timeIntervalSince(now)))
-        }
         let key = subject.counterKey(crypto)
         let count = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
         guard count.allowed else { throw TooManyAttempts(scope(of: subject), retryAfter: count.retryAfter) }
+        if let until = try await lockouts.lockedUntil(subject: subject.digest(crypto), now: now) {
+            // Redis forgot the lock (a restart): PostgreSQL still has it. Tell Redis again.
+            try await unlessUnavailable { try await counter.block(key: key, until: until, now: now) }
+            throw TooManyAttempts(scope(of: subject), retryAfter: .seconds(until.timeIntervalSince(now)))
+        }
         return AttemptReservation(limiter: self, subject: subject, attempt: count.count, clientIP: clientIP)
     }
 
