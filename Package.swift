@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Typed wrappers for libcurl's variadic curl_easy_setopt / curl_easy_getinfo.
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // QR codes for TOTP enrolment, drawn by GatehouseWeb as inline SVG.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "GatehouseCore", swiftSettings: swiftSettings),
         .target(
@@ -68,7 +70,7 @@ let package = Package(
         ),
         .target(
             name: "GatehouseWeb",
-            dependencies: ["GatehouseCore",
+            dependencies: ["GatehouseCore", "CQRencode",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "Logging", package: "swift-log"),

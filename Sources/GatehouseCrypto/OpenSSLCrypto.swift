@@ -20,18 +20,27 @@ public struct OpenSSLCrypto: CryptoPrimitives {
 
     /// HMAC-SHA256 (RFC 2104) through OpenSSL's one-shot `HMAC()`.
     public func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        Self.hmac(EVP_sha256(), length: 32, name: "HMAC-SHA256", key: key, message: message)
+    }
+
+    /// HMAC-SHA1 (RFC 2104), for TOTP codes (RFC 6238) only.
+    public func hmacSHA1(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        Self.hmac(EVP_sha1(), length: 20, name: "HMAC-SHA1", key: key, message: message)
+    }
+
+    private static func hmac(_ digest: OpaquePointer?, length expected: Int, name: String, key: [UInt8], message: [UInt8]) -> [UInt8] {
         var mac = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         // Pass a valid pointer even for an empty key (length 0): HMAC's init treats a NULL key specially.
         let keyBytes = key.isEmpty ? [0] : key
         let result = keyBytes.withUnsafeBytes { keyPointer in
             message.withUnsafeBytes { messagePointer in
-                HMAC(EVP_sha256(), keyPointer.baseAddress, Int32(key.count),
+                HMAC(digest, keyPointer.baseAddress, Int32(key.count),
                      messagePointer.baseAddress?.assumingMemoryBound(to: UInt8.self), messagePointer.count,
                      &mac, &length)
             }
         }
-        guard result != nil, length == 32 else { fatalError("\(CryptoError.openSSL("HMAC-SHA256"))") }
+        guard result != nil, Int(length) == expected else { fatalError("\(CryptoError.openSSL(name))") }
         return Array(mac.prefix(Int(length)))
     }
 

@@ -101,9 +101,12 @@ struct CLICommandTests {
         let record = try #require(try created.json() as? [String: Any])
         let id = try #require(record["id"] as? String)
         #expect(UUID(uuidString: id) != nil)
-        let duplicate = try CLI.run(["user", "create", "--email", email.uppercased(), "--password", "x"])
+        let duplicate = try CLI.run(["user", "create", "--email", email.uppercased(), "--password", "another decent passphrase"])
         #expect(duplicate.status != 0)
         #expect(duplicate.errors.contains("exists"))
+        let weak = try CLI.run(["user", "create", "--email", "weak-" + email, "--password", "password1234"])
+        #expect(weak.status != 0)
+        #expect(weak.errors.contains("common"), "the password policy applies to operators too")
     }
 
     @Test("a missing setting stops the command with a message naming it")
@@ -120,5 +123,22 @@ struct CLICommandTests {
         process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         #expect(text.contains("GATEHOUSE_DATABASE_URL"))
+    }
+}
+
+@Suite("gatehouse client --require-mfa")
+struct ClientMFAPolicyCommandTests {
+    @Test("client create --require-mfa stores the policy; update --no-require-mfa lifts it and leaves it alone otherwise")
+    func requireMFA() throws {
+        let created = try CLI.run(["client", "create", "--name", "Admin", "--redirect-uri", "https://admin.example/cb", "--require-mfa", "--json"])
+        #expect(created.status == 0, "\(created.errors)")
+        let record = try #require(try created.json() as? [String: Any])
+        let id = try #require(record["client_id"] as? String)
+        #expect(record["require_mfa"] as? Bool == true)
+        let renamed = try #require(try CLI.run(["client", "update", id, "--name", "Admin 2", "--json"]).json() as? [String: Any])
+        #expect(renamed["require_mfa"] as? Bool == true, "unchanged when the flag is not given")
+        let relaxed = try #require(try CLI.run(["client", "update", id, "--no-require-mfa", "--json"]).json() as? [String: Any])
+        #expect(relaxed["require_mfa"] as? Bool == false)
+        #expect(try CLI.run(["client", "delete", id]).status == 0)
     }
 }

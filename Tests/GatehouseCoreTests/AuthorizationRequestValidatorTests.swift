@@ -86,3 +86,32 @@ struct AuthorizationRequestValidatorTests {
         }
     }
 }
+
+@Suite("acr_values and a client's MFA policy (OIDC Core §3.1.2.1)")
+struct ACRValuesValidationTests {
+    let base = AuthorizationRequestValidatorTests()
+
+    @Test("acr_values are kept in order; asking for mfa marks the request as needing a second factor")
+    func acrValues() async throws {
+        let plain = try await base.validate(base.base())
+        #expect(plain.acrValues == nil && plain.requiresMFA == false)
+        let asked = try await base.validate(base.base() + [("acr_values", "mfa pwd")])
+        #expect(asked.acrValues == ["mfa", "pwd"])
+        #expect(asked.requiresMFA == true)
+        let passwordOnly = try await base.validate(base.base() + [("acr_values", "pwd urn:unknown")])
+        #expect(passwordOnly.requiresMFA == false, "unknown values are ignored (acr is a voluntary claim)")
+    }
+
+    @Test("a client that requires MFA makes every one of its requests need a second factor")
+    func clientPolicy() async throws {
+        var strict = base.confidential
+        strict.id = "strict"
+        strict.requireMFA = true
+        let validator = AuthorizationRequestValidator(
+            clients: AuthorizationRequestValidatorTests.Clients(clients: [strict]),
+            idTokenHints: IDTokenHintReader(verifier: AuthorizationRequestValidatorTests.RefusingVerifier(), issuer: "https://id"),
+            clock: SystemClock())
+        let pending = try await validator.validate(RequestParameters(base.base(strict)))
+        #expect(pending.requiresMFA == true)
+    }
+}

@@ -20,6 +20,8 @@ struct ClientCommand: AsyncParsableCommand {
         var grantTypes: [String] = []
         @Option(name: .customLong("scope"), help: "A scope the client may ask for (repeatable); default: openid profile email offline_access.")
         var scopes: [String] = []
+        @Flag(name: .customLong("require-mfa"), help: "Users must prove a second factor to sign in to this client.")
+        var requireMFA = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -31,7 +33,7 @@ struct ClientCommand: AsyncParsableCommand {
                 let client = Client(
                     id: backends.crypto.randomToken(byteCount: 16), secretDigest: secret.map { backends.crypto.sha256($0) },
                     name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
-                    grantTypes: grants, allowedScopes: scopes, createdAt: backends.clock.now)
+                    grantTypes: grants, allowedScopes: scopes, createdAt: backends.clock.now, requireMFA: requireMFA)
                 try await backends.clients.create(client)
                 return (client, secret)
             }
@@ -64,6 +66,9 @@ struct ClientCommand: AsyncParsableCommand {
         @Option(name: .customLong("post-logout-redirect-uri")) var postLogoutRedirectURIs: [String] = []
         @Option(name: .customLong("grant-type")) var grantTypes: [String] = []
         @Option(name: .customLong("scope")) var scopes: [String] = []
+        @Flag(name: .customLong("require-mfa"), inversion: .prefixedNo,
+              help: "Whether users must prove a second factor to sign in to this client (unchanged when not given).")
+        var requireMFA: Bool?
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -77,6 +82,7 @@ struct ClientCommand: AsyncParsableCommand {
                 if !postLogoutRedirectURIs.isEmpty { client.postLogoutRedirectURIs = postLogoutRedirectURIs }
                 if !grantTypes.isEmpty { client.grantTypes = try ClientRegistration.grantTypes(grantTypes, isPublic: client.isPublic) }
                 if !scopes.isEmpty { client.allowedScopes = scopes }
+                if let requireMFA { client.requireMFA = requireMFA }
                 try ClientRegistration.check(redirectURIs: client.redirectURIs, postLogout: client.postLogoutRedirectURIs,
                                              grants: client.grantTypes)
                 _ = try await backends.clients.update(client)

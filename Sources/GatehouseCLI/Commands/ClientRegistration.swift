@@ -38,6 +38,7 @@ enum ClientOutput {
         let grantTypes: [String]
         let scopes: [String]
         let `public`: Bool
+        let requireMFA: Bool
 
         init(_ client: Client, secret: String?) {
             clientID = client.id
@@ -48,12 +49,13 @@ enum ClientOutput {
             grantTypes = client.grantTypes.map(\.rawValue)
             scopes = client.allowedScopes.isEmpty ? Scope.standard.sorted() : client.allowedScopes
             `public` = client.isPublic
+            requireMFA = client.requireMFA
         }
 
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id", clientSecret = "client_secret", name
             case redirectURIs = "redirect_uris", postLogoutRedirectURIs = "post_logout_redirect_uris"
-            case grantTypes = "grant_types", scopes, `public`
+            case grantTypes = "grant_types", scopes, `public`, requireMFA = "require_mfa"
         }
     }
 
@@ -71,5 +73,6 @@ enum ClientOutput {
         Swift.print("type:           \(client.isPublic ? "public (PKCE required)" : "confidential")")
         Swift.print("redirect URIs:  \(client.redirectURIs.joined(separator: " "))")
         Swift.print("grant types:    \(client.grantTypes.map(\.rawValue).joined(separator: " "))")
+        if client.requireMFA { Swift.print("MFA:            required") }
     }
 }

@@ -4,7 +4,7 @@ import GatehouseCore
 
 /// `gatehouse user create`: adds an account with an argon2id-hashed password.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self, MFA.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints its id.")
@@ -28,9 +28,15 @@ struct UserCommand: AsyncParsableCommand {
             guard let secret = password ?? readLine(strippingNewline: true), !secret.isEmpty else {
                 throw ValidationError("the password is empty")
             }
+            // The same rules as the pages: an operator-made password must be as good as a self-chosen one.
+            let policy = config.passwordPolicy
+            let problems = policy.violations(of: secret, context: PasswordContext(email: email, names: [name].compactMap { $0 }))
+            guard problems.isEmpty else {
+                throw ValidationError("the password is refused:\n" + problems.map { "  - \($0.message)" }.joined(separator: "\n"))
+            }
             let id = try await withBackends(config) { backends in
                 let hasher = try backends.makeHasher()
-                let hash = try await hasher.hash(secret)
+                let hash = try await hasher.hash(PasswordPolicy.normalized(secret))
                 try await hasher.shutdown()
                 let now = backends.clock.now
                 let user = User(id: UUID(), email: User.normalizedEmail(email), emailVerified: verified, name: name,

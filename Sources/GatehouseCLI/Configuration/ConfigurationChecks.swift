@@ -30,6 +30,7 @@ enum ConfigurationChecks {
             problems.append("GATEHOUSE_PASSWORD_MIN_LENGTH=\(config.passwordMinLength) must not exceed GATEHOUSE_PASSWORD_MAX_LENGTH=\(config.passwordMaxLength)")
         }
         problems += mailProblems(config, requiring: requirements)
+        problems += encryptionKeyProblems(config, requiring: requirements)
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(config.logLevel) {
             problems.append("GATEHOUSE_LOG_LEVEL=\(config.logLevel) must be one of trace, debug, info, notice, warning, error, critical")
         }

@@ -39,9 +39,13 @@ struct GatehouseConfiguration: Sendable {
     var smtpURL: String?
     var mailFrom: String?
     var smtpCAFile: String?
+    /// `GATEHOUSE_ENCRYPTION_KEY` as given (base64 of 32 bytes); see `encryptionKey()`.
+    var encryptionKeyText: String?
+    /// `GATEHOUSE_MFA_REQUIRED`: every sign-in needs a second factor.
+    var mfaRequired = false
 
     /// What a command needs beyond the always-checked basics.
-    enum Requirement { case database, redis, mail }
+    enum Requirement { case database, redis, mail, encryption }
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                      requiring requirements: Set<Requirement>) throws(ConfigurationError) -> GatehouseConfiguration {
@@ -81,6 +85,8 @@ struct GatehouseConfiguration: Sendable {
         config.smtpURL = reader.optionalString("GATEHOUSE_SMTP_URL")
         config.mailFrom = reader.optionalString("GATEHOUSE_MAIL_FROM")
         config.smtpCAFile = reader.optionalString("GATEHOUSE_SMTP_CA_FILE")
+        config.encryptionKeyText = reader.optionalString("GATEHOUSE_ENCRYPTION_KEY")
+        config.mfaRequired = reader.flag("GATEHOUSE_MFA_REQUIRED")
 
         var problems = reader.problems
         problems += ConfigurationChecks.run(config, requiring: requirements)
@@ -96,6 +102,7 @@ struct GatehouseConfiguration: Sendable {
         settings.refreshTokenAbsoluteLifetime = .seconds(refreshTokenAbsoluteTTL)
         settings.sessionLifetime = .seconds(sessionTTL)
         settings.authorizationCodeLifetime = .seconds(codeTTL)
+        settings.requireMFA = mfaRequired
         return settings
     }
 }

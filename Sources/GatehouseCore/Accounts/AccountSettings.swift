@@ -17,9 +17,16 @@ public struct AccountSettings: Sendable {
     /// The name people see in emails and pages.
     public var serviceName = "Gatehouse"
     public var verificationCodeLifetime: Duration = .seconds(15 * 60)
+    /// Emailed second-factor codes live shorter than address-verification codes.
+    public var signInCodeLifetime: Duration = .seconds(10 * 60)
     public var verificationMaxAttempts = 5
     public var verificationResendInterval: Duration = .seconds(60)
     public var passwordResetLifetime: Duration = .seconds(30 * 60)
 
     public init() {}
+
+    /// How long an emailed code of this purpose works.
+    public func codeLifetime(for purpose: VerificationChallenge.Purpose) -> Duration {
+        purpose == .signInCode ? signInCodeLifetime : verificationCodeLifetime
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Issues and checks emailed verification challenges: a 6-digit code and a link, both stored
-/// hashed, valid 15 minutes, at most 5 wrong tries per challenge, resends throttled.
+/// hashed, valid 15 minutes, at most 5 wrong tries per challenge, resends throttled. Emailed
+/// second-factor codes (`.signInCode`) are the same challenge with a 10-minute life and no link.
 public struct EmailVerification: Sendable {
     let store: any VerificationStore
     let crypto: any CryptoPrimitives
@@ -37,7 +38,7 @@ public struct EmailVerification: Sendable {
         let challenge = VerificationChallenge(
             purpose: purpose, userID: userID, email: email, codeDigest: digest(code, ticket: ticket),
             linkDigest: crypto.tokenDigest(linkToken), pendingAuthorizationID: pendingAuthorizationID, createdAt: clock.now)
-        try await store.save(challenge, ticket: ticket, ttl: settings.verificationCodeLifetime)
+        try await store.save(challenge, ticket: ticket, ttl: settings.codeLifetime(for: purpose))
         return Issued(ticket: ticket, code: code, linkToken: linkToken)
     }
 
@@ -50,7 +51,7 @@ public struct EmailVerification: Sendable {
         challenge.codeDigest = digest(code, ticket: ticket)
         challenge.linkDigest = crypto.tokenDigest(linkToken)
         challenge.createdAt = clock.now
-        try await store.save(challenge, ticket: ticket, ttl: settings.verificationCodeLifetime)
+        try await store.save(challenge, ticket: ticket, ttl: settings.codeLifetime(for: challenge.purpose))
         return (challenge, Issued(ticket: ticket, code: code, linkToken: linkToken))
     }
 
@@ -62,7 +63,7 @@ public struct EmailVerification: Sendable {
     /// cannot exceed the limit; a challenge with no account never matches.
     public func verify(ticket: String, code: String) async throws -> Outcome {
         guard let challenge = try await store.challenge(ticket: ticket) else { return .expired }
-        let attempts = try await store.recordAttempt(ticket: ticket, ttl: settings.verificationCodeLifetime)
+        let attempts = try await store.recordAttempt(ticket: ticket, ttl: settings.codeLifetime(for: challenge.purpose))
         guard attempts <= settings.verificationMaxAttempts else {
             try await store.delete(ticket: ticket)
             return .tooManyAttempts
@@ -81,7 +82,7 @@ public struct EmailVerification: Sendable {
 
     /// Checks the emailed link.
     public func verifyLink(ticket: String, token: String) async throws -> Outcome {
-        guard let challenge = try await store.challenge(ticket: ticket) else { return .expired }
+        guard let challenge = try await store.challenge(ticket: ticket), challenge.purpose != .signInCode else { return .expired }
         guard challenge.userID != nil, ConstantTime.equals(crypto.tokenDigest(token), challenge.linkDigest) else {
             _ = try await store.recordAttempt(ticket: ticket, ttl: settings.verificationCodeLifetime)
             return .wrongCode(remainingAttempts: 0)

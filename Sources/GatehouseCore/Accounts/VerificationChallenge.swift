@@ -9,6 +9,8 @@ public struct VerificationChallenge: Sendable, Codable, Equatable {
         case accountEmail
         /// A signed-in user moving to a new address.
         case emailChange
+        /// A second factor at sign-in (the emailed one-time code): code only, never a link.
+        case signInCode
     }
 
     public var purpose: Purpose

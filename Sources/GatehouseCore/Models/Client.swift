@@ -12,9 +12,11 @@ public struct Client: Sendable, Equatable {
     /// Scopes the client may ask for; empty means the standard OpenID scopes.
     public var allowedScopes: [String]
     public var createdAt: Date
+    /// Users must prove a second factor to sign in to this client (and enrol one if they have none).
+    public var requireMFA: Bool
 
     public init(id: String, secretDigest: [UInt8]?, name: String, redirectURIs: [String], postLogoutRedirectURIs: [String] = [],
-                grantTypes: [GrantType], allowedScopes: [String], createdAt: Date) {
+                grantTypes: [GrantType], allowedScopes: [String], createdAt: Date, requireMFA: Bool = false) {
         self.id = id
         self.secretDigest = secretDigest
         self.name = name
@@ -23,6 +25,7 @@ public struct Client: Sendable, Equatable {
         self.grantTypes = grantTypes
         self.allowedScopes = allowedScopes
         self.createdAt = createdAt
+        self.requireMFA = requireMFA
     }
 
     public var isPublic: Bool { secretDigest == nil }

@@ -20,6 +20,11 @@ public struct PendingAuthorization: Sendable, Codable, Equatable {
     /// Set once the user has signed in during this request, so `prompt=login` and `max_age`
     /// are satisfied by that fresh login instead of forcing another.
     public var authenticatedSessionID: UUID?
+    /// The `acr_values` asked for (OIDC Core §3.1.2.1), in order.
+    public var acrValues: [String]?
+    /// True when this request needs a second factor: `acr_values` asked for `mfa` or the client
+    /// requires it. (Optional so requests saved before the field existed still decode.)
+    public var requiresMFA: Bool?
 
     public init(clientID: String, redirectURI: String, scopes: [String], state: String?, nonce: String?,
                 codeChallenge: String?, prompt: Set<Prompt>, maxAge: Int?, loginHint: String?,

@@ -3,6 +3,9 @@
 public protocol CryptoPrimitives: Sendable {
     func sha256(_ bytes: [UInt8]) -> [UInt8]
     func hmacSHA256(key: [UInt8], message: [UInt8]) -> [UInt8]
+    /// HMAC-SHA1 (RFC 2104), only for TOTP (RFC 6238), whose authenticator apps expect SHA-1.
+    /// HMAC-SHA1 is still a sound PRF; SHA-1's collision attacks do not carry over to it.
+    func hmacSHA1(key: [UInt8], message: [UInt8]) -> [UInt8]
     /// Bytes from a CSPRNG. Never fails silently: a broken generator stops the process.
     func randomBytes(_ count: Int) -> [UInt8]
 }

@@ -21,6 +21,9 @@ public struct AuthorizationFlow: Sendable {
 
     public enum Step: Equatable, Sendable {
         case login
+        /// The session is the right user's and fresh enough, but this request needs a second
+        /// factor the session has not proven: step up (a new session follows).
+        case secondFactor
         case consent
         case issue(code: String)
     }
@@ -35,6 +38,10 @@ public struct AuthorizationFlow: Sendable {
         guard let session, !needsLogin(pending, session: session) else {
             if pending.prompt.contains(.none) { throw failure(.loginRequired, "the user is not signed in") }
             return .login
+        }
+        if needsSecondFactor(pending, session: session) {
+            if pending.prompt.contains(.none) { throw failure(.interactionRequired, "the request needs a second factor") }
+            return .secondFactor
         }
         if try await needsConsent(pending, session: session) {
             if pending.prompt.contains(.none) { throw failure(.consentRequired, "the user has not approved this application") }
@@ -53,6 +60,12 @@ public struct AuthorizationFlow: Sendable {
         if pending.prompt.contains(.login) || pending.prompt.contains(.selectAccount) { return true }
         if let maxAge = pending.maxAge, clock.now.timeIntervalSince(session.authTime) > Double(maxAge) { return true }
         return false
+    }
+
+    /// Whether the request needs a second factor (`acr_values=mfa`, the client's or the
+    /// deployment's policy) that the session's `amr` lacks (OIDC Core §3.1.2.1 `acr_values`).
+    public func needsSecondFactor(_ pending: PendingAuthorization, session: BrowserSession) -> Bool {
+        (settings.requireMFA || pending.requiresMFA == true) && !session.amr.contains(AuthenticationMethods.multipleFactors)
     }
 
     func needsConsent(_ pending: PendingAuthorization, session: BrowserSession) async throws -> Bool {

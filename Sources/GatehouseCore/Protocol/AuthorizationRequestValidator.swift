@@ -29,12 +29,16 @@ public struct AuthorizationRequestValidator: Sendable {
         let prompt = try checkPrompt(parameters, context)
         let maxAge = try checkMaxAge(parameters, context)
         let expectedSubject = try checkIDTokenHint(parameters, client: client, context)
+        let acrValues = checkACRValues(parameters)
 
-        return PendingAuthorization(
+        var pending = PendingAuthorization(
             clientID: client.id, redirectURI: redirect.uri, scopes: scopes, state: parameters["state"],
             nonce: parameters["nonce"], codeChallenge: challenge, prompt: prompt, maxAge: maxAge,
             loginHint: parameters["login_hint"], expectedSubject: expectedSubject,
             responseMode: responseMode, createdAt: clock.now)
+        pending.acrValues = acrValues
+        pending.requiresMFA = client.requireMFA || acrValues?.contains(AuthenticationMethods.multiFactorClass) == true
+        return pending
     }
 
     struct FailureContext {
@@ -166,6 +170,14 @@ public struct AuthorizationRequestValidator: Sendable {
             throw context.fail(.invalidRequest, "max_age must be a non-negative integer")
         }
         return value
+    }
+
+    /// OIDC Core §3.1.2.1 `acr_values`: space-separated, in order of preference. It is a
+    /// voluntary claim, so unknown values are ignored; asking for `mfa` requires a second factor.
+    func checkACRValues(_ parameters: RequestParameters) -> [String]? {
+        guard let text = parameters["acr_values"] else { return nil }
+        let values = text.split(separator: " ").map(String.init).prefix(16)
+        return values.isEmpty ? nil : Array(values)
     }
 
     /// OIDC Core §3.1.2.1 `id_token_hint`: an ID token we issued (expired ones are fine).

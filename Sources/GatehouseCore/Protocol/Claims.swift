@@ -12,10 +12,12 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
     public var atHash: String?
     public var sid: String?
     public var amr: [String]?
+    /// `pwd` or `mfa` (`AuthenticationMethods.contextClass`), from the session's `amr`.
+    public var acr: String?
     public var azp: String?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nonce, sid, amr, azp
+        case iss, sub, aud, exp, iat, nonce, sid, amr, acr, azp
         case authTime = "auth_time"
         case atHash = "at_hash"
     }

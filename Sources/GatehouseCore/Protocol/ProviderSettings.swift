@@ -10,6 +10,9 @@ public struct ProviderSettings: Sendable {
     public var sessionLifetime: Duration = .seconds(12 * 3600)
     public var authorizationCodeLifetime: Duration = .seconds(60)
     public var pendingAuthorizationLifetime: Duration = .seconds(30 * 60)
+    /// Every sign-in needs a second factor (`GATEHOUSE_MFA_REQUIRED=1`); users without one
+    /// enrol at their next sign-in.
+    public var requireMFA = false
 
     public init(issuer: String) {
         self.issuer = issuer

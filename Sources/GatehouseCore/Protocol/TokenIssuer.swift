@@ -39,7 +39,8 @@ public struct TokenIssuer: Sendable {
             iss: settings.issuer, sub: subject, aud: clientID,
             exp: now.addingTimeInterval(settings.idTokenLifetime.timeInterval).numericDate, iat: now.numericDate,
             authTime: authTime.numericDate, nonce: nonce, atHash: atHash(accessToken),
-            sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr, azp: clientID)
+            sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr,
+            acr: amr.isEmpty ? nil : AuthenticationMethods.contextClass(for: amr), azp: clientID)
         return try signer.sign(payload: encode(claims), type: TokenType.idToken)
     }
 

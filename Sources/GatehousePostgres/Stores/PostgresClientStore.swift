@@ -7,12 +7,12 @@ public struct PostgresClientStore: ClientStore {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, grant_types, allowed_scopes, created_at"
+    static let columns = "id, secret_digest, name, redirect_uris, post_logout_redirect_uris, grant_types, allowed_scopes, created_at, require_mfa"
 
     public func create(_ client: Client) async throws {
         do {
             _ = try await pool.query(
-                "INSERT INTO clients (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)", Self.values(client))
+                "INSERT INTO clients (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", Self.values(client))
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreError.conflict("a client with this id exists")
         }
@@ -30,7 +30,7 @@ public struct PostgresClientStore: ClientStore {
         let result = try await pool.query(
             """
             UPDATE clients SET secret_digest = $2, name = $3, redirect_uris = $4, post_logout_redirect_uris = $5,
-                grant_types = $6, allowed_scopes = $7, created_at = $8 WHERE id = $1
+                grant_types = $6, allowed_scopes = $7, created_at = $8, require_mfa = $9 WHERE id = $1
             """, Self.values(client))
         return result.affectedRows == 1
     }
@@ -42,7 +42,7 @@ public struct PostgresClientStore: ClientStore {
     static func values(_ client: Client) -> [PostgresValue] {
         [.text(client.id), .optionalBytes(client.secretDigest), .text(client.name), .textArray(client.redirectURIs),
          .textArray(client.postLogoutRedirectURIs), .textArray(client.grantTypes.map(\.rawValue)),
-         .textArray(client.allowedScopes), .timestamp(client.createdAt)]
+         .textArray(client.allowedScopes), .timestamp(client.createdAt), .bool(client.requireMFA)]
     }
 
     static func client(_ row: PostgresRow) throws -> Client {
@@ -50,6 +50,7 @@ public struct PostgresClientStore: ClientStore {
                redirectURIs: try row.stringArray("redirect_uris"),
                postLogoutRedirectURIs: try row.stringArray("post_logout_redirect_uris"),
                grantTypes: try row.stringArray("grant_types").compactMap(GrantType.init(rawValue:)),
-               allowedScopes: try row.stringArray("allowed_scopes"), createdAt: try row.date("created_at"))
+               allowedScopes: try row.stringArray("allowed_scopes"), createdAt: try row.date("created_at"),
+               requireMFA: try row.bool("require_mfa"))
     }
 }

@@ -19,6 +19,11 @@ struct AccountPage {
         "password": "Your password is changed. Your other devices were signed out.",
         "session": "That device is signed out.",
         "app": "The app's access is revoked.",
+        "totp": "Two-step verification with your authenticator app is on.",
+        "totp-off": "Your authenticator app no longer signs you in.",
+        "email-mfa": "Two-step verification with emailed codes is on.",
+        "email-mfa-off": "Emailed codes are turned off.",
+        "recovery-codes": "Your new recovery codes are ready; the old ones no longer work.",
     ]
 
     func register(on router: Router<GatehouseRequestContext>) {
@@ -32,6 +37,7 @@ struct AccountPage {
             }
         }
         AccountActions(page: self).register(on: router)
+        AccountMFAActions(page: self).register(on: router)
     }
 
     /// The live session and its user, or nil when the browser is signed out.
@@ -57,7 +63,8 @@ struct AccountPage {
         }
         let view = AccountView(csrfToken: token, email: user.email, emailVerified: user.emailVerified, name: user.name ?? "",
                                givenName: user.givenName ?? "", familyName: user.familyName ?? "", picture: user.picture ?? "",
-                               passwordRules: dependencies.accounts.passwordPolicy.rules, sessions: sessions, apps: apps,
+                               passwordRules: dependencies.accounts.passwordPolicy.rules,
+                               twoStep: try await AccountMFAActions.section(dependencies, user: user), sessions: sessions, apps: apps,
                                notice: notice, errors: errors)
         return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
     }

@@ -58,7 +58,7 @@ struct MailComposer {
                                         resetURL: issuer + "/forgot-password"))
     }
 
-    private func send(to email: String, subject: String, template: String, view: Any) async throws {
+    func send(to email: String, subject: String, template: String, view: Any) async throws {
         let text = try pages.render(view, template: template + "_text")
         let html = try pages.render(view, template: template + "_html")
         try await outbox.enqueue(OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html))

@@ -16,6 +16,10 @@ struct AuthorizationContinuation {
             switch try await dependencies.flow.next(pending, session: session, redirect: redirect) {
             case .login:
                 return Responses.seeOther("/login?request=\(FormEncoding.encodeComponent(requestID))")
+            case .secondFactor:
+                guard let session else { return Responses.seeOther("/login?request=\(FormEncoding.encodeComponent(requestID))") }
+                return try await SecondFactorGate(dependencies: dependencies, responder: responder)
+                    .stepUp(session: session, requestID: requestID)
             case .consent:
                 return Responses.seeOther("/consent?request=\(FormEncoding.encodeComponent(requestID))")
             case .issue(let code):

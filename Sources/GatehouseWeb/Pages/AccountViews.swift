@@ -67,6 +67,7 @@ struct AccountView: PageView {
     let familyName: String
     let picture: String
     let passwordRules: [String]
+    let twoStep: TwoStepSection
     let sessions: [SessionLine]
     let apps: [AppLine]
     let notice: String?

@@ -38,7 +38,8 @@ final class TestBrowser: @unchecked Sendable {
                                                 body: body.map { ByteBuffer(string: $0) })
         for header in response.headers[values: .setCookie] {
             setCookieHeaders.append(header)
-            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+            let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                .map(String.init)
             guard pair.count == 2 else { continue }
             if header.lowercased().contains("max-age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
         }

@@ -1,0 +1,26 @@
+import Foundation
+
+/// "The password is proven, the second factor is not yet": kept in the ephemeral store for a
+/// few minutes under the digest of a random token that only this browser holds (an HttpOnly
+/// cookie). No session exists until the second factor is proven, so a stolen password alone
+/// never yields one.
+public struct PendingSignIn: Sendable, Codable, Equatable {
+    public var userID: UUID
+    /// The authorization request to continue afterwards, if any.
+    public var pendingAuthorizationID: String?
+    /// The methods already proven (RFC 8176), e.g. `["pwd"]`.
+    public var amr: [String]
+    /// The emailed code's challenge, once one was sent.
+    public var emailTicket: String?
+    /// Set when the second factor is proven but the person still has to see something (new
+    /// recovery codes) before the session starts: the methods the session will carry.
+    public var provenAMR: [String]?
+    public var createdAt: Date
+
+    public init(userID: UUID, pendingAuthorizationID: String?, amr: [String], createdAt: Date) {
+        self.userID = userID
+        self.pendingAuthorizationID = pendingAuthorizationID
+        self.amr = amr
+        self.createdAt = createdAt
+    }
+}

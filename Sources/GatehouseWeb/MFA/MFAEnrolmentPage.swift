@@ -1,0 +1,112 @@
+import GatehouseCore
+import Hummingbird
+
+/// `/mfa/enrol`: enrolment that a policy forces at sign-in (`GATEHOUSE_MFA_REQUIRED`, a client
+/// that requires MFA, or `acr_values=mfa`) for a user with no second factor. The password was
+/// proven minutes ago in this browser (the pending sign-in's cookie), so the form asks only for
+/// the app's first code; then the new recovery codes are shown once, and "Continue" finishes
+/// the sign-in (`/mfa/continue`).
+struct MFAEnrolmentPage {
+    let dependencies: WebDependencies
+    let responder: PageResponder
+
+    var csrf: CSRFProtection {
+        CSRFProtection(key: dependencies.csrfKey, crypto: dependencies.crypto, secureCookies: dependencies.secureCookies)
+    }
+
+    var challengePage: MFAPage { MFAPage(dependencies: dependencies, responder: responder) }
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        router.get("/mfa/enrol") { request, _ in
+            do {
+                guard let (_, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
+                if signIn.provenAMR != nil { return continuePage(request) }
+                guard try await dependencies.confirmedFactors(userID: user.id).isEmpty else { return Responses.seeOther("/mfa") }
+                let totp = dependencies.totpFactor
+                if let secret = try await totp.pendingSecret(userID: user.id) {
+                    return page(request, user: user, secret: secret, error: nil)
+                }
+                return page(request, user: user, secret: try await totp.startEnrolment(userID: user.id), error: nil)
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.post("/mfa/enrol") { request, context in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
+                guard signIn.provenAMR == nil else { return continuePage(request) }
+                let challenges = dependencies.secondFactorChallenges
+                // The first code is a second-factor attempt like any other: it counts.
+                try await dependencies.limitPerIP(.secondFactor, context)
+                let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+                let totp = dependencies.totpFactor
+                guard try await totp.confirmEnrolment(userID: user.id, code: form["code"] ?? "") else {
+                    await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": "totp", "during": "enrolment"])
+                    try await attempt.failed()
+                    guard let secret = try await totp.pendingSecret(userID: user.id) else { return Responses.seeOther("/mfa/enrol") }
+                    return page(request, user: user, secret: secret,
+                                error: "That code is not right. Check that the app shows the account you just added and try again.")
+                }
+                try await attempt.succeeded()
+                await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "totp", "during": "sign-in"])
+                var proven = signIn
+                proven.provenAMR = AuthenticationMethods.combined(signIn.amr, [AuthenticationMethods.oneTimePassword])
+                try await challenges.update(proven, token: token)
+                let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
+                await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
+                try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
+                let (csrfCookie, toSet) = csrf.cookie(for: request)
+                return responder.page(RecoveryCodesView(
+                    csrfToken: csrf.token(forCookie: csrfCookie),
+                    lead: "Two-step verification is on. If you ever lose your phone, each of these codes signs you in once instead of a code from the app.",
+                    codes: codes, continueAction: "/mfa/continue"), cookies: toSet.map { [$0] } ?? [])
+            } catch {
+                return responder.failure(error)
+            }
+        }
+        router.post("/mfa/continue") { request, context in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
+                guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
+                guard let amr = signIn.provenAMR else { return Responses.seeOther("/mfa") }
+                try await dependencies.secondFactorChallenges.end(token: token)
+                var response = try await SignInCompletion(dependencies: dependencies, responder: responder)
+                    .complete(user: user, amr: amr, request: request, context: context, pendingID: signIn.pendingAuthorizationID)
+                response.setCookie(BrowserCookies.expired(SecondFactorGate.cookie, secure: dependencies.secureCookies))
+                return response
+            } catch {
+                return responder.failure(error)
+            }
+        }
+    }
+
+    func page(_ request: Request, user: User, secret: [UInt8], error: String?) -> Response {
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let view = Self.view(dependencies, csrfToken: csrf.token(forCookie: csrfCookie), user: user, secret: secret,
+                             lead: "Signing in here needs a second step: a code from an app on your phone. It takes a minute to set up.",
+                             action: "/mfa/enrol", asksPassword: false, cancelURL: nil, error: error)
+        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+    }
+
+    /// The page after the codes were shown once (a reload): only "Continue" is left.
+    func continuePage(_ request: Request) -> Response {
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        return responder.page(RecoveryCodesView(heading: "Two-step verification is on", csrfToken: csrf.token(forCookie: csrfCookie),
+                                                lead: "Continue to finish signing in.", codes: [], continueAction: "/mfa/continue"),
+                              cookies: toSet.map { [$0] } ?? [])
+    }
+
+    /// The enrolment page's view for a secret: QR code, grouped key and `otpauth://` link.
+    static func view(_ dependencies: WebDependencies, csrfToken: String, user: User, secret: [UInt8], lead: String,
+                     action: String, asksPassword: Bool, cancelURL: String?, error: String?) -> TOTPEnrolmentView {
+        let uri = OTPAuthURI.totp(secret: secret, issuer: dependencies.mfa.settings.issuerName, account: user.email)
+        // A TOTP URI is ~150 bytes: always within a QR code's capacity.
+        let qr = QRCodeSVG(encoding: uri) ?? QRCodeSVG(width: 0, dark: [])
+        return TOTPEnrolmentView(csrfToken: csrfToken, lead: lead, action: action, qrSize: qr.size, qrPath: qr.path,
+                                 secret: Base32.grouped(Base32.encode(secret)), otpauthURI: uri, asksPassword: asksPassword,
+                                 email: user.email, cancelURL: cancelURL, error: error)
+    }
+}
