@@ -24,6 +24,11 @@ public struct TestProvider: Sendable {
 
     public static let issuer = "https://id.gatehouse.test"
 
+    /// The encryption key (GATEHOUSE_ENCRYPTION_KEY) of every test provider, so a secret sealed by
+    /// the CLI in a test can be opened by a provider (base64 of "gatehouse-test-encryption-key-32").
+    public static let encryptionKeyBase64 = "Z2F0ZWhvdXNlLXRlc3QtZW5jcnlwdGlvbi1rZXktMzI="
+    public static var encryptionKey: [UInt8] { Array(Data(base64Encoded: encryptionKeyBase64) ?? Data()) }
+
     public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in },
                 accounts configureAccounts: (inout AccountSettings) -> Void = { _ in },
                 policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true,
@@ -52,7 +57,12 @@ public struct TestProvider: Sendable {
             consents: PostgresConsentStore(pool: postgres), sessions: PostgresSessionStore(pool: postgres),
             states: RedisAuthorizationStateStore(pool: redis), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
             signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
-            clock: clock, pages: pages, accounts: accounts, mailOutbox: outbox,
+            clock: clock, pages: pages, accounts: accounts,
+            mfa: MFADependencies(settings: MFASettings(), credentials: PostgresMFACredentialStore(pool: postgres),
+                                 recoveryCodes: PostgresRecoveryCodeStore(pool: postgres),
+                                 pendingSignIns: RedisPendingSignInStore(pool: redis),
+                                 sealer: try AESGCMSecretSealer(key: Self.encryptionKey)),
+            mailOutbox: outbox,
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
             metricsExposition: {

@@ -23,6 +23,8 @@ public enum GatehouseApplication {
         EmailVerificationPage(dependencies: dependencies, responder: responder).register(on: router)
         PasswordResetPages(dependencies: dependencies, responder: responder).register(on: router)
         AccountPage(dependencies: dependencies, responder: responder).register(on: router)
+        MFAPage(dependencies: dependencies, responder: responder).register(on: router)
+        MFAEnrolmentPage(dependencies: dependencies, responder: responder).register(on: router)
         if dependencies.web.developmentMode {
             DevDemo(dependencies: dependencies, responder: responder).register(on: router)
             if let mailbox = dependencies.mailbox {

@@ -20,6 +20,8 @@ public struct WebDependencies: Sendable {
     public var pages: PageRenderer
     /// Registration, verification, reset and the password policy.
     public var accounts: AccountDependencies
+    /// Second factors: TOTP, emailed codes, recovery codes, pending sign-ins.
+    public var mfa: MFADependencies
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender).
     public var mailOutbox: any MailOutbox
     /// Recent outbox mail for the development mailbox page (`/dev/mailbox`): nil outside
@@ -39,7 +41,7 @@ public struct WebDependencies: Sendable {
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
-                accounts: AccountDependencies, mailOutbox: any MailOutbox,
+                accounts: AccountDependencies, mfa: MFADependencies, mailOutbox: any MailOutbox,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
@@ -57,6 +59,7 @@ public struct WebDependencies: Sendable {
         self.clock = clock
         self.pages = pages
         self.accounts = accounts
+        self.mfa = mfa
         self.mailOutbox = mailOutbox
         self.protection = protection
         self.mailbox = mailbox

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
-        let config = try loadConfiguration(requiring: [.database, .redis, .mail])
+        let config = try loadConfiguration(requiring: [.database, .redis, .mail, .encryption])
         let logger = makeLogger(config)
         let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
         let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
@@ -48,6 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
                 crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages,
                 accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
+                mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 mailOutbox: mail.outbox,
                 protection: backends.protection(protection),
                 csrfKey: csrfKey,

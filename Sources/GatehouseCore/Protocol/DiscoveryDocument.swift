@@ -13,7 +13,8 @@ public struct DiscoveryDocument: Encodable, Sendable {
     public let idTokenSigningAlgValuesSupported = ["RS256"]
     public let tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
     public let codeChallengeMethodsSupported = ["S256"]
-    public let claimsSupported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "azp",
+    public let acrValuesSupported = AuthenticationMethods.supportedClasses
+    public let claimsSupported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "acr", "azp",
                                   "name", "given_name", "family_name", "picture", "updated_at", "email", "email_verified"]
     public let promptValuesSupported = ["none", "login", "consent", "select_account"]
     public let authorizationResponseIssParameterSupported = true
@@ -43,6 +44,7 @@ public struct DiscoveryDocument: Encodable, Sendable {
         case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case acrValuesSupported = "acr_values_supported"
         case claimsSupported = "claims_supported"
         case promptValuesSupported = "prompt_values_supported"
         case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"

@@ -112,6 +112,9 @@ struct EmailVerificationPage {
         guard let userID = challenge.userID, let user = try await dependencies.users.find(id: userID) else { return expired() }
         let now = dependencies.clock.now
         switch challenge.purpose {
+        case .signInCode:
+            // Second-factor codes are checked on /mfa only (their tickets never leave the server).
+            return expired()
         case .accountEmail:
             guard user.email == challenge.email else { return expired() }
             try await dependencies.users.markEmailVerified(userID: userID, at: now)

@@ -9,6 +9,11 @@ struct SignInCompletion {
 
     func complete(user: User, amr: [String], request: Request, context: GatehouseRequestContext,
                   pendingID: String?) async throws -> Response {
+        // A second factor the user has, or that a policy requires, comes before any session.
+        if let detour = try await SecondFactorGate(dependencies: dependencies, responder: responder)
+            .detour(user: user, amr: amr, pendingID: pendingID) {
+            return detour
+        }
         if let old = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value) {
             try await dependencies.browserSessions.end(old)
         }

@@ -13,6 +13,7 @@ public struct PageRenderer: Sendable {
         "register", "verify_email", "forgot_password", "reset_password", "notice", "account",
         "mail/verify_text", "mail/verify_html", "mail/account_exists_text", "mail/account_exists_html",
         "mail/reset_text", "mail/reset_html", "mail/notice_text", "mail/notice_html",
+        "mfa", "mfa_enrol", "recovery_codes", "mail/mfa_code_text", "mail/mfa_code_html",
         "rate_limited",
         "dev_mailbox",
     ]
