@@ -1,0 +1,79 @@
+import Foundation
+@testable import GatehouseCLI
+import Testing
+
+/// GATEHOUSE_AUDIT_KEY and `gatehouse audit verify | list` as an operator runs them (issue 4, item 8).
+@Suite("The audit key and the audit commands")
+struct AuditCommandTests {
+    static let testKey = "Z2F0ZWhvdXNlLXRlc3QtYXVkaXQta2V5LTMyYnl0ZXM="
+
+    func problems(_ environment: [String: String], developmentMode: Bool) -> [String] {
+        do {
+            _ = try AuditKeySource.load(environment, developmentMode: developmentMode)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("outside development mode a missing or short GATEHOUSE_AUDIT_KEY stops start-up, naming the variable")
+    func keyRequired() throws {
+        #expect(problems([:], developmentMode: false).first?.hasPrefix("GATEHOUSE_AUDIT_KEY is not set") == true)
+        let short = Data(repeating: 7, count: 31).base64EncodedString()
+        #expect(problems(["GATEHOUSE_AUDIT_KEY": short], developmentMode: false).first?.contains("at least 32 bytes") == true)
+        #expect(problems(["GATEHOUSE_AUDIT_KEY": "not base64!"], developmentMode: true).first?.hasPrefix("GATEHOUSE_AUDIT_KEY") == true)
+        guard case .configured(let key) = try AuditKeySource.load(["GATEHOUSE_AUDIT_KEY": Self.testKey], developmentMode: false) else {
+            Issue.record("expected the configured key")
+            return
+        }
+        #expect(key == Array("gatehouse-test-audit-key-32bytes".utf8))
+        guard case .development = try AuditKeySource.load([:], developmentMode: true) else {
+            Issue.record("development mode keeps a generated key in the database")
+            return
+        }
+    }
+
+    /// Runs the binary against the test database with `environment` added.
+    func run(_ arguments: [String], _ environment: [String: String]) throws -> (status: Int32, output: String, errors: String) {
+        let database = try #require(ProcessInfo.processInfo.environment["GATEHOUSE_TEST_DATABASE_URL"], "run the tests with ./dev test")
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.environment = ["GATEHOUSE_DATABASE_URL": database, "GATEHOUSE_LOG_LEVEL": "error",
+                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"].merging(environment) { $1 }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("audit verify reports the intact chain the suite writes; a wrong key breaks it at the first event and exits 1")
+    func verify() throws {
+        let intact = try run(["audit", "verify"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(intact.status == 0, "\(intact.errors)")
+        #expect(intact.output.hasPrefix("audit chain intact: "))
+        #expect(intact.output.contains(" events"))
+
+        let listed = try run(["audit", "list", "--json", "--limit", "3"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(listed.status == 0, "\(listed.errors)")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
+        #expect(events.count <= 3)
+        if !events.isEmpty {
+            // Tests in other suites run alongside: once any event exists, a wrong key must break the chain.
+            #expect(events.allSatisfy { $0["id"] is Int && $0["type"] is String && $0["occurred_at"] is String })
+            let wrongKey = Data(repeating: 1, count: 32).base64EncodedString()
+            let broken = try run(["audit", "verify"], ["GATEHOUSE_AUDIT_KEY": wrongKey])
+            #expect(broken.status == 1)
+            #expect(broken.errors.contains("audit chain broken at event"))
+            #expect(broken.errors.contains("MAC does not match"))
+        }
+
+        let keyless = try run(["audit", "verify"], [:])
+        #expect(keyless.status != 0)
+        #expect(keyless.errors.contains("GATEHOUSE_AUDIT_KEY"))
+    }
+}
