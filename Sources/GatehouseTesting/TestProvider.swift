@@ -17,12 +17,19 @@ public struct TestProvider: Sendable {
     public let crypto = OpenSSLCrypto()
     /// The real outbox: tests read the mail a flow sent from it.
     public let outbox: PostgresMailOutbox
+    /// The real audit trail in the shared test database, keyed by `auditKey`: `./dev test` verifies
+    /// its chain with `gatehouse audit verify` after the whole suite ran.
+    public let audit: PostgresAuditLog
     /// The Redis prefix of this provider's attempt counters (`TestProtection.namespace`).
     public let limiterNamespace: String
     /// A Redis pool of this provider's own (`TestProtection.redisURL`); `shutdown()` closes it.
     let ownedRedis: RedisPool?
 
     public static let issuer = "https://id.gatehouse.test"
+    /// The audit key of the test instance; `dev` exports the same value as GATEHOUSE_AUDIT_KEY
+    /// (base64 of "gatehouse-test-audit-key-32bytes": a test key, not a secret).
+    public static let auditKeyBase64 = "Z2F0ZWhvdXNlLXRlc3QtYXVkaXQta2V5LTMyYnl0ZXM="
+    public static var auditKey: [UInt8] { Array(Data(base64Encoded: auditKeyBase64) ?? Data()) }
 
     /// The encryption key (GATEHOUSE_ENCRYPTION_KEY) of every test provider, so a secret sealed by
     /// the CLI in a test can be opened by a provider (base64 of "gatehouse-test-encryption-key-32").
@@ -43,6 +50,7 @@ public struct TestProvider: Sendable {
         var settings = ProviderSettings(issuer: Self.issuer)
         configure(&settings)
         let pages = try await PageRenderer(directory: TestServices.repositoryRoot.appendingPathComponent("templates").path)
+        audit = PostgresAuditLog(pool: postgres, key: Self.auditKey, crypto: OpenSSLCrypto(), logger: TestServices.logger)
         outbox = PostgresMailOutbox(pool: postgres, isEnabled: mailEnabled, messageIDDomain: "id.gatehouse.test", clock: clock)
         var accountSettings = AccountSettings()
         configureAccounts(&accountSettings)
@@ -62,7 +70,7 @@ public struct TestProvider: Sendable {
                                  recoveryCodes: PostgresRecoveryCodeStore(pool: postgres),
                                  pendingSignIns: RedisPendingSignInStore(pool: redis),
                                  sealer: try AESGCMSecretSealer(key: Self.encryptionKey)),
-            mailOutbox: outbox,
+            mailOutbox: outbox, audit: audit,
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
             metricsExposition: {
@@ -113,11 +121,12 @@ public struct TestProvider: Sendable {
 
     public func makeClient(public isPublic: Bool = false, redirectURIs: [String]? = nil,
                            grantTypes: [GrantType] = [.authorizationCode, .refreshToken],
-                           scopes: [String] = [], name: String = "Test App") async throws -> RegisteredClient {
+                           scopes: [String] = [], name: String = "Test App",
+                           postLogoutRedirectURIs: [String] = []) async throws -> RegisteredClient {
         let id = "client-" + crypto.randomToken(byteCount: 9)
         let secret = isPublic ? nil : crypto.randomToken()
         let client = Client(id: id, secretDigest: secret.map { crypto.sha256($0) }, name: name,
-                            redirectURIs: redirectURIs ?? ["https://app.example/\(id)/callback"],
+                            redirectURIs: redirectURIs ?? ["https://app.example/\(id)/callback"], postLogoutRedirectURIs: postLogoutRedirectURIs,
                             grantTypes: grantTypes, allowedScopes: scopes, createdAt: clock.now)
         try await dependencies.clients.create(client)
         return RegisteredClient(client: client, secret: secret)

@@ -9,6 +9,7 @@ public enum GatehouseApplication {
         router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto))
         router.add(middleware: APICORSMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: AuditRequestMiddleware())
         let responder = PageResponder(pages: dependencies.pages, logger: dependencies.logger)
 
         MetadataEndpoints(dependencies: dependencies).register(on: router)
@@ -18,6 +19,9 @@ public enum GatehouseApplication {
         ConsentPage(dependencies: dependencies, responder: responder).register(on: router)
         TokenRoute(dependencies: dependencies).register(on: router)
         UserInfoRoute(dependencies: dependencies).register(on: router)
+        RevocationRoute(dependencies: dependencies).register(on: router)
+        IntrospectionRoute(dependencies: dependencies).register(on: router)
+        LogoutEndpoint(dependencies: dependencies, responder: responder).register(on: router)
         HomePage(dependencies: dependencies, responder: responder).register(on: router)
         RegistrationPage(dependencies: dependencies, responder: responder).register(on: router)
         EmailVerificationPage(dependencies: dependencies, responder: responder).register(on: router)

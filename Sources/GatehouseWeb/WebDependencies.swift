@@ -24,6 +24,8 @@ public struct WebDependencies: Sendable {
     public var mfa: MFADependencies
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender).
     public var mailOutbox: any MailOutbox
+    /// The tamper-evident audit trail of security events (PostgreSQL HMAC chain).
+    public var audit: any AuditLog
     /// Recent outbox mail for the development mailbox page (`/dev/mailbox`): nil outside
     /// development mode, so no production page can show mail.
     public var mailbox: (any MailboxReader)?
@@ -41,7 +43,7 @@ public struct WebDependencies: Sendable {
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
-                accounts: AccountDependencies, mfa: MFADependencies, mailOutbox: any MailOutbox,
+                accounts: AccountDependencies, mfa: MFADependencies, mailOutbox: any MailOutbox, audit: any AuditLog,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
@@ -61,6 +63,7 @@ public struct WebDependencies: Sendable {
         self.accounts = accounts
         self.mfa = mfa
         self.mailOutbox = mailOutbox
+        self.audit = audit
         self.protection = protection
         self.mailbox = mailbox
         self.csrfKey = csrfKey
@@ -116,9 +119,9 @@ extension WebDependencies {
         return TokenEndpoint(
             authenticator: ClientAuthenticator(clients: clients, crypto: crypto),
             authorizationCode: AuthorizationCodeGrant(states: states, refreshTokens: refreshTokens, issuer: issuer,
-                                                      crypto: crypto, settings: settings, clock: clock),
+                                                      crypto: crypto, settings: settings, audit: requestAudit, clock: clock),
             refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, users: users, issuer: issuer, crypto: crypto,
-                                            settings: settings, clock: clock),
+                                            settings: settings, audit: requestAudit, clock: clock),
             clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: settings, clock: clock))
     }
 
@@ -126,4 +129,22 @@ extension WebDependencies {
         UserInfoEndpoint(validator: BearerTokenValidator(verifier: verifier, states: states, issuer: settings.issuer, clock: clock),
                          users: users)
     }
+}
+
+extension WebDependencies {
+    var bearerValidator: BearerTokenValidator {
+        BearerTokenValidator(verifier: verifier, states: states, issuer: settings.issuer, clock: clock)
+    }
+
+    var tokenRevocation: TokenRevocation {
+        TokenRevocation(authenticator: ClientAuthenticator(clients: clients, crypto: crypto), bearer: bearerValidator,
+                        states: states, refreshTokens: refreshTokens, crypto: crypto, audit: requestAudit, clock: clock)
+    }
+
+    var tokenIntrospection: TokenIntrospection {
+        TokenIntrospection(authenticator: ClientAuthenticator(clients: clients, crypto: crypto), bearer: bearerValidator,
+                           refreshTokens: refreshTokens, crypto: crypto, issuer: settings.issuer, clock: clock)
+    }
+
+    var endSession: EndSessionPolicy { EndSessionPolicy(hints: idTokenHints, clients: clients) }
 }

@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = makeLogger(config)
         let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
         let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
+        let auditKey = try loadAuditKeySource(config)
         let accountSettings: AccountSettings
         do {
             accountSettings = try AccountConfiguration.load()
@@ -50,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
                 accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 mailOutbox: mail.outbox,
+                audit: try await backends.auditLog(auditKey),
                 protection: backends.protection(protection),
                 csrfKey: csrfKey,
                 readinessChecks: backends.readinessChecks,

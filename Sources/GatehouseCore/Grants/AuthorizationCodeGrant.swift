@@ -9,15 +9,17 @@ public struct AuthorizationCodeGrant: Sendable {
     let issuer: TokenIssuer
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
+    let audit: any AuditLog
     let clock: any Clock
 
     public init(states: any AuthorizationStateStore, refreshTokens: any RefreshTokenStore, issuer: TokenIssuer,
-                crypto: any CryptoPrimitives, settings: ProviderSettings, clock: any Clock) {
+                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
         self.states = states
         self.refreshTokens = refreshTokens
         self.issuer = issuer
         self.crypto = crypto
         self.settings = settings
+        self.audit = audit
         self.clock = clock
     }
 
@@ -39,6 +41,10 @@ public struct AuthorizationCodeGrant: Sendable {
             throw OAuthError(.invalidGrant, "the code is invalid or expired")
         case .alreadyUsed(let earlier):
             try await revoke(earlier, now: now)
+            await audit.record(AuditEvent(
+                type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), clientID: client.id,
+                details: ["token_type": "authorization_code", "revoked_jti": earlier.accessTokenID,
+                          "revoked_family_id": earlier.refreshFamilyID?.uuidString.lowercased() ?? "none"]))
             throw OAuthError(.invalidGrant, "the code was already used; the tokens it issued are revoked")
         case .fresh(let found):
             record = found

@@ -8,15 +8,17 @@ public struct RefreshTokenGrant: Sendable {
     let issuer: TokenIssuer
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
+    let audit: any AuditLog
     let clock: any Clock
 
     public init(refreshTokens: any RefreshTokenStore, users: any UserStore, issuer: TokenIssuer,
-                crypto: any CryptoPrimitives, settings: ProviderSettings, clock: any Clock) {
+                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
         self.refreshTokens = refreshTokens
         self.users = users
         self.issuer = issuer
         self.crypto = crypto
         self.settings = settings
+        self.audit = audit
         self.clock = clock
     }
 
@@ -42,7 +44,13 @@ public struct RefreshTokenGrant: Sendable {
         switch outcome {
         case .rotated(_, let replacement): record = replacement
         case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
-        case .reused: throw OAuthError(.invalidGrant, "the refresh token was already used; its family is revoked")
+        case .reused(let familyID):
+            // The family is revoked already; the audit names whose it was.
+            let owner = try await refreshTokens.find(digest: crypto.tokenDigest(presented))?.record.userID
+            await audit.record(AuditEvent(
+                type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), subject: owner, clientID: client.id,
+                details: ["token_type": "refresh_token", "revoked_family_id": familyID.uuidString.lowercased()]))
+            throw OAuthError(.invalidGrant, "the refresh token was already used; its family is revoked")
         case .refused: throw OAuthError(.invalidScope, "scope exceeds what was originally granted")
         }
         // RFC 6749 §6: the access token may be narrowed; the refresh token keeps the family's scope.

@@ -62,6 +62,9 @@ public protocol RefreshTokenStore: Sendable {
     func rotate(digest: [UInt8], clientID: String, now: Date,
                 replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord?) async throws -> RefreshRotation
     func revokeFamily(_ familyID: UUID, at: Date) async throws
+    /// The token with this digest, whatever its state (for introspection and revocation); nil
+    /// when unknown. Changes nothing.
+    func find(digest: [UInt8]) async throws -> StoredRefreshToken?
     /// Revokes every refresh token of the user, or only those issued to `clientID`.
     func revokeAll(userID: UUID, clientID: String?, at: Date) async throws
     /// Whether every token of the family is revoked (for tests and introspection).

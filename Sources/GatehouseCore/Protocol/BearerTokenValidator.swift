@@ -16,6 +16,16 @@ public struct BearerTokenValidator: Sendable {
     }
 
     public func validate(_ token: String) async throws -> AccessTokenClaims {
+        let claims = try issuedClaims(token)
+        let invalid = { (text: String) in OAuthError(.invalidToken, text) }
+        guard claims.exp > clock.now.numericDate else { throw invalid("the access token has expired") }
+        guard try await !states.isAccessTokenRevoked(id: claims.jti) else { throw invalid("the access token was revoked") }
+        return claims
+    }
+
+    /// The claims of an access token we issued (signature, `typ`, issuer), whether or not it
+    /// has expired or was revoked: what revocation needs to find its `jti` and client.
+    public func issuedClaims(_ token: String) throws(OAuthError) -> AccessTokenClaims {
         let invalid = { (text: String) in OAuthError(.invalidToken, text) }
         guard let verified = try? verifier.verify(token) else {
             throw invalid("the access token is malformed or its signature is invalid")
@@ -27,8 +37,6 @@ public struct BearerTokenValidator: Sendable {
             throw invalid("the access token is malformed")
         }
         guard claims.iss == issuer else { throw invalid("the access token was issued by another server") }
-        guard claims.exp > clock.now.numericDate else { throw invalid("the access token has expired") }
-        guard try await !states.isAccessTokenRevoked(id: claims.jti) else { throw invalid("the access token was revoked") }
         return claims
     }
 }

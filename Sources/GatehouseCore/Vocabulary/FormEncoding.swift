@@ -30,7 +30,9 @@ public enum FormEncoding {
     }
 
     /// Appends parameters to a URI's query, keeping any query it already has (RFC 6749 §3.1.2).
+    /// No parameters leave the URI as it is (a registered URI comes back unchanged).
     public static func appendingQuery(to uri: String, _ pairs: [(String, String)]) -> String {
+        guard !pairs.isEmpty else { return uri }
         let separator = uri.contains("?") ? "&" : "?"
         return uri + separator + encode(pairs)
     }

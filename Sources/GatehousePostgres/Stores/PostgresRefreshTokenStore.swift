@@ -39,6 +39,14 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
         _ = try await pool.query(Self.revokeFamilySQL, [.uuid(familyID), .timestamp(date)])
     }
 
+    public func find(digest: [UInt8]) async throws -> StoredRefreshToken? {
+        try await pool.query("SELECT \(Self.columns), used_at, revoked_at FROM refresh_tokens WHERE digest = $1",
+                             [.bytes(digest)]).rows.first.map { row in
+            StoredRefreshToken(record: try Self.record(row), usedAt: try row.optionalDate("used_at"),
+                               revokedAt: try row.optionalDate("revoked_at"))
+        }
+    }
+
     public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
         if let clientID {
             _ = try await pool.query(

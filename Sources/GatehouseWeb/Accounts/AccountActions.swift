@@ -93,6 +93,7 @@ struct AccountActions {
             try await dependencies.sessions.revoke(id: other.id, at: now)
         }
         try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: nil, at: now)
+        await dependencies.recordAudit(.passwordChanged, subject: user.id)
         if dependencies.mailOutbox.isEnabled {
             try await MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
                                    issuer: dependencies.settings.issuer)
@@ -108,6 +109,7 @@ struct AccountActions {
             return Responses.seeOther("/account")
         }
         try await dependencies.sessions.revoke(id: id, at: dependencies.clock.now)
+        await dependencies.recordAudit(.sessionRevoked, subject: user.id, details: ["session_id": id.uuidString.lowercased()])
         guard id != session.id else { return signedOut(title: "Signed out", message: "You are signed out on this device.") }
         return Responses.seeOther("/account?done=session")
     }
@@ -115,14 +117,16 @@ struct AccountActions {
     func signOutEverywhere(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
         try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
             .signOutEverywhere(userID: user.id)
+        await dependencies.recordAudit(.signedOutEverywhere, subject: user.id)
         return signedOut(title: "Signed out everywhere",
                          message: "Every device is signed out and every app must ask you to sign in again.")
     }
 
     func revokeApp(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
         guard let clientID = form["client"] else { return Responses.seeOther("/account") }
-        _ = try await dependencies.consents.revoke(userID: user.id, clientID: clientID)
+        let hadConsent = try await dependencies.consents.revoke(userID: user.id, clientID: clientID)
         try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: clientID, at: dependencies.clock.now)
+        if hadConsent { await dependencies.recordAudit(.consentRevoked, subject: user.id, clientID: clientID) }
         return Responses.seeOther("/account?done=app")
     }
 

@@ -136,6 +136,7 @@ struct EmailVerificationPage {
                 return notice("That address cannot be used", "Another account uses it now. Your email was not changed.",
                               link: ("/account", "Back to your account"))
             }
+            await dependencies.recordAudit(.emailChanged, subject: userID, details: ["from": oldEmail, "to": challenge.email])
             try await mail.sendNotice(to: oldEmail, subject: "Your \(dependencies.accounts.settings.serviceName) email was changed",
                                       message: "The email of your account was changed from \(oldEmail) to \(challenge.email).")
             return Responses.seeOther("/account?done=email")

@@ -85,6 +85,7 @@ struct PasswordResetPages {
             .signOutEverywhere(userID: userID)
         // The link proved control of the email: a lockout must not keep the owner out any longer.
         try await dependencies.attemptLimiter.liftAll(for: user)
+        await dependencies.recordAudit(.passwordReset, subject: userID)
         try await mail.sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
                                   message: "The password of your account \(user.email) was just reset, and every device was signed out.")
         var response = responder.page(NoticeView(title: "Password changed",

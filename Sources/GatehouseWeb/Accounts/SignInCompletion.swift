@@ -19,6 +19,8 @@ struct SignInCompletion {
         }
         let (session, secret) = try await dependencies.browserSessions.start(
             userID: user.id, amr: amr, ipAddress: context.clientIP, userAgent: request.headers[.userAgent])
+        await dependencies.recordAudit(.signInSucceeded, subject: user.id,
+                                       details: ["amr": amr.joined(separator: " "), "session_id": session.id.uuidString.lowercased()])
         var response: Response
         if let pendingID, var pending = try await dependencies.states.pending(id: pendingID) {
             pending.authenticatedSessionID = session.id

@@ -54,6 +54,8 @@ struct ConsentPage {
                                                       to: redirect, state: pending.state, responseMode: pending.responseMode))
         }
         let code = try await dependencies.flow.approve(pending, session: session)
+        await dependencies.recordAudit(.consentGranted, subject: session.userID, clientID: pending.clientID,
+                                       details: ["scope": Scope.join(pending.scopes)])
         return continuation.success(code: code, pending: pending, redirect: redirect)
     }
 

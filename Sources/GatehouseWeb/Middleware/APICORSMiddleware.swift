@@ -1,14 +1,15 @@
 import Hummingbird
 
-/// CORS for the endpoints single-page apps call directly: discovery, JWKS, token and userinfo
-/// (DESIGN.md). `/authorize` and the pages never answer CORS: they are for top-level browsing.
+/// CORS for the endpoints single-page apps call directly: discovery, JWKS, token, userinfo and
+/// revocation (DESIGN.md; a SPA revokes its own tokens when it signs out). `/authorize` and the
+/// pages never answer CORS: they are for top-level browsing.
 /// No credentials are allowed: these endpoints never read cookies.
 struct APICORSMiddleware: RouterMiddleware {
     typealias Context = GatehouseRequestContext
 
     static let paths: Set<String> = [
         "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
-        "/jwks.json", "/token", "/userinfo",
+        "/jwks.json", "/token", "/userinfo", "/revoke",
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -15,7 +15,7 @@ public struct PageRenderer: Sendable {
         "mail/reset_text", "mail/reset_html", "mail/notice_text", "mail/notice_html",
         "mfa", "mfa_enrol", "recovery_codes", "mail/mfa_code_text", "mail/mfa_code_html",
         "rate_limited",
-        "dev_mailbox",
+        "dev_mailbox", "logout_confirm", "signed_out",
     ]
 
     public init(directory: String) async throws {

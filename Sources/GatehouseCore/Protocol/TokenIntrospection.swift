@@ -1,0 +1,106 @@
+import Foundation
+
+/// The introspection endpoint's logic (RFC 7662 §2): a resource server or client asks whether
+/// a token is live and what it carries.
+///
+/// Only confidential clients may ask (RFC 7662 §2.1 requires the caller to be authorized; a
+/// public client proves nothing by naming its id). A client learns about a token only when the
+/// token was issued to it or names it as audience; for anything else, as for anything dead or
+/// unknown, the answer is `{"active": false}` (§2.2), so the endpoint cannot be used to probe
+/// other clients' tokens.
+public struct TokenIntrospection: Sendable {
+    let authenticator: ClientAuthenticator
+    let bearer: BearerTokenValidator
+    let refreshTokens: any RefreshTokenStore
+    let crypto: any CryptoPrimitives
+    let issuer: String
+    let clock: any Clock
+
+    public init(authenticator: ClientAuthenticator, bearer: BearerTokenValidator, refreshTokens: any RefreshTokenStore,
+                crypto: any CryptoPrimitives, issuer: String, clock: any Clock) {
+        self.authenticator = authenticator
+        self.bearer = bearer
+        self.refreshTokens = refreshTokens
+        self.crypto = crypto
+        self.issuer = issuer
+        self.clock = clock
+    }
+
+    public func handle(form: RequestParameters, authorizationHeader: String?) async throws -> IntrospectionResponse {
+        if let name = form.repeatedNames.first {
+            throw OAuthError(.invalidRequest, "the parameter \(name) was included more than once")
+        }
+        let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
+        guard !client.isPublic else {
+            throw OAuthError(.invalidClient, "introspection needs a confidential client that authenticates with its secret")
+        }
+        let presented = try PresentedToken.parse(form)
+        if (try? bearer.issuedClaims(presented.token)) != nil {
+            // Signature, typ at+jwt, iss, exp and the revocation list, as userinfo checks them.
+            let claims: AccessTokenClaims
+            do {
+                claims = try await bearer.validate(presented.token)
+            } catch is OAuthError {
+                return .inactive
+            }
+            guard claims.clientID == client.id || claims.aud == client.id else { return .inactive }
+            return IntrospectionResponse(accessToken: claims)
+        }
+        guard let stored = try await refreshTokens.find(digest: crypto.tokenDigest(presented.token)),
+              stored.isActive(at: clock.now), stored.record.clientID == client.id else { return .inactive }
+        return IntrospectionResponse(refreshToken: stored, issuer: issuer)
+    }
+}
+
+/// The introspection answer (RFC 7662 §2.2). Inactive tokens carry nothing but `active`.
+public struct IntrospectionResponse: Encodable, Sendable, Equatable {
+    public var active: Bool
+    public var scope: String?
+    public var clientID: String?
+    public var sub: String?
+    public var exp: Int?
+    public var iat: Int?
+    public var iss: String?
+    public var aud: String?
+    /// `Bearer` for access tokens (the RFC 6749 §7.1 type, as RFC 7662 §2.2 asks);
+    /// `refresh_token` for refresh tokens, which have no such type.
+    public var tokenType: String?
+    public var jti: String?
+
+    public static let inactive = IntrospectionResponse(active: false)
+
+    init(active: Bool) {
+        self.active = active
+    }
+
+    init(accessToken claims: AccessTokenClaims) {
+        active = true
+        scope = claims.scope
+        clientID = claims.clientID
+        sub = claims.sub
+        exp = claims.exp
+        iat = claims.iat
+        iss = claims.iss
+        aud = claims.aud
+        tokenType = "Bearer"
+        jti = claims.jti
+    }
+
+    init(refreshToken stored: StoredRefreshToken, issuer: String) {
+        active = true
+        scope = stored.record.scopes.isEmpty ? nil : Scope.join(stored.record.scopes)
+        clientID = stored.record.clientID
+        sub = stored.record.userID.uuidString.lowercased()
+        exp = stored.expiresAt.numericDate
+        iat = stored.record.createdAt.numericDate
+        iss = issuer
+        aud = stored.record.clientID
+        tokenType = "refresh_token"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case active, scope, sub, exp, iat, iss, aud, jti
+        case clientID = "client_id"
+        case tokenType = "token_type"
+    }
+}

@@ -1,0 +1,21 @@
+import GatehouseCore
+import Hummingbird
+
+/// `POST /introspect` (RFC 7662 §2): form in, JSON out, `Cache-Control: no-store` (the answer
+/// describes a live credential). For resource servers calling from their own servers: no CORS.
+struct IntrospectionRoute {
+    let dependencies: WebDependencies
+
+    func register(on router: Router<GatehouseRequestContext>) {
+        let introspection = dependencies.tokenIntrospection
+        router.post("/introspect") { request, context in
+            do {
+                let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                let answer = try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
+                return Responses.json(answer, noStore: true)
+            } catch {
+                return OAuthErrorResponse.response(for: error, logger: context.logger)
+            }
+        }
+    }
+}
