@@ -93,6 +93,22 @@ struct AuditTrailTests {
         }
     }
 
+    @Test("a lockout is recorded once, naming the account and the client's address")
+    func lockout() async throws {
+        try await withProtectedProvider(protection: .behindProxy()) { provider, browser in
+            let user = try await provider.makeUser()
+            for _ in 1...6 { _ = try await browser.signIn(user.email, "wrong password!", from: "198.51.100.7") }
+            let locks = try await events(provider, subject: user.user.id).filter { $0.type == .accountLocked }
+            #expect(locks.count == 1)
+            #expect(locks.first?.ip == "198.51.100.7")
+            #expect(locks.first?.details["factor"] == "password")
+            #expect(locks.first?.details["email"] == user.email)
+            let failures = try await provider.audit.newest(limit: 500).map(\.event)
+                .filter { $0.type == .signInFailed && $0.details["email"] == user.email }
+            #expect(!failures.isEmpty && failures.allSatisfy { $0.ip == "198.51.100.7" }, "the resolved client address, not the proxy's")
+        }
+    }
+
     @Test("revocation is recorded; the whole chain still verifies with the test key")
     func revocationAndChain() async throws {
         try await withProvider { provider, browser in

@@ -27,7 +27,8 @@ extension WebDependencies {
     var attemptLimiter: AttemptLimiter {
         AttemptLimiter(counter: protection.counter, lockouts: protection.lockouts, settings: protection.settings,
                        crypto: crypto, clock: clock,
-                       observer: LockoutObservers([LockoutMailNotice(dependencies: self)] + protection.lockoutObservers))
+                       observer: LockoutObservers([LockoutMailNotice(dependencies: self), LockoutAudit(dependencies: self)]
+                                                 + protection.lockoutObservers))
     }
 
     /// Per-IP limits (`RateLimitedAction`).

@@ -1,0 +1,21 @@
+import Foundation
+import GatehouseCore
+
+/// Records every new lockout in the audit trail, beside the owner's email (`LockoutMailNotice`).
+/// A password lock names the account when the email has one and keeps the email typed either
+/// way; a second-factor lock always belongs to a known user.
+struct LockoutAudit: LockoutObserver {
+    let dependencies: WebDependencies
+
+    func lockoutBegan(_ event: LockoutEvent) async {
+        var subject = event.subject.userID
+        var details = ["factor": event.subject.kind == .password ? "password" : "second_factor",
+                       "locked_until": String(event.lockedUntil.numericDate)]
+        if let email = event.subject.email {
+            details["email"] = email
+            subject = try? await dependencies.users.find(email: email)?.id
+        }
+        await dependencies.requestAudit.record(AuditEvent(type: .accountLocked, occurredAt: event.lockedAt, actor: "system",
+                                                          subject: subject, ip: event.clientIP, details: details))
+    }
+}
