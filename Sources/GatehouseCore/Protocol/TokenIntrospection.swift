@@ -27,22 +27,22 @@ public struct TokenIntrospection: Sendable {
     }
 
     public func handle(form: RequestParameters, authorizationHeader: String?) async throws -> IntrospectionResponse {
-        if let name = form.repeatedNames.first {
-            throw OAuthError(.invalidRequest, "the parameter \(name) was included more than once")
-        }
+        // Parse once, as `/token` does: repeated parameters are refused before anything else.
+        let presented = try PresentedToken.parse(form)
         let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
         guard !client.isPublic else {
             throw OAuthError(.invalidClient, "introspection needs a confidential client that authenticates with its secret")
         }
-        let presented = try PresentedToken.parse(form)
-        if (try? bearer.issuedClaims(presented.token)) != nil {
-            // Signature, typ at+jwt, iss, exp and the revocation list, as userinfo checks them.
-            let claims: AccessTokenClaims
-            do {
-                claims = try await bearer.validate(presented.token)
-            } catch is OAuthError {
-                return .inactive
-            }
+        // An access token passes exactly the checks userinfo makes: signature, typ at+jwt, iss,
+        // exp and the revocation list. Anything else may be a refresh token. (A store that cannot
+        // answer is a server error, never "inactive".)
+        let accessClaims: AccessTokenClaims?
+        do {
+            accessClaims = try await bearer.validate(presented.token)
+        } catch is OAuthError {
+            accessClaims = nil
+        }
+        if let claims = accessClaims {
             guard claims.clientID == client.id || claims.aud == client.id else { return .inactive }
             return IntrospectionResponse(accessToken: claims)
         }

@@ -32,11 +32,9 @@ public struct TokenRevocation: Sendable {
     }
 
     public func handle(form: RequestParameters, authorizationHeader: String?) async throws {
-        if let name = form.repeatedNames.first {
-            throw OAuthError(.invalidRequest, "the parameter \(name) was included more than once")
-        }
-        let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
+        // Parse once, as `/token` does: repeated parameters are refused before anything else.
         let presented = try PresentedToken.parse(form)
+        let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
         let now = clock.now
         if let claims = try? bearer.issuedClaims(presented.token) {
             guard claims.clientID == client.id else { return }
