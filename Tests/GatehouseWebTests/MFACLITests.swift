@@ -20,6 +20,7 @@ enum GatehouseBinary {
         process.environment = [
             "GATEHOUSE_DATABASE_URL": try TestServices.variable("GATEHOUSE_TEST_DATABASE_URL"),
             "GATEHOUSE_ENCRYPTION_KEY": TestProvider.encryptionKeyBase64,
+            "GATEHOUSE_AUDIT_KEY": TestProvider.auditKeyBase64,
             "GATEHOUSE_LOG_LEVEL": "error", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin",
         ]
         let output = Pipe(), errors = Pipe()
@@ -59,6 +60,8 @@ struct MFACLITests {
             #expect(reset.status == 0, "\(reset.errors)")
             #expect(try await provider.factors(of: user.user.id).isEmpty)
             #expect(try await provider.recoveryCodeService.remaining(userID: user.user.id) == 0)
+            let audited = try await provider.auditTypes(of: user.user.id)
+            #expect(audited.first == "mfa_enrolled" && audited.last == "mfa_removed", "operator actions are audited: \(audited)")
             let fresh = TestBrowser(browser.client)
             #expect(try await fresh.signInDirectly(user.email, user.password).location == "/account", "password only again")
 

@@ -46,6 +46,7 @@ struct MFASignInTests {
             #expect(browser.cookies["gh_mfa"] == nil, "the pending sign-in's cookie is gone")
             let account = try await browser.get("/account")
             #expect(account.status == .ok)
+            #expect(try await provider.auditTypes(of: user.user.id).contains("mfa_used"))
         }
     }
 
@@ -141,6 +142,17 @@ struct MFASignInTests {
             let other = TestBrowser(browser.client)
             _ = try await other.signInDirectly(user.email, user.password)
             #expect(try await other.submitSecondFactor(right).status == .tooManyRequests)
+        }
+    }
+
+    @Test("the MFA form without this browser's CSRF token is refused before any code is checked")
+    func csrf() async throws {
+        try await withProvider { provider, browser in
+            let (user, secret, _) = try await provider.makeUserWithTOTP(browser.client)
+            _ = try await browser.signInDirectly(user.email, user.password)
+            let forged = try await browser.post("/mfa", form: [("csrf_token", "forged"), ("method", "totp"), ("code", provider.totpCode(secret))])
+            #expect(forged.status == .forbidden)
+            #expect(try await browser.submitSecondFactor(provider.totpCode(secret)).location == "/account", "the code was not used up")
         }
     }
 

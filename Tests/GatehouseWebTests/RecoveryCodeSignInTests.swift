@@ -20,6 +20,8 @@ struct RecoveryCodeSignInTests {
             let notice = try #require(try await provider.lastMail(to: user.email))
             #expect(notice.subject.contains("A recovery code was used"))
             #expect(notice.text.contains("9 codes are left"))
+            let audited = try await provider.auditTypes(of: user.user.id)
+            #expect(audited.contains("mfa_enrolled") && audited.contains("recovery_code_used"), "\(audited)")
 
             let again = TestBrowser(browser.client)
             _ = try await again.signInDirectly(user.email, user.password)

@@ -94,6 +94,7 @@ struct TOTPEnrolmentTests {
             #expect(try await provider.factors(of: user.user.id).isEmpty)
             #expect(try await provider.recoveryCodeService.remaining(userID: user.user.id) == 0)
             #expect(try await provider.lastMail(to: user.email)?.subject.contains("turned off") == true)
+            #expect(try await provider.auditTypes(of: user.user.id).suffix(1) == ["mfa_removed"])
         }
     }
 

@@ -29,11 +29,15 @@ extension UserCommand.MFA {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database, .encryption])
+            let auditKey = try loadAuditKeySource(config)
             let output = try await withBackends(config) { backends in
                 let user = try await findUser(email, backends)
                 let factor = TOTPFactor(credentials: backends.mfaCredentials, sealer: try backends.secretSealer(),
                                         crypto: backends.crypto, clock: backends.clock)
                 let secret = try await factor.enrolConfirmed(userID: user.id)
+                try await backends.auditLog(auditKey).record(AuditEvent(
+                    type: .mfaEnrolled, occurredAt: backends.clock.now, actor: "operator", subject: user.id,
+                    details: ["method": "totp", "action": "user mfa totp"]))
                 let issuer = (try? AccountConfiguration.load())?.serviceName ?? AccountSettings().serviceName
                 return Output(secret: Base32.encode(secret), otpauthURI: OTPAuthURI.totp(secret: secret, issuer: issuer, account: user.email))
             }
@@ -54,10 +58,14 @@ extension UserCommand.MFA {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
+            let auditKey = try loadAuditKeySource(config)
             let user = try await withBackends(config) { backends in
                 let user = try await findUser(email, backends)
                 try await backends.mfaCredentials.removeAll(userID: user.id)
                 try await backends.recoveryCodes.removeAll(userID: user.id)
+                try await backends.auditLog(auditKey).record(AuditEvent(
+                    type: .mfaRemoved, occurredAt: backends.clock.now, actor: "operator", subject: user.id,
+                    details: ["method": "all", "action": "user mfa reset"]))
                 return user
             }
             print("removed every second factor and recovery code of \(user.email)")

@@ -52,6 +52,7 @@ struct AccountMFAActions {
             return enrolmentPage(request, user: user, secret: secret,
                                  error: "That code is not right. Check that the app shows the account you just added and try again.")
         }
+        await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "totp"])
         try await Self.notifyFactorChange(dependencies, user: user, turnedOn: true)
         return try await recoveryCodesIfNone(request, user: user, done: "totp")
     }
@@ -67,6 +68,7 @@ struct AccountMFAActions {
                                        errors: ["Your current password is not right."], status: .badRequest)
         }
         if try await dependencies.mfa.credentials.enableWithoutSecret(userID: user.id, kind: .email, at: dependencies.clock.now) {
+            await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "email"])
         }
         try await Self.notifyFactorChange(dependencies, user: user, turnedOn: true)
         return try await recoveryCodesIfNone(request, user: user, done: "email-mfa")
@@ -89,6 +91,7 @@ struct AccountMFAActions {
             // With no factor left the codes would be a password-only way around nothing: drop them.
             try await dependencies.mfa.recoveryCodes.removeAll(userID: user.id)
         }
+        await dependencies.recordAudit(.mfaRemoved, subject: user.id, details: ["method": kind.rawValue])
         try await Self.notifyFactorChange(dependencies, user: user, turnedOn: false)
         return Responses.seeOther("/account?done=" + (kind == .totp ? "totp-off" : "email-mfa-off"))
     }
@@ -101,6 +104,7 @@ struct AccountMFAActions {
         }
         guard try await !dependencies.confirmedFactors(userID: user.id).isEmpty else { return Responses.seeOther("/account") }
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
+        await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
         return codesPage(request, codes: codes, lead: "Your earlier recovery codes no longer work. These are the new ones.",
                          done: "recovery-codes")
     }
@@ -112,6 +116,7 @@ struct AccountMFAActions {
             return Responses.seeOther("/account?done=" + done)
         }
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
+        await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
         return codesPage(request, codes: codes,
                          lead: "Two-step verification is on. If you ever lose your phone, each of these codes signs you in once instead of a code.",
                          done: done)

@@ -43,16 +43,19 @@ struct MFAEnrolmentPage {
                 let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
                 let totp = dependencies.totpFactor
                 guard try await totp.confirmEnrolment(userID: user.id, code: form["code"] ?? "") else {
+                    await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": "totp", "during": "enrolment"])
                     try await attempt.failed()
                     guard let secret = try await totp.pendingSecret(userID: user.id) else { return Responses.seeOther("/mfa/enrol") }
                     return page(request, user: user, secret: secret,
                                 error: "That code is not right. Check that the app shows the account you just added and try again.")
                 }
                 try await attempt.succeeded()
+                await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "totp", "during": "sign-in"])
                 var proven = signIn
                 proven.provenAMR = AuthenticationMethods.combined(signIn.amr, [AuthenticationMethods.oneTimePassword])
                 try await challenges.update(proven, token: token)
                 let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
+                await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
                 try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
                 let (csrfCookie, toSet) = csrf.cookie(for: request)
                 return responder.page(RecoveryCodesView(

@@ -74,12 +74,15 @@ struct MFAPage {
         let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
         let outcome = try await dependencies.secondFactorVerifier.verify(signIn, method: method, code: code)
         guard case .proven(let amr) = outcome else {
+            await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": method.rawValue])
             // Throws TooManyAttempts (429) when this failure fills the window.
             try await attempt.failed()
             return try await refused(outcome, request, token, signIn, user, method)
         }
         try await attempt.succeeded()
         try await dependencies.secondFactorChallenges.end(token: token)
+        await dependencies.recordAudit(method == .recovery ? .recoveryCodeUsed : .mfaUsed, subject: user.id,
+                                       details: ["method": method.rawValue])
         if method == .recovery { try await recoveryCodeUsed(by: user) }
         var response = try await SignInCompletion(dependencies: dependencies, responder: responder)
             .complete(user: user, amr: amr, request: request, context: context, pendingID: signIn.pendingAuthorizationID)

@@ -141,3 +141,10 @@ extension TestProvider {
     }
 }
 
+extension TestProvider {
+    /// The audit event types recorded for `userID`, oldest first.
+    func auditTypes(of userID: UUID) async throws -> [String] {
+        try await TestServices.postgres().query("SELECT type FROM audit_events WHERE subject = $1 ORDER BY id", [.uuid(userID)])
+            .rows.map { try $0.string("type") }
+    }
+}
