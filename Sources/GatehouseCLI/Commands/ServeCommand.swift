@@ -45,10 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("mail delivery", metadata: ["mode": "\(mailMode.summary)"])
             let dependencies = WebDependencies(
                 settings: config.providerSettings, web: WebSettings(developmentMode: config.developmentMode),
-                clients: backends.clients, users: backends.users, consents: backends.consents, sessions: backends.sessions,
+                clients: CachingClientStore(backends.clients, clock: backends.clock), users: backends.users,
+                consents: backends.consents, sessions: backends.sessions,
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
                 crypto: backends.crypto, hasher: hasher, clock: backends.clock, pages: pages,
-                accounts: backends.accountDependencies(settings: accountSettings, policy: config.passwordPolicy),
+                accounts: backends.accountDependencies(
+                    settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),
