@@ -36,6 +36,10 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         .target(name: "GatehouseCore", swiftSettings: swiftSettings),
+        // The bounded, suspending lease of connections both C-library pools build on.
+        .target(name: "GatehousePooling",
+                dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
+                swiftSettings: swiftSettings),
         .target(
             name: "GatehouseCrypto",
             dependencies: ["GatehouseCore", "COpenSSL", "CArgon2",
@@ -45,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "GatehousePostgres",
-            dependencies: ["GatehouseCore", "CLibPQ",
+            dependencies: ["GatehouseCore", "GatehousePooling", "CLibPQ",
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],
@@ -53,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "GatehouseRedis",
-            dependencies: ["GatehouseCore", "CHiredis",
+            dependencies: ["GatehouseCore", "GatehousePooling", "CHiredis",
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log")],

@@ -1,5 +1,6 @@
 internal import CLibPQ
 public import Logging
+import GatehousePooling
 import NIOPosix
 
 /// The way every store reaches PostgreSQL: a bounded pool of libpq connections.

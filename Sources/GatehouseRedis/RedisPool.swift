@@ -1,3 +1,4 @@
+import GatehousePooling
 import Foundation
 public import Logging
 import NIOPosix

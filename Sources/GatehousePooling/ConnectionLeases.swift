@@ -4,10 +4,10 @@ import NIOConcurrencyHelpers
 /// callers beyond that wait, first come first served, by suspending (never by blocking a thread,
 /// which on Swift's cooperative pool of one thread per core would stall the whole server).
 ///
-/// It knows nothing about Redis: connections are created lazily by `makeConnection`,
-/// returned with `release`, and health-checked by the pool on its own threads.
-/// (GatehousePostgres has an identical copy; neither module may depend on the other.)
-final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
+/// It knows nothing about PostgreSQL or Redis: connections are created lazily by
+/// `makeConnection`, returned with `release`, and health-checked by the pool on its own
+/// threads. Both pools share this one type.
+public final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<Connection, any Error>
@@ -23,12 +23,12 @@ final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
         var isClosed = false
     }
 
-    let capacity: Int
+    public let capacity: Int
     private let makeConnection: @Sendable () -> Connection
     private let closedError: any Error
     private let state = NIOLockedValueBox(State())
 
-    init(capacity: Int, closedError: any Error, makeConnection: @escaping @Sendable () -> Connection) {
+    public init(capacity: Int, closedError: any Error, makeConnection: @escaping @Sendable () -> Connection) {
         precondition(capacity > 0, "a pool needs at least one connection")
         self.capacity = capacity
         self.closedError = closedError
@@ -36,7 +36,7 @@ final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
     }
 
     /// An idle connection, a new one if fewer than `capacity` exist, or the next one released.
-    func acquire() async throws -> Connection {
+    public func acquire() async throws -> Connection {
         let id = state.withLockedValue { state in
             defer { state.nextWaiterID += 1 }
             return state.nextWaiterID
@@ -66,7 +66,7 @@ final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
 
     /// Gives a connection back: to the longest waiter, else to the idle list. Returns true when
     /// the pool is closed and the caller must close the connection instead.
-    func release(_ connection: Connection) -> Bool {
+    public func release(_ connection: Connection) -> Bool {
         let outcome: ReleaseOutcome = state.withLockedValue { state in
             if state.isClosed { return .closeIt }
             if state.waiters.isEmpty {
@@ -86,7 +86,7 @@ final class ConnectionLeases<Connection: AnyObject & Sendable>: Sendable {
 
     /// Refuses further acquisitions, fails the waiters, and returns the idle connections for the
     /// caller to close; nil if it was already closed.
-    func close() -> [Connection]? {
+    public func close() -> [Connection]? {
         let taken: (idle: [Connection], waiters: [Waiter])? = state.withLockedValue { state in
             guard !state.isClosed else { return nil }
             state.isClosed = true
