@@ -4,16 +4,19 @@ import Foundation
 /// counters. The address is the client's as resolved once per request (`X-Forwarded-For` only
 /// from trusted proxies); IPv6 clients are counted per /64, since one host can hold the whole
 /// block. An unreachable Redis refuses (`ProtectionUnavailable`), never lets a request through
-/// uncounted.
+/// uncounted. Refusals are remembered in-process until their window ends (`RefusalMemory`), so
+/// a flood from one address costs no Redis round trip once it is over its limit.
 public struct NetworkRateLimiter: Sendable {
     let counter: any AttemptCounter
     let settings: ProtectionSettings
     let clock: any Clock
+    let memory: RefusalMemory?
 
-    public init(counter: any AttemptCounter, settings: ProtectionSettings, clock: any Clock) {
+    public init(counter: any AttemptCounter, settings: ProtectionSettings, clock: any Clock, memory: RefusalMemory? = nil) {
         self.counter = counter
         self.settings = settings
         self.clock = clock
+        self.memory = memory
     }
 
     /// Counts one request of `action` from `address`; throws `TooManyAttempts` when it is over
@@ -22,8 +25,9 @@ public struct NetworkRateLimiter: Sendable {
         let policy = settings.policy(for: action)
         guard policy.isEnabled else { return }
         let key = Self.key(action, address), now = clock.now
+        try refuseIfRemembered(action, key: key, now: now)
         let count = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
-        guard count.allowed else { throw TooManyAttempts(.network(action), retryAfter: count.retryAfter) }
+        guard count.allowed else { throw refusal(action, key: key, count: count, now: now) }
     }
 
     /// For limits on failures: throws `TooManyAttempts` when `address` has used up its
@@ -32,8 +36,9 @@ public struct NetworkRateLimiter: Sendable {
         let policy = settings.policy(for: action)
         guard policy.isEnabled else { return }
         let key = Self.key(action, address), now = clock.now
+        try refuseIfRemembered(action, key: key, now: now)
         let count = try await unlessUnavailable { try await counter.peek(key: key, policy: policy, now: now) }
-        guard count.allowed else { throw TooManyAttempts(.network(action), retryAfter: count.retryAfter) }
+        guard count.allowed else { throw refusal(action, key: key, count: count, now: now) }
     }
 
     /// Counts one failure of `action` from `address`.
@@ -42,6 +47,17 @@ public struct NetworkRateLimiter: Sendable {
         guard policy.isEnabled else { return }
         let key = Self.key(action, address), now = clock.now
         _ = try await unlessUnavailable { try await counter.reserve(key: key, policy: policy, now: now) }
+    }
+
+    private func refuseIfRemembered(_ action: RateLimitedAction, key: String, now: Date) throws {
+        if let until = memory?.refusedUntil(key, now: now) {
+            throw TooManyAttempts(.network(action), retryAfter: .seconds(until.timeIntervalSince(now)))
+        }
+    }
+
+    private func refusal(_ action: RateLimitedAction, key: String, count: AttemptCount, now: Date) -> TooManyAttempts {
+        memory?.remember(key, until: now.addingTimeInterval(count.retryAfter.timeInterval), now: now)
+        return TooManyAttempts(.network(action), retryAfter: count.retryAfter)
     }
 
     static func key(_ action: RateLimitedAction, _ address: String?) -> String {

@@ -33,9 +33,10 @@ struct LoginPage {
     }
 
     func submit(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
+        // First, before any other work: a flood from an address over its limit costs little.
+        try await dependencies.limitPerIP(.login, context)
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
-        try await dependencies.limitPerIP(.login, context)
         let requestID = form["request"]
         let pending = try await requestID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
         if requestID != nil && pending == nil { return expired() }

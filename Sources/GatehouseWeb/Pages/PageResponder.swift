@@ -7,6 +7,8 @@ import Logging
 struct PageResponder {
     let pages: PageRenderer
     let logger: Logger
+    /// Refusal (429) pages rendered once per wording, so floods are answered cheaply.
+    let refusalPages = RateLimitedPages()
 
     func page(_ view: some PageView, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) -> Response {
         var response: Response
@@ -35,7 +37,13 @@ struct PageResponder {
         case let input as WebInputError:
             return self.error(title: "Invalid request", message: input.reason, status: input.status)
         case let refusal as TooManyAttempts:
-            var response = page(RateLimitedView(refusal), status: .tooManyRequests)
+            let view = RateLimitedView(refusal)
+            var response: Response
+            do {
+                response = Responses.html(try refusalPages.html(for: view) { try pages.render(view) }, status: .tooManyRequests)
+            } catch {
+                response = page(view, status: .tooManyRequests)   // logs why and answers 500
+            }
             response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
             return response
         case let unavailable as ProtectionUnavailable:

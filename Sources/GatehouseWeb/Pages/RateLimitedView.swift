@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 
 /// The page for a refused attempt (429): what happened, when to try again, and a way forward.
@@ -38,5 +39,25 @@ struct RateLimitedView: PageView {
         if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
         let minutes = (seconds + 59) / 60
         return minutes == 1 ? "about 1 minute" : "about \(minutes) minutes"
+    }
+}
+
+/// Refusal pages rendered once per wording and reused: a flood of refused requests is answered
+/// without running the template each time (its words change only with the scope and the minutes
+/// left). Bounded: past `capacity` wordings it starts over.
+final class RateLimitedPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var rendered: [String: String] = [:]
+    private let capacity = 256
+
+    func html(for view: RateLimitedView, render: () throws -> String) rethrows -> String {
+        let key = view.title + "\n" + view.retryText
+        if let cached = lock.withLock({ rendered[key] }) { return cached }
+        let html = try render()
+        lock.withLock {
+            if rendered.count >= capacity { rendered.removeAll() }
+            rendered[key] = html
+        }
+        return html
     }
 }

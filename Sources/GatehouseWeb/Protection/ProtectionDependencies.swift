@@ -10,6 +10,8 @@ public struct ProtectionDependencies: Sendable {
     public var clientAddresses: ClientAddressResolver
     /// Told of each new lockout after the owner's email: the hook for the audit trail.
     public var lockoutObservers: [any LockoutObserver]
+    /// Per-IP refusals this process remembers until their window ends (no Redis trip for a flood).
+    public let refusals = RefusalMemory()
 
     public init(settings: ProtectionSettings, counter: any AttemptCounter, lockouts: any LockoutStore,
                 clientAddresses: ClientAddressResolver = ClientAddressResolver(), lockoutObservers: [any LockoutObserver] = []) {
@@ -33,7 +35,7 @@ extension WebDependencies {
 
     /// Per-IP limits (`RateLimitedAction`).
     var rateLimits: NetworkRateLimiter {
-        NetworkRateLimiter(counter: protection.counter, settings: protection.settings, clock: clock)
+        NetworkRateLimiter(counter: protection.counter, settings: protection.settings, clock: clock, memory: protection.refusals)
     }
 
     /// Counts one request of `action` from the request's client; throws `TooManyAttempts` (429)
