@@ -101,6 +101,22 @@ struct RateLimitTests {
         }
     }
 
+    @Test("failed client authentication at /revoke and /introspect counts toward the same limit as at /token")
+    func clientAuthenticationFailuresEverywhere() async throws {
+        let protection = TestProtection.behindProxy { $0.perIP[.clientAuthentication] = LimitPolicy(limit: 2, window: .seconds(300)) }
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let headers: HTTPFields = [.xForwardedFor: "203.0.113.30"]
+            let wrong = [("client_id", client.id), ("client_secret", "wrong"), ("token", "whatever")]
+            #expect(try await browser.post("/revoke", form: wrong, headers: headers).status == .unauthorized)
+            #expect(try await browser.post("/introspect", form: wrong, headers: headers).status == .unauthorized)
+            let refused = try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", client.id),
+                                                                  ("client_secret", try #require(client.secret))], headers: headers)
+            #expect(refused.status == .tooManyRequests)
+            #expect(try await browser.post("/introspect", form: wrong, headers: headers).status == .tooManyRequests)
+        }
+    }
+
     @Test("Redis unreachable: sign-in fails closed with 503 and runs no argon2; /token answers 503 JSON")
     func failsClosedWithoutRedis() async throws {
         let counting = try CountingHasher(TestProvider.cheapHasher())

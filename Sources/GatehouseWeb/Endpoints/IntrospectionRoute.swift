@@ -11,7 +11,10 @@ struct IntrospectionRoute {
         router.post("/introspect") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                let answer = try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
+                // Failed client authentication counts toward the same per-IP limit as at /token.
+                let answer = try await dependencies.limitingClientAuthenticationFailures(context) {
+                    try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
+                }
                 return Responses.json(answer, noStore: true)
             } catch {
                 return OAuthErrorResponse.response(for: error, logger: context.logger)

@@ -12,7 +12,10 @@ struct RevocationRoute {
         router.post("/revoke") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                try await revocation.handle(form: form, authorizationHeader: request.headers[.authorization])
+                // Failed client authentication counts toward the same per-IP limit as at /token.
+                try await dependencies.limitingClientAuthenticationFailures(context) {
+                    try await revocation.handle(form: form, authorizationHeader: request.headers[.authorization])
+                }
                 return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
             } catch {
                 return OAuthErrorResponse.response(for: error, logger: context.logger)
