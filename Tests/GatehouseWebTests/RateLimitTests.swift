@@ -140,3 +140,36 @@ struct RateLimitTests {
         }
     }
 }
+
+/// The real socket path: over TCP the peer address comes from the connection, and only a
+/// trusted proxy's X-Forwarded-For replaces it.
+@Suite("Client address over a real connection")
+struct LiveClientAddressTests {
+    func provider(trusting proxies: [String]) async throws -> TestProvider {
+        var protection = TestProtection()
+        protection.clientAddresses = ClientAddressResolver(trustedProxies: proxies.compactMap(IPNetwork.init))
+        protection.settings.perIP[.login] = LimitPolicy(limit: 1, window: .seconds(60))
+        return try await TestProvider(protection: protection)
+    }
+
+    @Test("behind a trusted proxy (127.0.0.1) each forwarded client has its own count")
+    func trustedPeer() async throws {
+        let provider = try await provider(trusting: ["127.0.0.1"])
+        try await provider.application().test(.live) { client async throws in
+            let browser = TestBrowser(client)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.40").status == .ok)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.40").status == .tooManyRequests)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.41").status == .ok)
+        }
+    }
+
+    @Test("without trusted proxies the TCP peer counts, whatever X-Forwarded-For says")
+    func untrustedPeer() async throws {
+        let provider = try await provider(trusting: [])
+        try await provider.application().test(.live) { client async throws in
+            let browser = TestBrowser(client)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.42").status == .ok)
+            #expect(try await browser.signIn(provider.uniqueEmail(), "wrong password!", from: "203.0.113.43").status == .tooManyRequests)
+        }
+    }
+}
