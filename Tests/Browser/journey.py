@@ -1,0 +1,607 @@
+"""The end-to-end journey of a person in a real browser (headless Chromium through WebDriver).
+
+An app sends the person to Gatehouse's authorize URL (PKCE S256, random state and nonce); they
+create an account from the login page, read the 6-digit code from the email that reached the
+test SMTP server (the message file in its maildir, parsed with Python's email package), verify,
+approve the consent and land back at the app's redirect URI with code, state and iss; the code
+is redeemed at /token to prove it is good. Then the account page: change the password, sign out
+everywhere, and the account page asks for a sign-in again. Then two-step verification
+(issue 4): sign in, set up an authenticator app on the account page (codes computed here with
+RFC 6238), sign out, and sign in to the app again with the password and a code.
+
+Every page visited is saved twice in BROWSER_OUTPUT: NN-name.png (desktop, 1280×900 window,
+whole page) and NN-name.phone.png (390×844 CSS pixels at pixel ratio 3, mobile emulation, whole
+page), the phone one taken by switching Chrome's device metrics on the same page state.
+
+Configuration comes from the environment (Tests/Browser/run.sh sets it):
+  BROWSER_ISSUER, BROWSER_CLIENT_ID, BROWSER_CLIENT_SECRET, BROWSER_REDIRECT_URI,
+  BROWSER_MAILDIR, BROWSER_OUTPUT, BROWSER_CHROMIUM, BROWSER_CHROMEDRIVER
+optional: BROWSER_CHROMEDRIVER_LOG, BROWSER_STARTTLS (1: the mail must have come over STARTTLS
+with AUTH), BROWSER_SUMMARY_FILE, BROWSER_STEP_TIMEOUT (seconds per wait, default 30).
+
+The last line printed is `browser: N passed, M failed` (with BROWSER_SUMMARY_FILE set it is
+written there instead, for run.sh to print last); the exit status is 0 only when every check
+passed.
+"""
+
+import base64
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import struct
+import sys
+import time
+import traceback
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import requests
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def env(name, default=None):
+    value = os.environ.get(name, default)
+    if not value:
+        print(f"browser: the environment variable {name} is not set (run Tests/Browser/run.sh)", file=sys.stderr)
+        sys.exit(2)
+    return value
+
+
+ISSUER = env("BROWSER_ISSUER").rstrip("/")
+CLIENT_ID = env("BROWSER_CLIENT_ID")
+CLIENT_SECRET = env("BROWSER_CLIENT_SECRET")
+REDIRECT_URI = env("BROWSER_REDIRECT_URI")
+MAILDIR = Path(env("BROWSER_MAILDIR"))
+OUTPUT = Path(env("BROWSER_OUTPUT"))
+CHROMIUM = env("BROWSER_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = env("BROWSER_CHROMEDRIVER", "/usr/bin/chromedriver")
+CHROMEDRIVER_LOG = os.environ.get("BROWSER_CHROMEDRIVER_LOG")
+EXPECT_STARTTLS = os.environ.get("BROWSER_STARTTLS") == "1"
+SUMMARY_FILE = os.environ.get("BROWSER_SUMMARY_FILE")
+TIMEOUT = float(os.environ.get("BROWSER_STEP_TIMEOUT", "30"))
+
+DESKTOP = (1280, 900)
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+
+
+# --- checks ----------------------------------------------------------------------------------
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+class Journey:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.shots = 0
+        self.driver = None
+        self.started = time.monotonic()
+
+    # Each step is one check: it runs, its expectations hold, or the journey stops there (later
+    # steps depend on earlier ones).
+    def step(self, name, func):
+        try:
+            detail = func()
+        except Exception as error:  # noqa: BLE001 - any exception fails the step
+            self.failed += 1
+            kind = "" if isinstance(error, CheckFailed) else f"{type(error).__name__}: "
+            print(f"FAIL  {name}: {kind}{error}".rstrip(), flush=True)
+            if not isinstance(error, CheckFailed):
+                traceback.print_exc()
+            self.where_am_i(name)
+            raise
+        self.passed += 1
+        elapsed = time.monotonic() - self.started
+        print(f"ok    {name}" + (f" ({detail})" if detail else "") + f"  [{elapsed:.1f}s]", flush=True)
+        return detail
+
+    def where_am_i(self, name):
+        """The browser's page at a failure: URL, title, alerts and the start of its text, and a screenshot."""
+        driver = self.driver
+        if driver is None:
+            return
+        try:
+            print(f"      page URL:   {driver.current_url}", file=sys.stderr)
+            print(f"      page title: {driver.title}", file=sys.stderr)
+            for alert in driver.find_elements(By.CSS_SELECTOR, ".alert, .notice"):
+                print(f"      on the page: {alert.text!r}", file=sys.stderr)
+            body = driver.find_element(By.TAG_NAME, "body").text
+            print("      page text: " + body[:800].replace("\n", " | "), file=sys.stderr)
+            self.shot("FAILED-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40])
+        except Exception as error:  # noqa: BLE001 - diagnostics must not hide the failure
+            print(f"      (could not read the page: {error})", file=sys.stderr)
+
+    # --- the browser -------------------------------------------------------------------------
+
+    def start_browser(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     f"--window-size={DESKTOP[0]},{DESKTOP[1]}", "--no-first-run", "--no-default-browser-check",
+                     "--password-store=basic", "--lang=en-US", "--hide-scrollbars", "--disable-extensions",
+                     "--disable-background-networking", "--disable-sync", "--disable-component-update"):
+            options.add_argument(flag)
+        options.add_experimental_option("prefs", {
+            "credentials_enable_service": False,
+            "profile.password_manager_enabled": False,
+            "profile.password_manager_leak_detection": False,
+            "intl.accept_languages": "en-US,en",
+        })
+        # The given chromedriver path means Selenium Manager is never asked (it would download).
+        service = Service(executable_path=CHROMEDRIVER, log_output=CHROMEDRIVER_LOG or os.devnull,
+                          service_args=["--log-level=WARNING"])
+        self.driver = webdriver.Chrome(service=service, options=options)
+        self.driver.set_page_load_timeout(TIMEOUT)
+        # --window-size includes the (emulated) browser frame: make the viewport itself 1280×900.
+        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        self.driver.set_window_size(2 * DESKTOP[0] - inner[0], 2 * DESKTOP[1] - inner[1])
+        version = self.driver.capabilities.get("browserVersion", "?")
+        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        return f"Chromium {version}, headless, viewport {inner[0]}×{inner[1]}"
+
+    def quit(self):
+        if self.driver is not None:
+            try:
+                self.driver.quit()
+            except Exception:  # noqa: BLE001 - run.sh kills what is left
+                pass
+            self.driver = None
+
+    def wait(self, condition, what, timeout=TIMEOUT):
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition)
+        except TimeoutException:
+            raise CheckFailed(f"waited {timeout:.0f} s for {what}") from None
+
+    def wait_for_id(self, element_id, timeout=TIMEOUT):
+        return self.wait(EC.visibility_of_element_located((By.ID, element_id)), f"#{element_id} on the page", timeout)
+
+    def loaded(self):
+        self.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the page to finish loading")
+
+    def type_into(self, element_id, text):
+        field = self.wait_for_id(element_id)
+        field.clear()
+        field.send_keys(text)
+
+    def click_and_leave(self, element_id):
+        """Clicks a button or link that navigates, and waits until the old page is gone."""
+        element = self.wait(EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} to be clickable")
+        element.click()
+        self.wait(EC.staleness_of(element), f"the page to change after clicking #{element_id}")
+        self.loaded()
+
+    def path(self):
+        return urlsplit(self.driver.current_url).path
+
+    def heading(self):
+        headings = self.driver.find_elements(By.TAG_NAME, "h1")
+        return headings[0].text.strip() if headings else ""
+
+    def page_text(self):
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def no_alert(self):
+        alerts = [a.text for a in self.driver.find_elements(By.CSS_SELECTOR, ".alert") if a.is_displayed()]
+        expect(not alerts, f"the page shows an error: {alerts}")
+
+    # --- screenshots -------------------------------------------------------------------------
+
+    def capture(self, path):
+        """The whole page (not just the viewport) as PNG, through the DevTools protocol."""
+        metrics = self.driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
+        size = metrics.get("cssContentSize") or metrics["contentSize"]
+        viewport = metrics.get("cssLayoutViewport") or metrics["layoutViewport"]
+        width = max(size["width"], viewport["clientWidth"])
+        height = max(size["height"], viewport["clientHeight"])
+        data = self.driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True, "fromSurface": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        })["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def shot(self, name):
+        """NN-name.png at the desktop size and NN-name.phone.png at the phone size, same page state."""
+        self.shots += 1
+        stem = f"{self.shots:02d}-{name}"
+        self.capture(OUTPUT / f"{stem}.png")
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+        try:
+            self.wait(lambda d: d.execute_script("return document.documentElement.clientWidth") <= PHONE["width"],
+                      "the phone-size layout", timeout=10)
+            self.capture(OUTPUT / f"{stem}.phone.png")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        return stem
+
+
+# --- OAuth helpers ---------------------------------------------------------------------------
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwt_claims(token):
+    """The claims of a JWT, not verified here (the interop suite verifies signatures with Authlib)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+class AuthorizationRequest:
+    def __init__(self):
+        self.verifier = b64url(secrets.token_bytes(32))
+        self.challenge = b64url(hashlib.sha256(self.verifier.encode()).digest())
+        self.state = b64url(secrets.token_bytes(16))
+        self.nonce = b64url(secrets.token_bytes(16))
+
+    def url(self):
+        return ISSUER + "/authorize?" + urlencode({
+            "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
+            "scope": "openid profile email", "state": self.state, "nonce": self.nonce,
+            "code_challenge": self.challenge, "code_challenge_method": "S256",
+        })
+
+    def check_callback(self, url):
+        """The app's redirect URI with code, the same state, and iss (RFC 9207)."""
+        expect(url.startswith(REDIRECT_URI + "?"), f"not back at {REDIRECT_URI}: {url}")
+        query = parse_qs(urlsplit(url).query)
+        expect("error" not in query, f"the app got an error: {query}")
+        expect(query.get("state") == [self.state], f"state {query.get('state')} is not the one sent")
+        expect(query.get("iss") == [ISSUER], f"iss {query.get('iss')} is not {ISSUER}")
+        expect(len(query.get("code", [""])[0]) >= 16, f"no code: {query}")
+        return query["code"][0]
+
+    def redeem(self, code):
+        response = requests.post(ISSUER + "/token", auth=(CLIENT_ID, CLIENT_SECRET), timeout=15, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
+            "code_verifier": self.verifier,
+        })
+        expect(response.status_code == 200, f"/token answered {response.status_code}: {response.text[:300]}")
+        tokens = response.json()
+        expect(tokens.get("token_type", "").lower() == "bearer", f"token_type {tokens.get('token_type')}")
+        expect(tokens.get("access_token") and tokens.get("id_token"), f"no access or ID token: {sorted(tokens)}")
+        claims = jwt_claims(tokens["id_token"])
+        expect(claims.get("iss") == ISSUER, f"ID token iss {claims.get('iss')}")
+        expect(claims.get("aud") in (CLIENT_ID, [CLIENT_ID]), f"ID token aud {claims.get('aud')}")
+        expect(claims.get("nonce") == self.nonce, "the ID token's nonce is not the one sent")
+        return tokens, claims
+
+
+# --- mail from the test SMTP server -----------------------------------------------------------
+
+def wait_for_mail(to, seen, timeout=TIMEOUT):
+    """The first message to `to` in the maildir not in `seen`: (parsed message, sink record).
+
+    The sink writes NNNN.eml, then NNNN.json once the .eml is complete; the message itself is
+    parsed here from the .eml bytes, the .json only says how it arrived (TLS, AUTH)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for record_path in sorted(MAILDIR.glob("*.json")):
+            if record_path.name in seen:
+                continue
+            raw = record_path.with_suffix(".eml").read_bytes()
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            recipients = [address.addr_spec.lower() for address in message["to"].addresses] if message["to"] else []
+            seen.add(record_path.name)  # someone else's mail (the suite's) is read once
+            if to.lower() in recipients:
+                return message, json.loads(record_path.read_text(encoding="utf-8"))
+        time.sleep(0.1)
+    raise CheckFailed(f"no email to {to} reached {MAILDIR} within {timeout:.0f} s")
+
+
+# --- RFC 6238 --------------------------------------------------------------------------------
+
+def totp(secret_base32, counter):
+    """RFC 6238 with SHA-1, 6 digits (RFC 4226 dynamic truncation) for a 30-second counter."""
+    key = base64.b32decode(secret_base32.upper() + "=" * (-len(secret_base32) % 8))
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def totp_self_test():
+    # RFC 6238 appendix B, SHA-1, the 8-digit values cut to their last 6 digits.
+    secret = base64.b32encode(b"12345678901234567890").decode()
+    for seconds, expected in ((59, "287082"), (1111111109, "081804"), (1234567890, "005924"), (20000000000, "353130")):
+        expect(totp(secret, seconds // 30) == expected, f"RFC 6238 vector at T={seconds}")
+
+
+# --- the journey -----------------------------------------------------------------------------
+
+def main():
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    j = Journey()
+    seen_mail = {p.name for p in MAILDIR.glob("*.json")}
+    person = {
+        "name": "Journey Tester",
+        "email": f"journey-{int(time.time())}-{secrets.token_hex(4)}@example.com",
+        "password": "Lantern orbit " + secrets.token_urlsafe(9),
+        "new_password": "Harbour quilt " + secrets.token_urlsafe(9),
+    }
+    state = {}
+    try:
+        j.step("Chromium starts through /usr/bin/chromedriver", j.start_browser)
+        signup_journey(j, person, state, seen_mail)
+        mfa_journey(j, person, state)
+    except Exception:  # noqa: BLE001 - counted and reported by step()
+        pass
+    finally:
+        j.quit()
+    summary = f"browser: {j.passed} passed, {j.failed} failed"
+    print(f"screenshots ({j.shots} pages, desktop and phone): {OUTPUT}", flush=True)
+    if SUMMARY_FILE:
+        Path(SUMMARY_FILE).write_text(summary + "\n")
+    else:
+        print(summary, flush=True)
+    return 0 if j.failed == 0 else 1
+
+
+def signup_journey(j, person, state, seen_mail):
+    """Issue 3: authorize URL → register → code from the email → verify → consent → back at the
+    app → account page → change password → sign out everywhere."""
+    d = lambda: j.driver  # noqa: E731
+    auth = AuthorizationRequest()
+
+    def open_authorize():
+        d().get(auth.url())
+        j.loaded()
+        j.wait_for_id("email")
+        j.wait_for_id("password")
+        expect(j.path() == "/login", f"the authorize URL led to {d().current_url}, not the login page")
+        expect("Journey App" in j.page_text(), "the login page does not name the app")
+        return j.shot("login") + f", {j.heading()!r}"
+    j.step("the app's authorize URL (PKCE S256) shows the login page", open_authorize)
+
+    def open_registration():
+        j.click_and_leave("create-account")
+        j.wait_for_id("register")
+        expect(j.path() == "/register", f"'Create an account' led to {d().current_url}")
+        rules = d().find_elements(By.CSS_SELECTOR, "#password-rules li")
+        expect(rules, "the registration page does not state the password rules")
+        return j.shot("register") + f", {len(rules)} password rules shown"
+    j.step("'Create an account' opens the registration page", open_registration)
+
+    def register():
+        j.type_into("name", person["name"])
+        j.type_into("email", person["email"])
+        j.type_into("new-password", person["password"])
+        terms = d().find_elements(By.ID, "accept-terms")
+        if terms:
+            terms[0].click()
+        j.shot("register-filled")
+        j.click_and_leave("register")
+        j.no_alert()
+        j.wait_for_id("code")
+        j.wait_for_id("verify")
+        expect(person["email"] in j.page_text(), "the verification page does not name the address")
+        return j.shot("verify-email") + f", {j.heading()!r}"
+    j.step(f"registering {person['email']} leads to the verification page", register)
+
+    def read_code():
+        message, record = wait_for_mail(person["email"], seen_mail)
+        expect(message.get_content_type() == "multipart/alternative", f"the email is {message.get_content_type()}")
+        expect(message["message-id"], "the email has no Message-ID")
+        expect(message["from"].addresses[0].addr_spec == "no-reply@gatehouse.test", f"From: {message['from']}")
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        match = re.search(r"code is:\s*(\d{6})\b", text) or re.search(r"(?<![\w-])(\d{6})(?![\w-])", text)
+        expect(match, f"no 6-digit code in the text body: {text[:300]!r}")
+        state["code"] = match.group(1)
+        expect(state["code"] in html, "the HTML body does not carry the same code")
+        if EXPECT_STARTTLS:
+            expect(record.get("tls") and record.get("authenticated"),
+                   f"the mail did not come over STARTTLS with AUTH: tls={record.get('tls')} auth={record.get('authenticated')}")
+        how = f"{record.get('listener')}, tls={record.get('tls')}, auth={record.get('authenticated')}"
+        return f"{message['subject']!r} over SMTP ({how}), code {state['code']}"
+    j.step("the verification email reached the SMTP server with a 6-digit code", read_code)
+
+    def verify():
+        j.type_into("code", state["code"])
+        j.shot("verify-email-filled")
+        j.click_and_leave("verify")
+        j.no_alert()
+        j.wait_for_id("approve")
+        expect(j.path() == "/consent", f"verifying led to {d().current_url}, not the consent page")
+        expect("Journey App" in j.heading(), f"the consent page's heading {j.heading()!r} does not name the app")
+        return j.shot("consent") + f", {j.heading()!r}"
+    j.step("typing the code verifies the address and shows the consent page", verify)
+
+    def approve():
+        button = j.wait(EC.element_to_be_clickable((By.ID, "approve")), "#approve to be clickable")
+        button.click()
+        # The app is not served: Chromium shows its error page at the redirect URI.
+        j.wait(lambda drv: drv.current_url.startswith(REDIRECT_URI), f"the browser to reach {REDIRECT_URI}")
+        url = d().current_url
+        state["code_from_app"] = auth.check_callback(url)
+        j.shot("app-callback")
+        return f"{REDIRECT_URI}?code=…&state=(same)&iss={ISSUER}"
+    j.step("approving sends the browser back to the app with code, state and iss", approve)
+
+    def redeem():
+        tokens, claims = auth.redeem(state["code_from_app"])
+        # With an access token issued, OIDC Core 5.4 lets the email claims come from userinfo only.
+        if "email_verified" in claims:
+            expect(claims.get("email_verified") is True, f"ID token email_verified {claims.get('email_verified')}")
+        info = requests.get(ISSUER + "/userinfo", headers={"Authorization": "Bearer " + tokens["access_token"]}, timeout=15)
+        expect(info.status_code == 200, f"/userinfo answered {info.status_code}")
+        expect(info.json().get("email") == person["email"], f"userinfo email {info.json().get('email')}")
+        expect(info.json().get("email_verified") is True, f"userinfo: {info.json()}")
+        expect(info.json().get("name") == person["name"], f"userinfo name {info.json().get('name')}")
+        state["refresh_token"] = tokens.get("refresh_token")
+        return f"sub {claims['sub']}, email_verified true" + (", with a refresh token" if state["refresh_token"] else "")
+    j.step("the code redeems at /token (PKCE) for tokens with the verified email", redeem)
+
+    def account():
+        d().get(ISSUER + "/account")
+        j.loaded()
+        j.wait_for_id("change-password")
+        expect(j.path() == "/account", f"/account led to {d().current_url}")
+        text = j.page_text()
+        expect(person["email"] in text, "the account page does not show the email")
+        badges = [b.text for b in d().find_elements(By.CSS_SELECTOR, "#email .badge")]
+        expect("verified" in badges, f"the email is not shown verified: {badges}")
+        apps = d().find_element(By.ID, "apps").text
+        expect("Journey App" in apps, "Connected apps does not list Journey App")
+        sessions = d().find_elements(By.CSS_SELECTOR, "#sessions .items li")
+        expect(sessions, "no session listed under 'Where you are signed in'")
+        return j.shot("account") + f", {len(sessions)} session(s), Journey App connected"
+    j.step("the account page shows the verified email, the session and the connected app", account)
+
+    def change_password():
+        j.type_into("current-password", person["password"])
+        j.type_into("new-password", person["new_password"])
+        j.type_into("confirm-password", person["new_password"])
+        j.click_and_leave("change-password")
+        j.no_alert()
+        notice = j.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, ".notice")), "a notice after the change")
+        person["password"] = person["new_password"]
+        return j.shot("account-password-changed") + f", notice {notice.text!r}"
+    j.step("changing the password (current, new, again) shows a notice", change_password)
+
+    def sign_out_everywhere():
+        j.wait_for_id("sign-out-everywhere")
+        j.click_and_leave("sign-out-everywhere")
+        text = j.page_text()
+        expect("signed out" in text.lower(), f"no 'signed out' on the page after signing out everywhere: {j.heading()!r}")
+        return j.shot("signed-out-everywhere") + f", {j.heading()!r}"
+    j.step("'Sign out everywhere' shows the signed-out page", sign_out_everywhere)
+
+    def refresh_refused():
+        if not state.get("refresh_token"):
+            return "no refresh token was issued: nothing to refuse"
+        response = requests.post(ISSUER + "/token", auth=(CLIENT_ID, CLIENT_SECRET), timeout=15, data={
+            "grant_type": "refresh_token", "refresh_token": state["refresh_token"]})
+        expect(response.status_code == 400 and response.json().get("error") == "invalid_grant",
+               f"the app's refresh token still works after signing out everywhere: {response.status_code} {response.text[:200]}")
+        return "invalid_grant"
+    j.step("the app's refresh token is refused after 'Sign out everywhere'", refresh_refused)
+
+    def account_needs_login():
+        d().get(ISSUER + "/account")
+        j.loaded()
+        j.wait_for_id("password")
+        expect(j.path() == "/login", f"/account after signing out is {d().current_url}, not the login page")
+        return j.shot("account-asks-login")
+    j.step("/account now sends the browser to the login page", account_needs_login)
+
+
+def mfa_journey(j, person, state):
+    """Issue 4: sign in, set up an authenticator app on the account page, sign out, and sign in
+    to the app with the password and a TOTP code (the MFA page after the password)."""
+    d = lambda: j.driver  # noqa: E731
+    j.step("RFC 6238 appendix B vectors (this test's TOTP function)", totp_self_test)
+
+    def sign_in():
+        # The login page /account sent us to (the previous step).
+        j.type_into("email", person["email"])
+        j.type_into("password", person["password"])
+        j.click_and_leave("submit")
+        j.no_alert()
+        if j.path() != "/account":
+            d().get(ISSUER + "/account")
+            j.loaded()
+        j.wait_for_id("sessions")
+        expect(j.path() == "/account", f"signing in led to {d().current_url}")
+        return "with the changed password"
+    j.step("signing in again with the new password opens the account page", sign_in)
+
+    def start_totp():
+        j.click_and_leave("start-totp")
+        secret_element = j.wait_for_id("totp-secret")
+        j.wait_for_id("totp-code")
+        expect(d().find_elements(By.CSS_SELECTOR, ".qr svg"), "no QR code (inline SVG) on the enrolment page")
+        state["secret"] = re.sub(r"\s+", "", secret_element.text)
+        expect(re.fullmatch(r"[A-Z2-7]{16,}", state["secret"]), f"the key shown is not base32: {secret_element.text!r}")
+        return j.shot("totp-enrol") + f", a {len(state['secret'])}-character key"
+    j.step("'Set up' an authenticator app shows a QR code and the key as text", start_totp)
+
+    def enable_totp():
+        counter = int(time.time()) // 30
+        state["last_counter"] = counter
+        j.type_into("totp-code", totp(state["secret"], counter))
+        if d().find_elements(By.ID, "totp-password"):
+            j.type_into("totp-password", person["password"])
+        j.shot("totp-enrol-filled")
+        j.click_and_leave("enable-totp")
+        j.no_alert()
+        codes = j.wait(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#recovery-codes li")), "the recovery codes")
+        expect(len(codes) == 10, f"{len(codes)} recovery codes shown, not 10")
+        stem = j.shot("recovery-codes")
+        j.click_and_leave("continue")
+        j.wait_for_id("sessions")
+        badges = d().find_element(By.ID, "two-step").text
+        expect(re.search(r"Authenticator app\s+on", badges), f"the account page does not show the app on: {badges[:200]!r}")
+        return stem + ", 10 recovery codes, " + j.shot("account-totp-on")
+    j.step("a first code turns two-step verification on (10 recovery codes shown)", enable_totp)
+
+    def sign_out():
+        d().get(ISSUER + "/logout")
+        j.loaded()
+        j.wait_for_id("sign-out")
+        j.shot("logout-confirm")
+        j.click_and_leave("sign-out")
+        expect("signed out" in j.page_text().lower(), f"no 'signed out' after /logout: {j.heading()!r}")
+        return j.shot("signed-out")
+    j.step("/logout asks to confirm, then signs out", sign_out)
+
+    auth = AuthorizationRequest()
+
+    def password_then_mfa():
+        d().get(auth.url())
+        j.loaded()
+        j.type_into("email", person["email"])
+        j.type_into("password", person["password"])
+        j.click_and_leave("submit")
+        j.no_alert()
+        j.wait_for_id("mfa-code")
+        expect(j.path() == "/mfa", f"the password step led to {d().current_url}, not the MFA page")
+        return j.shot("mfa") + f", {j.heading()!r}"
+    j.step("the app's authorize URL: the password leads to the MFA page", password_then_mfa)
+
+    def code_then_app():
+        # A code of a later step than the one used at enrolment (a used code is refused as a
+        # replay); the server accepts one step ahead.
+        counter = max(int(time.time()) // 30, state["last_counter"] + 1)
+        j.type_into("mfa-code", totp(state["secret"], counter))
+        j.shot("mfa-filled")
+        button = j.wait(EC.element_to_be_clickable((By.ID, "verify-mfa")), "#verify-mfa to be clickable")
+        button.click()
+        j.wait(lambda drv: drv.current_url.startswith(REDIRECT_URI) or drv.find_elements(By.ID, "approve")
+               or drv.find_elements(By.CSS_SELECTOR, ".alert"), "the app, the consent page or an error")
+        if not d().current_url.startswith(REDIRECT_URI):
+            j.no_alert()
+            j.shot("consent-again")
+            d().find_element(By.ID, "approve").click()
+            j.wait(lambda drv: drv.current_url.startswith(REDIRECT_URI), f"the browser to reach {REDIRECT_URI}")
+        code = auth.check_callback(d().current_url)
+        tokens, claims = auth.redeem(code)
+        amr = claims.get("amr") or []
+        expect("otp" in amr and "pwd" in amr, f"the ID token's amr {amr} does not say password and one-time code")
+        expect(claims.get("acr") == "mfa", f"the ID token's acr {claims.get('acr')!r} is not mfa")
+        return f"amr {amr}, acr {claims.get('acr')}"
+    j.step("a TOTP code on the MFA page returns to the app; the ID token says mfa", code_then_app)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except WebDriverException as error:
+        print(f"browser: WebDriver failed: {error}", file=sys.stderr)
+        sys.exit(1)

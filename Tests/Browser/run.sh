@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# Tests/Browser/run.sh — the end-to-end journey in a real headless Chromium (Debian's chromium
+# and chromium-driver, driven through WebDriver by Selenium from PyPI) against a Gatehouse server
+# started here on a port of its own, whose mail really leaves through SMTP (the test SMTP server
+# of ./dev test) and is read back from that server's maildir.
+#
+# `./dev test` calls it after the interop suite with the test instance's environment:
+#   GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_MIGRATIONS_DIR GATEHOUSE_TEMPLATES_DIR
+#   GATEHOUSE_KEYS_DIR (the database already migrated), GATEHOUSE_BIN (the built binary),
+#   GATEHOUSE_TEST_SMTP_URL GATEHOUSE_TEST_MAILDIR (the aiosmtpd sink, Tests/Support/smtp_sink.py),
+#   and when present GATEHOUSE_TEST_SMTP_STARTTLS_URL GATEHOUSE_TEST_SMTP_AUTH
+#   GATEHOUSE_TEST_SMTP_CA_FILE (then mail goes through STARTTLS with AUTH, the CA verified).
+# Optional:
+#   GATEHOUSE_BROWSER_VENV    the Python venv (default <repo>/.data/browser-venv; reused when its
+#                             pinned packages import at the pinned versions)
+#   GATEHOUSE_BROWSER_PORT    the server's port (default 18091)
+#   GATEHOUSE_BROWSER_OUTPUT  where screenshots go (default <repo>/.data/test-output/browser;
+#                             emptied first): NN-page.png at 1280×900 and NN-page.phone.png at
+#                             390×844 (pixel ratio 3), each the whole page
+#   GATEHOUSE_BROWSER_PYTHON  the Python that creates the venv (default python3)
+#
+# The last line is `browser: N passed, M failed` (CI reads it).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+REPO="$(cd "$HERE/../.." && pwd -P)"
+
+say() { printf '\033[1m[browser] %s\033[0m\n' "$*" >&2; }
+# The summary line CI reads is printed last, by the EXIT trap, after any server log; a failure
+# before the journey ran counts as one failed check.
+SUMMARY="browser: 0 passed, 1 failed"
+trap 'rc=$?; echo "$SUMMARY"; exit $rc' EXIT
+fail() {
+    printf '\033[1;31m[browser] %s\033[0m\n' "$*" >&2
+    exit 1
+}
+
+# --- inputs ---------------------------------------------------------------------------------
+
+GATEHOUSE_BIN="${GATEHOUSE_BIN:-$REPO/.build/debug/gatehouse}"
+[ -x "$GATEHOUSE_BIN" ] || fail "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
+for name in GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_KEYS_DIR GATEHOUSE_TEST_SMTP_URL GATEHOUSE_TEST_MAILDIR; do
+    [ -n "${!name:-}" ] || fail "$name is not set: run this through ./dev test (it starts the test SMTP server too)"
+done
+[ -d "$GATEHOUSE_TEST_MAILDIR" ] || fail "the test SMTP server's maildir $GATEHOUSE_TEST_MAILDIR does not exist"
+export GATEHOUSE_TEMPLATES_DIR="${GATEHOUSE_TEMPLATES_DIR:-$REPO/templates}"
+export GATEHOUSE_MIGRATIONS_DIR="${GATEHOUSE_MIGRATIONS_DIR:-$REPO/migrations}"
+mkdir -p -m 0700 "$GATEHOUSE_KEYS_DIR"
+
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
+[ -x "$CHROMIUM" ] || fail "no $CHROMIUM: install the Debian package chromium (./dev test installs it)"
+[ -x "$CHROMEDRIVER" ] || fail "no $CHROMEDRIVER: install the Debian package chromium-driver (./dev test installs it)"
+
+PORT="${GATEHOUSE_BROWSER_PORT:-18091}"
+ISSUER="http://127.0.0.1:$PORT"
+# Never served: the journey reads the browser's URL when it gets there (an error page).
+REDIRECT_URI="http://127.0.0.1:18092/callback"
+OUTPUT="${GATEHOUSE_BROWSER_OUTPUT:-$REPO/.data/test-output/browser}"
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use "$PORT" && fail "port $PORT is taken by another program: set GATEHOUSE_BROWSER_PORT to a free port"
+
+# Mail: STARTTLS with AUTH against the private test CA when the sink offers it, else plain SMTP.
+SMTP_URL="$GATEHOUSE_TEST_SMTP_URL"
+SMTP_CA_FILE=""
+if [ -n "${GATEHOUSE_TEST_SMTP_STARTTLS_URL:-}" ] && [ -n "${GATEHOUSE_TEST_SMTP_AUTH:-}" ] && [ -s "${GATEHOUSE_TEST_SMTP_CA_FILE:-}" ]; then
+    SMTP_URL="smtp://${GATEHOUSE_TEST_SMTP_AUTH}@${GATEHOUSE_TEST_SMTP_STARTTLS_URL#smtp://}?starttls=required"
+    SMTP_CA_FILE="$GATEHOUSE_TEST_SMTP_CA_FILE"
+fi
+MAIL_FROM="Gatehouse browser journey <no-reply@gatehouse.test>"
+
+# --- Python venv with the pinned WebDriver client ------------------------------------------
+
+VENV="${GATEHOUSE_BROWSER_VENV:-$REPO/.data/browser-venv}"
+PY="$VENV/bin/python"
+REQUIREMENTS="$HERE/requirements.txt"
+
+# True when the venv has exactly the pinned versions (a bumped pin reinstalls).
+venv_ready() {
+    [ -x "$PY" ] || return 1
+    "$PY" - "$REQUIREMENTS" <<'EOF' >/dev/null 2>&1
+import sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, pinned = line.split("==")
+        assert version(name) == pinned, (name, version(name), pinned)
+import selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests  # noqa
+EOF
+}
+
+if venv_ready; then
+    say "reusing the Python venv in $VENV"
+else
+    say "creating the Python venv in $VENV (Selenium and requests from PyPI)"
+    BASE_PY="${GATEHOUSE_BROWSER_PYTHON:-python3}"
+    command -v "$BASE_PY" >/dev/null || fail "$BASE_PY is not installed (Debian: apt-get install python3 python3-venv)"
+    rm -rf "$VENV"
+    mkdir -p "$(dirname "$VENV")"
+    "$BASE_PY" -m venv "$VENV" || fail "python3 -m venv failed: install the Debian package python3-venv"
+    "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
+        || fail "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
+    venv_ready || fail "the venv in $VENV does not import the pinned packages after installing them"
+fi
+
+# --- a server of our own --------------------------------------------------------------------
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-browser.XXXXXX")"
+LOG="$WORK/server.log"
+SERVER_PID=""
+JOURNEY_PID=""
+
+stop_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        local tries=0
+        while kill -0 "$SERVER_PID" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            say "the server did not stop within 10 s of SIGTERM; killing it"
+            kill -KILL "$SERVER_PID" 2>/dev/null || true
+        fi
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+# The journey runs in a process group of its own (setsid) holding chromedriver and Chromium,
+# which Selenium starts as its children: the whole group goes, even after a crash or a kill.
+stop_journey() {
+    if [ -n "$JOURNEY_PID" ]; then
+        kill -TERM -- "-$JOURNEY_PID" 2>/dev/null || true
+        local tries=0
+        while kill -0 -- "-$JOURNEY_PID" 2>/dev/null && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+        kill -KILL -- "-$JOURNEY_PID" 2>/dev/null || true
+    fi
+    JOURNEY_PID=""
+}
+
+show_log() {
+    echo "----- server log ($LOG, last 80 lines) -----" >&2
+    tail -n 80 "$LOG" >&2 || true
+    echo "----- end of server log -----" >&2
+}
+
+on_exit() {
+    local rc=$?
+    stop_journey
+    stop_server
+    if [ "$rc" -ne 0 ] && [ -s "$LOG" ]; then show_log; fi
+    rm -rf "$WORK"
+    echo "$SUMMARY"
+    exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "starting gatehouse serve on $ISSUER (mail through ${SMTP_URL%%\?*} → ${SMTP_URL#*@})"
+GATEHOUSE_DEV_MODE=1 GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$PORT" GATEHOUSE_ISSUER="$ISSUER" \
+GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" GATEHOUSE_MAIL_FROM="$MAIL_FROM" \
+    "$GATEHOUSE_BIN" serve >"$LOG" 2>&1 8>&- 9>&- &
+SERVER_PID=$!
+
+# Waits for /health/ready (PostgreSQL and Redis reachable), at most 60 s.
+"$PY" - "$ISSUER/health/ready" "$SERVER_PID" <<'EOF' || fail "the server did not become ready on $ISSUER/health/ready (log below)"
+import os, sys, time, urllib.request, urllib.error
+url, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+last = "no answer"
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(f"[browser] the server exited during start-up (last: {last})")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except urllib.error.HTTPError as error:
+        last = f"HTTP {error.code}: {error.read()[:200]!r}"
+    except OSError as error:
+        last = str(error)
+    time.sleep(0.2)
+sys.exit(f"[browser] timed out after 60 s (last: {last})")
+EOF
+say "server ready (pid $SERVER_PID)"
+
+# --- the app, through the CLI ----------------------------------------------------------------
+
+json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+
+CLIENT_JSON="$("$GATEHOUSE_BIN" client create --name "Journey App" --redirect-uri "$REDIRECT_URI" --json)" \
+    || fail "gatehouse client create failed"
+CLIENT_ID="$(printf '%s' "$CLIENT_JSON" | json_field client_id)" || fail "client create printed no client_id: $CLIENT_JSON"
+CLIENT_SECRET="$(printf '%s' "$CLIENT_JSON" | json_field client_secret)" || fail "client create printed no client_secret: $CLIENT_JSON"
+say "client $CLIENT_ID (Journey App)"
+
+# --- the journey ------------------------------------------------------------------------------
+
+rm -rf "$OUTPUT"; mkdir -p "$OUTPUT"
+set +e
+BROWSER_ISSUER="$ISSUER" BROWSER_CLIENT_ID="$CLIENT_ID" BROWSER_CLIENT_SECRET="$CLIENT_SECRET" \
+BROWSER_REDIRECT_URI="$REDIRECT_URI" BROWSER_MAILDIR="$GATEHOUSE_TEST_MAILDIR" BROWSER_OUTPUT="$OUTPUT" \
+BROWSER_CHROMIUM="$CHROMIUM" BROWSER_CHROMEDRIVER="$CHROMEDRIVER" BROWSER_CHROMEDRIVER_LOG="$WORK/chromedriver.log" \
+BROWSER_SUMMARY_FILE="$WORK/summary" BROWSER_STARTTLS="$([ -n "$SMTP_CA_FILE" ] && echo 1 || echo 0)" \
+SE_OFFLINE=true PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    setsid "$PY" "$HERE/journey.py" 8>&- 9>&- &
+JOURNEY_PID=$!
+wait "$JOURNEY_PID"
+rc=$?
+set -e
+stop_journey
+if [ -s "$WORK/summary" ]; then
+    SUMMARY="$(cat "$WORK/summary")"
+elif [ $rc -ne 0 ]; then
+    SUMMARY="browser: 0 passed, 1 failed"
+fi
+say "screenshots: $OUTPUT"
+if [ $rc -ne 0 ]; then
+    say "the browser journey failed (exit $rc)"
+    if [ -s "$WORK/chromedriver.log" ]; then
+        echo "----- chromedriver log (last 20 lines) -----" >&2
+        tail -n 20 "$WORK/chromedriver.log" >&2 || true
+    fi
+fi
+exit $rc
