@@ -1,7 +1,10 @@
 /// The policy in plain words, for the registration, reset and change-password pages to show
 /// before the user types (ASVS 2.1.8 asks for guidance, not a guessing game).
 extension PasswordPolicy {
-    public var rules: [String] {
+    public var rules: [String] { rules(forNewAccount: false) }
+
+    /// The rules for a registration form: a new account has no earlier passwords to avoid.
+    public func rules(forNewAccount: Bool) -> [String] {
         var rules = ["At least \(settings.minimumLength) characters", "No more than \(settings.maximumLength) characters"]
         if settings.requireUppercase { rules.append("At least one uppercase letter") }
         if settings.requireLowercase { rules.append("At least one lowercase letter") }
@@ -9,7 +12,7 @@ extension PasswordPolicy {
         if settings.requireSymbol { rules.append("At least one symbol or space, such as ! # - or ?") }
         rules.append("Not your email address or your name, and not the name of this service")
         rules.append("Not a commonly used password, one character repeated, or a simple run such as 1234 or abcd")
-        switch settings.historyCount {
+        switch forNewAccount ? 0 : settings.historyCount {
         case ...0: break
         case 1: rules.append("Not your current password")
         case let count: rules.append("Not one of your last \(count) passwords")

@@ -102,7 +102,7 @@ struct RegistrationPage {
         let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
         let view = RegisterView(
             csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: clientName, closed: closedReason,
-            name: name, email: email, passwordRules: dependencies.accounts.passwordPolicy.rules,
+            name: name, email: email, passwordRules: dependencies.accounts.passwordPolicy.rules(forNewAccount: true),
             termsURL: settings.termsURL, privacyURL: settings.privacyURL, errors: errors, loginURL: "/login" + suffix)
         return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
     }
