@@ -56,6 +56,23 @@ struct NetworkRateLimiterTests {
         #expect(counter.calls == asked + 2)
     }
 
+    @Test("limits on failures: checking costs no counter call; the failure over the limit is refused and remembered")
+    func failures() async throws {
+        let counter = CountingCounter(), clock = TestClock()
+        var settings = ProtectionSettings()
+        settings.perIP[.clientAuthentication] = LimitPolicy(limit: 2, window: .seconds(300))
+        let limits = NetworkRateLimiter(counter: counter, settings: settings, clock: clock)
+        for _ in 0..<50 { try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3") }
+        #expect(counter.calls == 0, "successes never reach the counter")
+        try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3")
+        try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3")
+        await #expect(throws: TooManyAttempts.self) { try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3") }
+        #expect(throws: TooManyAttempts.self) { try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3") }
+        try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.4")
+        clock.advance(by: 300)
+        try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3")
+    }
+
     @Test("a limit of 0 never counts or refuses")
     func disabled() async throws {
         let counter = CountingCounter(), clock = TestClock()

@@ -46,21 +46,24 @@ extension WebDependencies {
 }
 
 extension WebDependencies {
-    /// Runs a client-authenticated endpoint (`/token`; revocation and introspection may use it too)
-    /// under the per-IP limit on failed client authentication: an address that used up its
-    /// failures is refused before anything is checked, and only `invalid_client` answers count,
-    /// so successful grants are never limited.
+    /// Runs a client-authenticated endpoint (`/token`, `/revoke`, `/introspect`) under the per-IP
+    /// limit on failed client authentication. Only `invalid_client` answers are counted (in
+    /// Redis); an address known to have used up its failures is refused before anything is
+    /// checked (from memory: successful grants never wait on Redis, nor fail when it is down).
     func limitingClientAuthenticationFailures<T>(_ context: GatehouseRequestContext,
                                                  _ body: () async throws -> T) async throws -> T {
         let limits = rateLimits, address = context.rateLimitAddress
-        try await limits.refuseIfExhausted(.clientAuthentication, from: address)
+        try limits.refuseIfKnownExhausted(.clientAuthentication, from: address)
         do {
             return try await body()
         } catch let error as OAuthError where error.code == .invalidClient {
             do {
                 try await limits.recordFailure(.clientAuthentication, from: address)
+            } catch let refusal as TooManyAttempts {
+                throw refusal
             } catch {
-                // The 401 stands; the next request's check fails closed if Redis is really gone.
+                // Uncounted, but nothing was let through: the answer stays 401. (A 256-bit
+                // client secret is not guessable; the limit only sheds abusive traffic.)
                 logger.warning("client authentication failure not counted", metadata: ["error": "\(error)"])
             }
             throw error
