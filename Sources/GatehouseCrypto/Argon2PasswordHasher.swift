@@ -53,6 +53,11 @@ public final class Argon2PasswordHasher: PasswordHasher {
     /// A safety net for a forgotten `shutdown()`: NIO asserts that a pool is stopped before it goes away.
     deinit { pool.shutdownGracefully { _ in } }
 
+    /// Whether `maxQueued` jobs are running or waiting now (the next one would be `overloaded`).
+    public var isSaturated: Bool {
+        admitted.withLockedValue { $0 >= maxQueued }
+    }
+
     /// Stops the pool after the jobs that are running finish.
     public func shutdown() async throws {
         try await pool.shutdownGracefully()

@@ -3,6 +3,7 @@ import GatehouseCore
 import GatehouseTesting
 import HTTPTypes
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import Testing
 
 /// Per-account lockout after failed passwords (OWASP ASVS V2.2.1, NIST SP 800-63B §5.2.2),
@@ -174,6 +175,40 @@ struct AccountLockoutTests {
                 #expect(try await postSignIn(firstClient, csrf: firstCSRF, email: user.email, password: user.password).status == .tooManyRequests)
                 #expect(try await postSignIn(secondClient, csrf: secondCSRF, email: user.email, password: user.password).status == .tooManyRequests)
                 #expect(try await first.mailCount(to: user.email) == 1, "one lockout, one email")
+            }
+        }
+    }
+}
+
+/// A hasher whose pool can be made to look full.
+final class SaturableHasher: PasswordHasher, @unchecked Sendable {
+    let inner: any PasswordHasher
+    let saturated = NIOLockedValueBox(false)
+    init(_ inner: any PasswordHasher) { self.inner = inner }
+
+    var isSaturated: Bool { saturated.withLockedValue { $0 } }
+    func hash(_ password: String) async throws -> String { try await inner.hash(password) }
+    func verify(_ password: String, against encodedHash: String) async throws -> Bool { try await inner.verify(password, against: encodedHash) }
+    func needsRehash(_ encodedHash: String) -> Bool { inner.needsRehash(encodedHash) }
+    func verifyDummy(_ password: String) async throws { try await inner.verifyDummy(password) }
+}
+
+@Suite("Sign-in while the argon2 pool is full")
+struct SaturatedHasherTests {
+    @Test("a full argon2 pool answers 503 with Retry-After before counting anything")
+    func saturated() async throws {
+        let hasher = try SaturableHasher(TestProvider.cheapHasher())
+        try await withProtectedProvider(hasher: hasher) { provider, browser in
+            let user = try await provider.makeUser()
+            hasher.saturated.withLockedValue { $0 = true }
+            for _ in 0..<5 {
+                let busy = try await browser.signIn(user.email, "wrong password!")
+                #expect(busy.status == .serviceUnavailable)
+                #expect(busy.headers[.retryAfter] == "2")
+            }
+            hasher.saturated.withLockedValue { $0 = false }
+            for _ in 0..<4 {
+                #expect(try await browser.signIn(user.email, "wrong password!").status == .ok, "the 503s were not counted")
             }
         }
     }

@@ -10,6 +10,14 @@ public protocol PasswordHasher: Sendable {
     func needsRehash(_ encodedHash: String) -> Bool
     /// Spends the same work as a real verification, for unknown accounts (no timing oracle).
     func verifyDummy(_ password: String) async throws
+    /// Whether new work would be refused with `overloaded` right now. A hint, not a promise:
+    /// under a flood, sign-in answers 503 before spending counters and queries on an attempt the
+    /// pool could not take anyway.
+    var isSaturated: Bool { get }
+}
+
+extension PasswordHasher {
+    public var isSaturated: Bool { false }
 }
 
 public enum PasswordHasherError: Error, Equatable {

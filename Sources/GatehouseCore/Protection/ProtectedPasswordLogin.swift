@@ -14,6 +14,9 @@ public struct ProtectedPasswordLogin: Sendable {
     }
 
     public func authenticate(email: String, password: String, clientIP: String?) async throws -> PasswordLogin.Outcome {
+        // Under a flood the pool is full: answer 503 before spending counters and queries on an
+        // attempt it could not check. Nothing is counted, nothing checked.
+        if login.hasher.isSaturated { throw PasswordHasherError.overloaded }
         let attempt = try await attempts.reserve(.password(email: email), clientIP: clientIP)
         let outcome = try await login.authenticate(email: email, password: password)
         switch outcome {

@@ -7,8 +7,8 @@ import Logging
 struct PageResponder {
     let pages: PageRenderer
     let logger: Logger
-    /// Refusal (429) pages rendered once per wording, so floods are answered cheaply.
-    let refusalPages = RateLimitedPages()
+    /// Refusal pages (429, 503) rendered once per wording, so floods are answered cheaply.
+    let refusalPages = RefusalPages()
 
     func page(_ view: some PageView, status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) -> Response {
         var response: Response
@@ -30,8 +30,13 @@ struct PageResponder {
     func failure(_ error: any Error) -> Response {
         switch error {
         case PasswordHasherError.overloaded:
-            var response = self.error(title: "Too busy", message: "The server is busy right now. Wait a few seconds and try again.",
-                                      status: .serviceUnavailable)
+            let view = ErrorView(title: "Too busy", message: "The server is busy right now. Wait a few seconds and try again.")
+            var response: Response
+            do {
+                response = Responses.html(try refusalPages.html(key: "503") { try pages.render(view) }, status: .serviceUnavailable)
+            } catch {
+                response = page(view, status: .serviceUnavailable)   // logs why and answers 500
+            }
             response.headers[.retryAfter] = "2"
             return response
         case let input as WebInputError:

@@ -42,16 +42,20 @@ struct RateLimitedView: PageView {
     }
 }
 
-/// Refusal pages rendered once per wording and reused: a flood of refused requests is answered
-/// without running the template each time (its words change only with the scope and the minutes
-/// left). Bounded: past `capacity` wordings it starts over.
-final class RateLimitedPages: @unchecked Sendable {
+/// Refusal pages (429, and 503 when the hasher is full) rendered once per wording and reused: a
+/// flood of refused requests is answered without running the template each time (the words
+/// change only with the scope and the minutes left). Bounded: past `capacity` wordings it
+/// starts over.
+final class RefusalPages: @unchecked Sendable {
     private let lock = NSLock()
     private var rendered: [String: String] = [:]
     private let capacity = 256
 
     func html(for view: RateLimitedView, render: () throws -> String) rethrows -> String {
-        let key = view.title + "\n" + view.retryText
+        try html(key: "429\n" + view.title + "\n" + view.retryText, render: render)
+    }
+
+    func html(key: String, render: () throws -> String) rethrows -> String {
         if let cached = lock.withLock({ rendered[key] }) { return cached }
         let html = try render()
         lock.withLock {
