@@ -98,6 +98,14 @@ public struct TestProvider: Sendable {
     }
 
     /// The newest mail sent to `address` (tests read codes and links from it).
+    /// Waits (up to 3 s) until `address` has received `count` mails — for flows that mail after
+    /// answering, such as the reset link.
+    public func waitForMail(to address: String, count: Int = 1) async throws {
+        for _ in 0..<60 where try await mailCount(to: address) < count {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     public func lastMail(to address: String) async throws -> (subject: String, text: String)? {
         let rows = try await TestServices.postgres().query(
             "SELECT subject, text_body FROM email_outbox WHERE recipient = $1 ORDER BY created_at DESC, id LIMIT 1", [.text(address)]).rows

@@ -183,7 +183,13 @@ class Journey:
     def click_and_leave(self, element_id):
         """Clicks a button or link that navigates, and waits until the old page is gone."""
         element = self.wait(EC.element_to_be_clickable((By.ID, element_id)), f"#{element_id} to be clickable")
-        element.click()
+        try:
+            element.click()
+        except WebDriverException as error:
+            # A form submit can unload the page while chromedriver is still finishing the click
+            # ("Node ... does not belong to the document"): the click happened, go on waiting.
+            if "does not belong to the document" not in str(error) and "stale element" not in str(error):
+                raise
         self.wait(EC.staleness_of(element), f"the page to change after clicking #{element_id}")
         self.loaded()
 

@@ -28,6 +28,7 @@ struct PasswordResetTests {
             #expect(known.status == other.status)
             #expect(known.text.replacingOccurrences(of: user.email, with: "X") == other.text.replacingOccurrences(of: unknown, with: "X")
                 .replacingOccurrences(of: other.hiddenField("csrf_token") ?? "-", with: known.hiddenField("csrf_token") ?? "-"))
+            try await provider.waitForMail(to: user.email)
             #expect(try await provider.mailCount(to: unknown) == 0)
             #expect(try await provider.lastMail(to: user.email)?.subject.contains("Reset") == true)
         }
@@ -95,6 +96,7 @@ struct PasswordResetTests {
             let user = try await provider.makeUser()
             let response = try await browser.post("/forgot-password", form: [("email", user.email)])
             #expect(response.status == .forbidden)
+            try await Task.sleep(for: .milliseconds(200))
             #expect(try await provider.mailCount(to: user.email) == 0)
         }
     }

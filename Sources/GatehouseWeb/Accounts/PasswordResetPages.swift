@@ -38,8 +38,17 @@ struct PasswordResetPages {
                 guard dependencies.mailOutbox.isEnabled else { return forgotPage(request, requestID: nil, sentTo: nil) }
                 let email = User.normalizedEmail(form["email"] ?? "")
                 guard EmailAddress.isPlausible(email) else { return forgotPage(request, requestID: form["request"], sentTo: nil) }
-                if let user = try await dependencies.users.find(email: email) {
-                    try await mail.sendReset(to: user.email, token: try await resets.issue(userID: user.id))
+                // The link is made and mailed after the answer, off the request: whether an
+                // account exists then changes neither the page nor how long it takes to come.
+                let logger = context.logger
+                Task { [mail, resets, users = dependencies.users] in
+                    do {
+                        if let user = try await users.find(email: email) {
+                            try await mail.sendReset(to: user.email, token: try await resets.issue(userID: user.id))
+                        }
+                    } catch {
+                        logger.error("password reset mail failed", metadata: ["error": "\(String(reflecting: error))"])
+                    }
                 }
                 return forgotPage(request, requestID: form["request"], sentTo: email)
             } catch {

@@ -44,10 +44,16 @@ extension TestProvider {
     }
 
     /// The first URL in the newest mail to `address` that starts with `prefix`.
+    /// Waits up to 3 s for it: some links (the reset link) are mailed after the page answers.
     func link(sentTo address: String, prefix: String) async throws -> String {
-        let mail = try #require(try await lastMail(to: address), "no mail to \(address)")
-        let start = try #require(mail.text.range(of: TestProvider.issuer + prefix))
-        let url = mail.text[start.lowerBound...].prefix { !$0.isWhitespace }
+        var mail = try await lastMail(to: address)
+        for _ in 0..<60 where mail?.text.contains(TestProvider.issuer + prefix) != true {
+            try await Task.sleep(for: .milliseconds(50))
+            mail = try await lastMail(to: address)
+        }
+        let found = try #require(mail, "no mail to \(address)")
+        let start = try #require(found.text.range(of: TestProvider.issuer + prefix), "no \(prefix) link in: \(found.text)")
+        let url = found.text[start.lowerBound...].prefix { !$0.isWhitespace }
         return String(url)
     }
 
