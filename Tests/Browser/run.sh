@@ -73,37 +73,9 @@ MAIL_FROM="Gatehouse browser journey <no-reply@gatehouse.test>"
 # --- Python venv with the pinned WebDriver client ------------------------------------------
 
 VENV="${GATEHOUSE_BROWSER_VENV:-$REPO/.data/browser-venv}"
-PY="$VENV/bin/python"
 REQUIREMENTS="$HERE/requirements.txt"
-
-# True when the venv has exactly the pinned versions (a bumped pin reinstalls).
-venv_ready() {
-    [ -x "$PY" ] || return 1
-    "$PY" - "$REQUIREMENTS" <<'EOF' >/dev/null 2>&1
-import sys
-from importlib.metadata import version
-for line in open(sys.argv[1]):
-    line = line.split("#")[0].strip()
-    if line:
-        name, pinned = line.split("==")
-        assert version(name) == pinned, (name, version(name), pinned)
-import selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests  # noqa
-EOF
-}
-
-if venv_ready; then
-    say "reusing the Python venv in $VENV"
-else
-    say "creating the Python venv in $VENV (Selenium and requests from PyPI)"
-    BASE_PY="${GATEHOUSE_BROWSER_PYTHON:-python3}"
-    command -v "$BASE_PY" >/dev/null || fail "$BASE_PY is not installed (Debian: apt-get install python3 python3-venv)"
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    "$BASE_PY" -m venv "$VENV" || fail "python3 -m venv failed: install the Debian package python3-venv"
-    "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
-        || fail "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
-    venv_ready || fail "the venv in $VENV does not import the pinned packages after installing them"
-fi
+. "$REPO/Tests/Support/suite.sh"
+ensure_venv "$VENV" "$REQUIREMENTS" "selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests" "Selenium and requests" "${GATEHOUSE_BROWSER_PYTHON:-python3}"
 
 # --- a server of our own --------------------------------------------------------------------
 
@@ -111,20 +83,6 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-browser.XXXXXX")"
 LOG="$WORK/server.log"
 SERVER_PID=""
 JOURNEY_PID=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        local tries=0
-        while kill -0 "$SERVER_PID" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            say "the server did not stop within 10 s of SIGTERM; killing it"
-            kill -KILL "$SERVER_PID" 2>/dev/null || true
-        fi
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
 
 # The journey runs in a process group of its own (setsid) holding chromedriver and Chromium,
 # which Selenium starts as its children: the whole group goes, even after a crash or a kill.

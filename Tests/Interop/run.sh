@@ -55,57 +55,15 @@ port_in_use "$PORT" && fail "port $PORT is taken by another program: set GATEHOU
 # --- Python venv with the pinned client library ----------------------------------------------
 
 VENV="${GATEHOUSE_INTEROP_VENV:-$REPO/.data/interop-venv}"
-PY="$VENV/bin/python"
 REQUIREMENTS="$HERE/requirements.txt"
-
-# True when the venv has exactly the pinned versions (a bumped pin reinstalls).
-venv_ready() {
-    [ -x "$PY" ] || return 1
-    "$PY" - "$REQUIREMENTS" <<'EOF' >/dev/null 2>&1
-import sys
-from importlib.metadata import version
-for line in open(sys.argv[1]):
-    line = line.split("#")[0].strip()
-    if line:
-        name, pinned = line.split("==")
-        assert version(name) == pinned, (name, version(name), pinned)
-import authlib.integrations.requests_client, authlib.jose, authlib.oidc.core, requests  # noqa
-EOF
-}
-
-if venv_ready; then
-    say "reusing the Python venv in $VENV"
-else
-    say "creating the Python venv in $VENV (Authlib and requests from PyPI)"
-    BASE_PY="${GATEHOUSE_INTEROP_PYTHON:-python3}"
-    command -v "$BASE_PY" >/dev/null || fail "$BASE_PY is not installed (Debian: apt-get install python3 python3-venv)"
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    "$BASE_PY" -m venv "$VENV" || fail "python3 -m venv failed: install the Debian package python3-venv"
-    "$PY" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
-        || fail "pip install -r $REQUIREMENTS failed (is PyPI reachable?)"
-    venv_ready || fail "the venv in $VENV does not import the pinned packages after installing them"
-fi
+. "$REPO/Tests/Support/suite.sh"
+ensure_venv "$VENV" "$REQUIREMENTS" "authlib.integrations.requests_client, authlib.jose, authlib.oidc.core, requests" "Authlib and requests" "${GATEHOUSE_INTEROP_PYTHON:-python3}"
 
 # --- a server of our own --------------------------------------------------------------------
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-interop.XXXXXX")"
 LOG="$WORK/server.log"
 SERVER_PID=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        local tries=0
-        while kill -0 "$SERVER_PID" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            say "the server did not stop within 10 s of SIGTERM; killing it"
-            kill -KILL "$SERVER_PID" 2>/dev/null || true
-        fi
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
 
 show_log() {
     echo "----- server log ($LOG) -----" >&2

@@ -1,0 +1,52 @@
+# Shared by Tests/Interop/run.sh and Tests/Browser/run.sh (sourced after they define `say` and
+# `fail`): a cached Python venv with pinned packages, and stopping the server they started.
+
+# ensure_venv VENV REQUIREMENTS "module.a, module.b" "what is installed" [base python]
+# Reuses VENV when it holds exactly the pinned versions and imports the modules (a bumped pin
+# reinstalls), else builds it from PyPI. Sets PY to its interpreter.
+ensure_venv() {
+    local venv="$1" requirements="$2" modules="$3" what="$4" base="${5:-python3}"
+    PY="$venv/bin/python"
+    if venv_ready "$requirements" "$modules"; then
+        say "reusing the Python venv in $venv"
+        return 0
+    fi
+    say "creating the Python venv in $venv ($what from PyPI)"
+    command -v "$base" >/dev/null || fail "$base is not installed (Debian: apt-get install python3 python3-venv)"
+    rm -rf "$venv"
+    mkdir -p "$(dirname "$venv")"
+    "$base" -m venv "$venv" || fail "python3 -m venv failed: install the Debian package python3-venv"
+    "$PY" -m pip install --quiet --disable-pip-version-check -r "$requirements" \
+        || fail "pip install -r $requirements failed (is PyPI reachable?)"
+    venv_ready "$requirements" "$modules" || fail "the venv in $venv does not import the pinned packages after installing them"
+}
+
+venv_ready() {
+    [ -x "$PY" ] || return 1
+    "$PY" - "$1" "$2" <<'EOF' >/dev/null 2>&1
+import importlib, sys
+from importlib.metadata import version
+for line in open(sys.argv[1]):
+    line = line.split("#")[0].strip()
+    if line:
+        name, pinned = line.split("==")
+        assert version(name) == pinned, (name, version(name), pinned)
+for module in sys.argv[2].split(","):
+    importlib.import_module(module.strip())
+EOF
+}
+
+# Stops the server in SERVER_PID: SIGTERM (graceful shutdown), SIGKILL after 10 s.
+stop_server() {
+    if [ -n "${SERVER_PID:-}" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        local tries=0
+        while kill -0 "$SERVER_PID" 2>/dev/null && [ $tries -lt 100 ]; do sleep 0.1; tries=$((tries + 1)); done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            say "the server did not stop within 10 s of SIGTERM; killing it"
+            kill -KILL "$SERVER_PID" 2>/dev/null || true
+        fi
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
