@@ -38,7 +38,7 @@ public struct RS256Signer: TokenSigner, TokenVerifier {
     /// A compact JWS (RFC 7515 §7.1): `base64url(header).base64url(payload).base64url(signature)`
     /// with header `{"alg":"RS256","kid":...,"typ":...}` in that fixed order.
     public func sign(payload: [UInt8], type: String) throws -> String {
-        let header = #"{"alg":"RS256","kid":"\#(signingKey.kid)","typ":\#(JSONText.string(type))}"#
+        let header = #"{"alg":"RS256","kid":"\#(signingKey.kid)","typ":\#(JSONObjectWriter.string(type))}"#
         let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
         let signature = try signingKey.signRS256(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
@@ -54,27 +54,5 @@ public struct RS256Signer: TokenSigner, TokenVerifier {
             #"{"kty":"RSA","use":"sig","alg":"RS256","kid":"\#(key.kid)","n":"\#(key.n)","e":"\#(key.e)"}"#
         }
         return #"{"keys":["# + entries.joined(separator: ",") + "]}"
-    }
-}
-
-/// The minimal JSON writing the fixed-order JOSE documents need.
-enum JSONText {
-    /// `text` as a JSON string literal (RFC 8259 §7), quotes included.
-    static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -60,6 +60,44 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var scopes: [String] { Scope.parse(scope ?? "") ?? [] }
 }
 
+extension IDTokenClaims {
+    /// The claims as JSON, keys sorted: the JWS payload.
+    public var jsonBytes: [UInt8] {
+        var json = JSONObjectWriter()
+        json.write("acr", acr)
+        json.write("amr", amr)
+        json.write("at_hash", atHash)
+        json.write("aud", aud)
+        json.write("auth_time", authTime)
+        json.write("azp", azp)
+        json.write("exp", exp)
+        json.write("iat", iat)
+        json.write("iss", iss)
+        json.write("nonce", nonce)
+        json.write("sid", sid)
+        json.write("sub", sub)
+        return json.finish()
+    }
+}
+
+extension AccessTokenClaims {
+    /// The claims as JSON, keys sorted: the JWS payload.
+    public var jsonBytes: [UInt8] {
+        var json = JSONObjectWriter()
+        json.write("aud", aud)
+        json.write("auth_time", authTime)
+        json.write("client_id", clientID)
+        json.write("exp", exp)
+        json.write("iat", iat)
+        json.write("iss", iss)
+        json.write("jti", jti)
+        json.write("scope", scope)
+        json.write("sid", sid)
+        json.write("sub", sub)
+        return json.finish()
+    }
+}
+
 /// The JWS `typ` values that keep ID tokens and access tokens apart (RFC 9068 §2.1).
 public enum TokenType {
     public static let accessToken = "at+jwt"

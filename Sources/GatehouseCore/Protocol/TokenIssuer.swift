@@ -29,7 +29,7 @@ public struct TokenIssuer: Sendable {
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
             sid: sessionID?.uuidString.lowercased())
-        return AccessToken(token: try signer.sign(payload: encode(claims), type: TokenType.accessToken),
+        return AccessToken(token: try signer.sign(payload: claims.jsonBytes, type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)
     }
 
@@ -41,17 +41,11 @@ public struct TokenIssuer: Sendable {
             authTime: authTime.numericDate, nonce: nonce, atHash: atHash(accessToken),
             sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr,
             acr: amr.isEmpty ? nil : AuthenticationMethods.contextClass(for: amr), azp: clientID)
-        return try signer.sign(payload: encode(claims), type: TokenType.idToken)
+        return try signer.sign(payload: claims.jsonBytes, type: TokenType.idToken)
     }
 
     /// OIDC Core §3.1.3.6: the left half of SHA-256 of the access token, base64url.
     public func atHash(_ accessToken: String) -> String {
         Base64URL.encode(crypto.sha256(accessToken).prefix(16))
-    }
-
-    private func encode(_ claims: some Encodable) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(claims))
     }
 }

@@ -25,3 +25,17 @@ public struct TokenResponse: Sendable, Encodable, Equatable {
         case idToken = "id_token"
     }
 }
+
+extension TokenResponse {
+    /// The response body (RFC 6749 §5.1), keys sorted.
+    public var jsonBytes: [UInt8] {
+        var json = JSONObjectWriter()
+        json.write("access_token", accessToken)
+        json.write("expires_in", expiresIn)
+        json.write("id_token", idToken)
+        json.write("refresh_token", refreshToken)
+        json.write("scope", scope)
+        json.write("token_type", tokenType)
+        return json.finish()
+    }
+}

@@ -14,7 +14,7 @@ struct TokenRoute {
                     try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
                 }
                 Telemetry.grant(form["grant_type"] ?? "none", outcome: "issued")
-                return Responses.json(response, noStore: true)
+                return Responses.json(bytes: response.jsonBytes, noStore: true)
             } catch {
                 let response = OAuthErrorResponse.response(for: error, logger: context.logger)
                 Telemetry.grant("any", outcome: OAuthErrorResponse.oauthError(error, logger: nil).code.rawValue)
