@@ -120,7 +120,7 @@ extension WebDependencies {
             authenticator: ClientAuthenticator(clients: clients, crypto: crypto),
             authorizationCode: AuthorizationCodeGrant(states: states, refreshTokens: refreshTokens, issuer: issuer,
                                                       crypto: crypto, settings: settings, audit: requestAudit, clock: clock),
-            refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, users: users, issuer: issuer, crypto: crypto,
+            refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, issuer: issuer, crypto: crypto,
                                             settings: settings, audit: requestAudit, clock: clock),
             clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: settings, clock: clock))
     }

@@ -162,6 +162,33 @@ struct TokenEndpointTests {
         }
     }
 
+    @Test("two simultaneous uses of one refresh token: one succeeds, the other is reuse and kills the family")
+    func refreshRace() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let token = try #require(try await rp.redeem(code: code, verifier: verifier).json()["refresh_token"] as? String)
+            async let first = rp.token([("grant_type", "refresh_token"), ("refresh_token", token)])
+            async let second = rp.token([("grant_type", "refresh_token"), ("refresh_token", token)])
+            let answers = try await [first, second]
+            #expect(answers.filter { $0.status == .ok }.count == 1, "a token rotates once")
+            let winner = try #require(answers.first { $0.status == .ok })
+            let replacement = try #require(try winner.json()["refresh_token"] as? String)
+            #expect(try error(try await rp.token([("grant_type", "refresh_token"), ("refresh_token", replacement)])) == "invalid_grant",
+                    "the losing use was a reuse: the whole family is revoked")
+        }
+    }
+
+    @Test("another client's refresh token is invalid_grant and stays usable by its own client")
+    func refreshOtherClient() async throws {
+        try await withProvider { provider, browser in
+            let (rp, code, verifier) = try await code(provider, browser, client: try await provider.makeClient())
+            let token = try #require(try await rp.redeem(code: code, verifier: verifier).json()["refresh_token"] as? String)
+            let other = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            #expect(try error(try await other.token([("grant_type", "refresh_token"), ("refresh_token", token)])) == "invalid_grant")
+            #expect(try await rp.token([("grant_type", "refresh_token"), ("refresh_token", token)]).status == .ok)
+        }
+    }
+
     @Test("a refresh may narrow the scope but never widen it (RFC 6749 §6)")
     func refreshScope() async throws {
         try await withProvider { provider, browser in

@@ -4,17 +4,15 @@ import Foundation
 /// revokes the family (RFC 9700 §4.14.2).
 public struct RefreshTokenGrant: Sendable {
     let refreshTokens: any RefreshTokenStore
-    let users: any UserStore
     let issuer: TokenIssuer
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
 
-    public init(refreshTokens: any RefreshTokenStore, users: any UserStore, issuer: TokenIssuer,
+    public init(refreshTokens: any RefreshTokenStore, issuer: TokenIssuer,
                 crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
         self.refreshTokens = refreshTokens
-        self.users = users
         self.issuer = issuer
         self.crypto = crypto
         self.settings = settings
@@ -29,20 +27,15 @@ public struct RefreshTokenGrant: Sendable {
         }
         let now = clock.now
         let newToken = crypto.randomToken()
-        let idleLifetime = settings.refreshTokenIdleLifetime.timeInterval
         // The scope is checked inside the rotation, before anything is committed: a refused
         // request must leave the presented token usable (RFC 6749 §6 allows narrowing only).
-        let outcome = try await refreshTokens.rotate(digest: crypto.tokenDigest(presented), clientID: client.id, now: now) { old in
-            guard requestedScopes.isEmpty || Set(requestedScopes).isSubset(of: Set(old.scopes)) else { return nil }
-            var next = old
-            next.digest = crypto.tokenDigest(newToken)
-            next.createdAt = now
-            next.expiresAt = min(now.addingTimeInterval(idleLifetime), old.familyExpiresAt)
-            return next
-        }
+        let outcome = try await refreshTokens.rotate(RefreshRotationRequest(
+            digest: crypto.tokenDigest(presented), clientID: client.id, replacementDigest: crypto.tokenDigest(newToken), now: now,
+            replacementExpiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
+            requestedScopes: requestedScopes))
         let record: RefreshTokenRecord
         switch outcome {
-        case .rotated(_, let replacement): record = replacement
+        case .rotated(let replacement): record = replacement
         case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
         case .reused(let familyID):
             // The family is revoked already; the audit names whose it was.
@@ -55,10 +48,7 @@ public struct RefreshTokenGrant: Sendable {
         }
         // RFC 6749 §6: the access token may be narrowed; the refresh token keeps the family's scope.
         let scopes = requestedScopes.isEmpty ? record.scopes : requestedScopes
-        guard try await users.find(id: record.userID) != nil else {
-            try await refreshTokens.revokeFamily(record.familyID, at: now)
-            throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
-        }
+        // No user lookup: the store never rotates a token whose user is gone (`.notFound`).
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, clientID: client.id, scopes: scopes,
                                             authTime: record.authTime, sessionID: record.sessionID, now: now)

@@ -33,9 +33,36 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     }
 }
 
+/// One use of a refresh token: the replacement to store in its place and what the use may ask.
+public struct RefreshRotationRequest: Sendable, Equatable {
+    /// The presented token's digest.
+    public var digest: [UInt8]
+    /// The client presenting it; a token of another client is `.notFound`.
+    public var clientID: String
+    /// The replacement token's digest.
+    public var replacementDigest: [UInt8]
+    public var now: Date
+    /// The replacement's idle expiry, before it is capped at the family's absolute expiry.
+    public var replacementExpiresAt: Date
+    /// Scopes the use asks for: each must be in the family's scope, else `.refused` (RFC 6749 §6
+    /// allows narrowing only). Empty asks for the family's scope.
+    public var requestedScopes: [String]
+
+    public init(digest: [UInt8], clientID: String, replacementDigest: [UInt8], now: Date, replacementExpiresAt: Date,
+                requestedScopes: [String]) {
+        self.digest = digest
+        self.clientID = clientID
+        self.replacementDigest = replacementDigest
+        self.now = now
+        self.replacementExpiresAt = replacementExpiresAt
+        self.requestedScopes = requestedScopes
+    }
+}
+
 /// What happened when a refresh token was presented.
 public enum RefreshRotation: Sendable, Equatable {
-    case rotated(previous: RefreshTokenRecord, replacement: RefreshTokenRecord)
+    /// The token is used up; the replacement (returned) is stored in the same family.
+    case rotated(RefreshTokenRecord)
     case notFound
     /// The token had been rotated already: the family is now revoked.
     case reused(familyID: UUID)

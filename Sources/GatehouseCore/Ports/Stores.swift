@@ -55,12 +55,12 @@ public protocol SessionStore: Sendable {
 /// Refresh-token families (PostgreSQL).
 public protocol RefreshTokenStore: Sendable {
     func insert(_ token: RefreshTokenRecord) async throws
-    /// Atomically marks the token used and stores its replacement (built from the old record);
-    /// a token used before revokes its family and reports `.reused`. When `replacement` returns
-    /// nil the token is left as it was and `.refused` reported. A token of another
-    /// client is `.notFound` and left untouched.
-    func rotate(digest: [UInt8], clientID: String, now: Date,
-                replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord?) async throws -> RefreshRotation
+    /// Atomically marks the token used and stores its replacement (same family, scope, user,
+    /// session and auth time; created now; idle expiry capped at the family's). A token used
+    /// before revokes its family and reports `.reused`. A request for scopes beyond the family's
+    /// leaves the token as it was and reports `.refused`. A token of another client, or of a
+    /// user who no longer exists, is `.notFound` and left untouched.
+    func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation
     func revokeFamily(_ familyID: UUID, at: Date) async throws
     /// The token with this digest, whatever its state (for introspection and revocation); nil
     /// when unknown. Changes nothing.

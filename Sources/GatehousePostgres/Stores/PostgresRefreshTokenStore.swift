@@ -1,8 +1,9 @@
 import Foundation
 public import GatehouseCore
 
-/// Refresh-token families in PostgreSQL (`refresh_tokens`). Rotation locks the presented row
-/// (`FOR UPDATE`) so two concurrent uses of one token cannot both succeed.
+/// Refresh-token families in PostgreSQL (`refresh_tokens`). Rotation changes the presented row
+/// only while it is live, under its row lock, so two concurrent uses of one token cannot both
+/// succeed. A token cannot outlive its user or client (foreign keys ON DELETE CASCADE).
 public struct PostgresRefreshTokenStore: RefreshTokenStore {
     let pool: PostgresPool
 
@@ -14,26 +15,63 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
         _ = try await pool.query(Self.insertSQL, Self.values(token))
     }
 
-    public func rotate(digest: [UInt8], clientID: String, now: Date,
-                       replacement: @escaping @Sendable (RefreshTokenRecord) -> RefreshTokenRecord?) async throws -> RefreshRotation {
+    /// One statement in the common case: the presented row is marked used only if it is live
+    /// and the scope fits, and its replacement is inserted from it in the same statement — one
+    /// round trip and one commit instead of five. Under READ COMMITTED a concurrent second use
+    /// waits for the row lock, re-reads `used_at` and matches nothing. Anything that matched
+    /// nothing is explained (and a reuse punished) by `explainRefusal`.
+    public func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation {
+        let replaced = try await pool.query(Self.rotateSQL, [
+            .bytes(request.digest), .text(request.clientID), .timestamp(request.now), .textArray(request.requestedScopes),
+            .bytes(request.replacementDigest), .timestamp(request.replacementExpiresAt),
+        ]).rows.first
+        if let replaced { return .rotated(try Self.record(replaced)) }
+        return try await explainRefusal(request)
+    }
+
+    /// Why `rotateSQL` matched nothing, read under the row's lock: unknown or another client's,
+    /// revoked, used before (the family is revoked now: RFC 9700 §4.14.2), expired, or a scope
+    /// beyond the family's. A token that turns out to be usable after all (its state changed
+    /// between the two statements) is rotated here.
+    private func explainRefusal(_ request: RefreshRotationRequest) async throws -> RefreshRotation {
         try await pool.transaction { connection in
             guard let row = try connection.query(
                 "SELECT \(Self.columns), used_at, revoked_at FROM refresh_tokens WHERE digest = $1 FOR UPDATE",
-                [.bytes(digest)]).rows.first else { return .notFound }
+                [.bytes(request.digest)]).rows.first else { return .notFound }
             let record = try Self.record(row)
-            guard record.clientID == clientID else { return .notFound }
+            guard record.clientID == request.clientID else { return .notFound }
             if try row.optionalDate("revoked_at") != nil { return .revoked }
             if try row.optionalDate("used_at") != nil {
-                _ = try connection.query(Self.revokeFamilySQL, [.uuid(record.familyID), .timestamp(now)])
+                _ = try connection.query(Self.revokeFamilySQL, [.uuid(record.familyID), .timestamp(request.now)])
                 return .reused(familyID: record.familyID)
             }
-            guard record.expiresAt > now, record.familyExpiresAt > now else { return .expired }
-            guard let next = replacement(record) else { return .refused }
-            _ = try connection.query("UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1", [.bytes(digest), .timestamp(now)])
+            guard record.expiresAt > request.now, record.familyExpiresAt > request.now else { return .expired }
+            guard Set(request.requestedScopes).isSubset(of: Set(record.scopes)) else { return .refused }
+            var next = record
+            next.digest = request.replacementDigest
+            next.createdAt = request.now
+            next.expiresAt = min(request.replacementExpiresAt, record.familyExpiresAt)
+            _ = try connection.query("UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1",
+                                     [.bytes(request.digest), .timestamp(request.now)])
             _ = try connection.query(Self.insertSQL, Self.values(next))
-            return .rotated(previous: record, replacement: next)
+            return .rotated(next)
         }
     }
+
+    /// $1 presented digest, $2 client, $3 now, $4 requested scopes, $5 replacement digest,
+    /// $6 replacement idle expiry (capped at the family's absolute expiry).
+    static let rotateSQL = """
+        WITH used AS (
+            UPDATE refresh_tokens SET used_at = $3
+            WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL
+              AND expires_at > $3 AND family_expires_at > $3 AND scopes @> $4::text[]
+            RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at)
+        INSERT INTO refresh_tokens (\(columns))
+        SELECT $5, family_id, client_id, user_id, scopes, session_id, auth_time, amr, $3,
+               LEAST($6::timestamptz, family_expires_at), family_expires_at
+        FROM used
+        RETURNING \(columns)
+        """
 
     public func revokeFamily(_ familyID: UUID, at date: Date) async throws {
         _ = try await pool.query(Self.revokeFamilySQL, [.uuid(familyID), .timestamp(date)])
