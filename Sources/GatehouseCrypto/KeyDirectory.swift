@@ -5,28 +5,38 @@ import Glibc
 
 /// The signing keys on disk: one PKCS#8 PEM per key, named `<kid>.pem`, mode 0600, in a
 /// directory (`GATEHOUSE_KEYS_DIR`, default `keys/`) that every instance of a deployment
-/// mounts. The newest file (modification time, ties broken by the greater name) signs, so
-/// all instances agree on the signing key without talking to each other.
+/// mounts. A file's modification time is when its key was published; `SigningKeySchedule`
+/// picks the signer from those times alone, so all instances agree on it without talking to
+/// each other.
 public enum KeyDirectory {
     /// The environment variable that names the directory (read by the CLI's configuration).
     public static let environmentVariable = "GATEHOUSE_KEYS_DIR"
     /// The directory used when the variable is not set, relative to the working directory.
     public static let defaultPath = "keys"
 
-    /// Every key in `directory`, newest first (the first one signs). A missing or empty
-    /// directory gives an empty list; a `.pem` file that does not parse is an error naming it.
-    /// Two files holding the same key count once.
-    public static func load(from directory: String) throws -> [RSAKey] {
+    /// A key on disk and when it was published: its file's modification time.
+    public struct Entry: Sendable {
+        public let key: RSAKey
+        public let publishedAt: Date
+        public let path: String
+    }
+
+    /// Every key in `directory`, newest first. A missing or empty directory gives an empty
+    /// list; a `.pem` file that does not parse is an error naming it. Two files holding the
+    /// same key count once (the newer).
+    public static func entries(in directory: String) throws -> [Entry] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return [] }
         guard isDirectory.boolValue else { throw KeyDirectoryError.io("listing \(directory)", ENOTDIR) }
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        var found: [(key: RSAKey, modified: timespec, name: String)] = []
+        var found: [(entry: Entry, modified: timespec, name: String)] = []
         for name in names where name.hasSuffix(".pem") && !name.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(name)
             do {
                 let pem = try String(contentsOfFile: path, encoding: .utf8)
-                found.append((try RSAKey(privatePEM: pem), try modificationTime(of: path), name))
+                let modified = try modificationTime(of: path)
+                let publishedAt = Date(timeIntervalSince1970: TimeInterval(modified.tv_sec) + TimeInterval(modified.tv_nsec) / 1e9)
+                found.append((Entry(key: try RSAKey(privatePEM: pem), publishedAt: publishedAt, path: path), modified, name))
             } catch {
                 throw KeyDirectoryError.unreadableKey(path: path, reason: "\(error)")
             }
@@ -37,7 +47,25 @@ public enum KeyDirectory {
             return lhs.name > rhs.name
         }
         var seen = Set<String>()
-        return found.map(\.key).filter { seen.insert($0.kid).inserted }
+        return found.map(\.entry).filter { seen.insert($0.key.kid).inserted }
+    }
+
+    /// Every key in `directory`, newest first (see `entries(in:)`).
+    public static func load(from directory: String) throws -> [RSAKey] {
+        try entries(in: directory).map(\.key)
+    }
+
+    /// Removes the key `kid` from `directory` (under the lock). Refused for the key that signs
+    /// at `now` (`SigningKeySchedule`) and for an unknown kid.
+    public static func retire(kid: String, in directory: String, now: Date, publishDelay: TimeInterval) throws {
+        try withExclusiveLock(in: directory) {
+            let entries = try entries(in: directory)
+            guard let entry = entries.first(where: { $0.key.kid == kid }) else { throw KeyDirectoryError.unknownKey(kid) }
+            if SigningKeySchedule(entries: entries, publishDelay: publishDelay).signer(at: now)?.key.kid == kid {
+                throw KeyDirectoryError.stillSigning(kid)
+            }
+            guard unlink(entry.path) == 0 else { throw KeyDirectoryError.io("removing \(entry.path)", errno) }
+        }
     }
 
     /// Always adds a new 2048-bit key (`gatehouse keys generate`) and returns it.
@@ -127,11 +155,15 @@ public enum KeyDirectory {
 public enum KeyDirectoryError: Error, CustomStringConvertible {
     case unreadableKey(path: String, reason: String)
     case io(String, Int32)
+    case unknownKey(String)
+    case stillSigning(String)
 
     public var description: String {
         switch self {
         case .unreadableKey(let path, let reason): "signing key \(path) could not be loaded: \(reason)"
         case .io(let action, let code): "\(action) failed: \(String(cString: strerror(code)))"
+        case .unknownKey(let kid): "no signing key \(kid) in the key directory"
+        case .stillSigning(let kid): "\(kid) is the key that signs now: generate its successor and retire it after the publish delay"
         }
     }
 }

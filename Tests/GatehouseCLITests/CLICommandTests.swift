@@ -15,7 +15,7 @@ struct CLI {
             .appendingPathComponent(".build/debug/gatehouse")
     }
 
-    static func run(_ arguments: [String], input: String? = nil) throws -> Result {
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
         guard let database = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_DATABASE_URL"] else {
             throw CLIError(message: "GATEHOUSE_TEST_DATABASE_URL is not set: run the tests with ./dev test")
         }
@@ -24,7 +24,7 @@ struct CLI {
         process.arguments = arguments
         process.environment = ["GATEHOUSE_DATABASE_URL": database, "GATEHOUSE_ARGON2_MEMORY_KIB": "256",
                                "GATEHOUSE_ARGON2_ITERATIONS": "1", "GATEHOUSE_LOG_LEVEL": "error",
-                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
+                               "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"].merging(environment) { $1 }
         let output = Pipe(), errors = Pipe(), stdin = Pipe()
         process.standardOutput = output
         process.standardError = errors

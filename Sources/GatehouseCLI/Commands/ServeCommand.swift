@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try loadConfiguration(requiring: [.database, .redis, .mail, .encryption])
         let logger = makeLogger(config)
         let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
-        let signer = try RS256Signer(keys: try signingKeys(config, logger: logger))
+        let signer = try signingKeys(config, logger: logger)
         let auditKey = try loadAuditKeySource(config)
         let accountSettings: AccountSettings
         do {
@@ -67,9 +67,10 @@ struct ServeCommand: AsyncParsableCommand {
             let app = Application(
                 router: GatehouseApplication.router(dependencies),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
-                services: mail.services,
+                services: mail.services + [KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval),
+                                                            logger: logger)],
                 onServerRunning: { _ in
-                    announce(config, kid: signer.signingKey.kid, mail: mailMode)
+                    announce(config, kid: signer.signingKeyID, mail: mailMode)
                 },
                 logger: logger)
             try await app.runService()
@@ -78,16 +79,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    /// The published keys; development mode creates the first one, production never does.
-    func signingKeys(_ config: GatehouseConfiguration, logger: Logger) throws -> [RSAKey] {
+    /// The key directory as a rotating signer; development mode creates the first key,
+    /// production never does.
+    func signingKeys(_ config: GatehouseConfiguration, logger: Logger) throws -> RotatingSigner {
         if config.developmentMode, let created = try KeyDirectory.ensureKey(in: config.keysDirectory) {
             logger.notice("development mode: created signing key", metadata: ["kid": "\(created.kid)"])
         }
-        let keys = try KeyDirectory.load(from: config.keysDirectory)
-        guard !keys.isEmpty else {
+        guard try !KeyDirectory.entries(in: config.keysDirectory).isEmpty else {
             throw ValidationError("no signing key in \(config.keysDirectory) (GATEHOUSE_KEYS_DIR): run `gatehouse keys generate` first")
         }
-        return keys
+        return try RotatingSigner(directory: config.keysDirectory, publishDelay: TimeInterval(config.keyPublishDelay), now: Date())
     }
 }
 

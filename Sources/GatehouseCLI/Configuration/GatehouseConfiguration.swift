@@ -10,6 +10,10 @@ struct GatehouseConfiguration: Sendable {
     var databaseURL: String?
     var redisURL: String?
     var keysDirectory = "keys"
+    /// Seconds a new key is published before it signs (`SigningKeySchedule`).
+    var keyPublishDelay = 3600
+    /// Seconds between `serve`'s re-reads of the key directory.
+    var keysReloadInterval = 60
     var templatesDirectory = "templates"
     var migrationsDirectory = "migrations"
     var developmentMode = false
@@ -57,6 +61,8 @@ struct GatehouseConfiguration: Sendable {
         config.databaseURL = reader.optionalString("GATEHOUSE_DATABASE_URL")
         config.redisURL = reader.optionalString("GATEHOUSE_REDIS_URL")
         config.keysDirectory = reader.string("GATEHOUSE_KEYS_DIR", default: config.keysDirectory)
+        config.keyPublishDelay = reader.integer("GATEHOUSE_KEY_PUBLISH_DELAY", default: config.keyPublishDelay, in: 0...2_592_000)
+        config.keysReloadInterval = reader.integer("GATEHOUSE_KEYS_RELOAD_INTERVAL", default: config.keysReloadInterval, in: 1...86_400)
         config.templatesDirectory = reader.string("GATEHOUSE_TEMPLATES_DIR", default: config.templatesDirectory)
         config.migrationsDirectory = reader.string("GATEHOUSE_MIGRATIONS_DIR", default: config.migrationsDirectory)
         config.developmentMode = reader.flag("GATEHOUSE_DEV_MODE")

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `gatehouse keys generate | list | retire` as an operator rotates the signing key.
+@Suite("Key rotation from the command line")
+struct KeysCommandTests {
+    @Test("a second key is published as next with its start time; the signer cannot be retired; a previous key can")
+    func rotation() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["GATEHOUSE_KEYS_DIR": directory, "GATEHOUSE_KEY_PUBLISH_DELAY": "3600"]
+
+        let first = try CLI.run(["keys", "generate", "--json"], environment: environment)
+        #expect(first.status == 0, "\(first.errors)")
+        let firstKID = try #require((try first.json() as? [String: String])?["kid"])
+        #expect((try first.json() as? [String: String])?["signs_from"] == "now", "a first key signs at once")
+        // Publish the first key a day ago, so the schedule has a settled signer.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-86_400)],
+                                              ofItemAtPath: "\(directory)/\(firstKID).pem")
+
+        let second = try CLI.run(["keys", "generate"], environment: environment)
+        #expect(second.status == 0, "\(second.errors)")
+        #expect(second.output.contains("published now, signs from "))
+
+        let listed = try #require(try CLI.run(["keys", "list", "--json"], environment: environment).json() as? [[String: String]])
+        #expect(listed.count == 2)
+        #expect(listed.first?["state"] == "next" && listed.first?["signs_from"] != nil, "newest first, waiting out the delay")
+        #expect(listed.last?["kid"] == firstKID && listed.last?["state"] == "signing")
+
+        let refused = try CLI.run(["keys", "retire", firstKID], environment: environment)
+        #expect(refused.status != 0)
+        #expect(refused.errors.contains("signs now"))
+
+        // Once the new key has signed past the delay, the old one is previous and may go.
+        let secondKID = try #require(listed.first?["kid"])
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-7200)],
+                                              ofItemAtPath: "\(directory)/\(secondKID).pem")
+        let text = try CLI.run(["keys", "list"], environment: environment).output
+        #expect(text.contains("\(secondKID)  signing") && text.contains("\(firstKID)  previous"))
+        let retired = try CLI.run(["keys", "retire", firstKID], environment: environment)
+        #expect(retired.status == 0, "\(retired.errors)")
+        let remaining = try #require(try CLI.run(["keys", "list", "--json"], environment: environment).json() as? [[String: String]])
+        #expect(remaining.map { $0["kid"] } == [secondKID])
+    }
+}
