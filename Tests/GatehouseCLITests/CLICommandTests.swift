@@ -24,6 +24,7 @@ struct CLI {
         process.arguments = arguments
         process.environment = ["GATEHOUSE_DATABASE_URL": database, "GATEHOUSE_ARGON2_MEMORY_KIB": "256",
                                "GATEHOUSE_ARGON2_ITERATIONS": "1", "GATEHOUSE_LOG_LEVEL": "error",
+                               "GATEHOUSE_AUDIT_KEY": ProcessInfo.processInfo.environment["GATEHOUSE_AUDIT_KEY"] ?? "",
                                "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"].merging(environment) { $1 }
         let output = Pipe(), errors = Pipe(), stdin = Pipe()
         process.standardOutput = output
@@ -78,6 +79,23 @@ struct CLICommandTests {
 
         #expect(try CLI.run(["client", "delete", id]).status == 0)
         #expect(try CLI.run(["client", "delete", id]).status != 0)
+    }
+
+    @Test("operator changes to a client are in the audit trail as admin actions, in order")
+    func clientChangesAreAudited() throws {
+        let created = try CLI.run(["client", "create", "--name", "Audited", "--redirect-uri", "https://app.example/cb", "--json"])
+        #expect(created.status == 0, "\(created.errors)")
+        let id = try #require((try created.json() as? [String: Any])?["client_id"] as? String)
+        #expect(try CLI.run(["client", "rotate-secret", id]).status == 0)
+        #expect(try CLI.run(["client", "update", id, "--name", "Audited again"]).status == 0)
+        #expect(try CLI.run(["client", "delete", id]).status == 0)
+        let listed = try CLI.run(["audit", "list", "--client", id, "--json"])
+        let events = try #require(try listed.json() as? [[String: Any]], "\(listed.errors)")
+        let actions = events.compactMap { event -> String? in
+            guard event["type"] as? String == "admin_action", event["actor"] as? String == "operator" else { return nil }
+            return (event["details"] as? [String: String])?["action"]
+        }
+        #expect(Set(actions) == ["client create", "client rotate-secret", "client update", "client delete"])
     }
 
     @Test("client create refuses unregistrable redirect URIs and impossible grants with a reason")

@@ -26,6 +26,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
+            let auditKey = try loadAuditKeySource(config)
             let grants = try ClientRegistration.grantTypes(grantTypes, isPublic: `public`)
             try ClientRegistration.check(redirectURIs: redirectURIs, postLogout: postLogoutRedirectURIs, grants: grants)
             let (client, secret) = try await withBackends(config) { backends in
@@ -35,6 +36,8 @@ struct ClientCommand: AsyncParsableCommand {
                     name: name, redirectURIs: redirectURIs, postLogoutRedirectURIs: postLogoutRedirectURIs,
                     grantTypes: grants, allowedScopes: scopes, createdAt: backends.clock.now, requireMFA: requireMFA)
                 try await backends.clients.create(client)
+                try await backends.recordOperatorAction("client create", key: auditKey, clientID: client.id,
+                                                        details: ["public": "\(client.isPublic)"])
                 return (client, secret)
             }
             try ClientOutput.print(client, secret: secret, json: json)
@@ -73,6 +76,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
+            let auditKey = try loadAuditKeySource(config)
             let client = try await withBackends(config) { backends in
                 guard var client = try await backends.clients.find(id: clientID) else {
                     throw ValidationError("no client with id \(clientID)")
@@ -86,6 +90,7 @@ struct ClientCommand: AsyncParsableCommand {
                 try ClientRegistration.check(redirectURIs: client.redirectURIs, postLogout: client.postLogoutRedirectURIs,
                                              grants: client.grantTypes)
                 _ = try await backends.clients.update(client)
+                try await backends.recordOperatorAction("client update", key: auditKey, clientID: client.id)
                 return client
             }
             try ClientOutput.print(client, secret: nil, json: json)
@@ -100,6 +105,7 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
+            let auditKey = try loadAuditKeySource(config)
             let (client, secret) = try await withBackends(config) { backends in
                 guard var client = try await backends.clients.find(id: clientID) else {
                     throw ValidationError("no client with id \(clientID)")
@@ -108,6 +114,7 @@ struct ClientCommand: AsyncParsableCommand {
                 let secret = backends.crypto.randomToken()
                 client.secretDigest = backends.crypto.sha256(secret)
                 _ = try await backends.clients.update(client)
+                try await backends.recordOperatorAction("client rotate-secret", key: auditKey, clientID: client.id)
                 return (client, secret)
             }
             try ClientOutput.print(client, secret: secret, json: json)
@@ -120,8 +127,12 @@ struct ClientCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
-            guard try await withBackends(config, { try await $0.clients.delete(id: clientID) }) else {
-                throw ValidationError("no client with id \(clientID)")
+            let auditKey = try loadAuditKeySource(config)
+            try await withBackends(config) { backends in
+                guard try await backends.clients.delete(id: clientID) else {
+                    throw ValidationError("no client with id \(clientID)")
+                }
+                try await backends.recordOperatorAction("client delete", key: auditKey, clientID: clientID)
             }
             print("deleted client \(clientID)")
         }

@@ -34,6 +34,7 @@ struct UserCommand: AsyncParsableCommand {
             guard problems.isEmpty else {
                 throw ValidationError("the password is refused:\n" + problems.map { "  - \($0.message)" }.joined(separator: "\n"))
             }
+            let auditKey = try loadAuditKeySource(config)
             let id = try await withBackends(config) { backends in
                 let hasher = try backends.makeHasher()
                 let hash = try await hasher.hash(PasswordPolicy.normalized(secret))
@@ -46,6 +47,8 @@ struct UserCommand: AsyncParsableCommand {
                 } catch StoreError.conflict {
                     throw ValidationError("a user with email \(user.email) exists")
                 }
+                try await backends.recordOperatorAction("user create", key: auditKey, subject: user.id,
+                                                        details: ["email_verified": "\(verified)"])
                 return user.id.uuidString.lowercased()
             }
             if json { try printJSON(["id": id]) } else { print("created user \(id)") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatehouseCore
 import GatehousePostgres
 
 extension Backends {
@@ -14,6 +15,18 @@ extension Backends {
             key = try await instanceSecrets.secret(named: "audit-development", candidate: crypto.randomBytes(32))
         }
         return PostgresAuditLog(pool: postgres, key: key, crypto: crypto, logger: logger)
+    }
+}
+
+extension Backends {
+    /// Records an operator's change made through the CLI as `admin_action` (actor `operator`),
+    /// `details["action"]` naming the command: changes to clients and accounts leave a trace
+    /// whether they come through the pages or a shell.
+    func recordOperatorAction(_ action: String, key: AuditKeySource, subject: UUID? = nil, clientID: String? = nil,
+                              details: [String: String] = [:]) async throws {
+        try await auditLog(key).record(AuditEvent(
+            type: .adminAction, occurredAt: clock.now, actor: "operator", subject: subject, clientID: clientID,
+            details: details.merging(["action": action]) { $1 }))
     }
 }
 
