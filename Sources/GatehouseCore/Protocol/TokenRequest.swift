@@ -49,16 +49,19 @@ public struct ClientCredentials: Sendable, Equatable {
     }
 
     /// Reads credentials from the Authorization header value and the form; using two methods
-    /// at once is refused (RFC 6749 §2.3).
+    /// at once is refused (RFC 6749 §2.3). Runs on every token request, so the header is read on
+    /// UTF-8 bytes rather than through Foundation's lowercasing, trimming and base64.
     public static func from(authorizationHeader: String?, form: RequestParameters) throws(OAuthError) -> ClientCredentials {
-        if let header = authorizationHeader, header.lowercased().hasPrefix("basic ") {
+        if let header = authorizationHeader, let token = basicToken(header) {
             if form["client_secret"] != nil {
                 throw OAuthError(.invalidRequest, "use one client authentication method, not two")
             }
-            guard let decoded = Base64Standard.decode(String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-                  let colon = decoded.firstIndex(of: ":"),
-                  let id = FormEncoding.decodeComponent(String(decoded[..<colon])),
-                  let secret = FormEncoding.decodeComponent(String(decoded[decoded.index(after: colon)...])),
+            // base64 of urlencode(id) ":" urlencode(secret) (RFC 6749 §2.3.1); an id may not hold a
+            // raw ':', a secret may.
+            guard let decoded = Base64Standard.decode(token),
+                  let colon = decoded.utf8.firstIndex(of: UInt8(ascii: ":")),
+                  let id = FormEncoding.decodeComponent(decoded[..<colon]),
+                  let secret = FormEncoding.decodeComponent(decoded[decoded.utf8.index(after: colon)...]),
                   !id.isEmpty else {
                 throw OAuthError(.invalidClient, "the Authorization header is not valid Basic credentials")
             }
@@ -74,5 +77,22 @@ public struct ClientCredentials: Sendable, Equatable {
             return ClientCredentials(clientID: id, secret: secret, method: .post)
         }
         return ClientCredentials(clientID: id, secret: nil, method: .none)
+    }
+
+    /// The credentials of a `Basic` Authorization header, whitespace around them removed; nil
+    /// for any other scheme. The scheme is case-insensitive (RFC 9110 §11.1) and followed by
+    /// one space.
+    private static func basicToken(_ header: String) -> Substring? {
+        let scheme = "basic ".utf8
+        let utf8 = header.utf8
+        var index = utf8.startIndex
+        for expected in scheme {
+            guard index < utf8.endIndex else { return nil }
+            // Setting 0x20 lowercases the letters; the space must be exact.
+            let byte = expected == UInt8(ascii: " ") ? utf8[index] : utf8[index] | 0x20
+            guard byte == expected else { return nil }
+            utf8.formIndex(after: &index)
+        }
+        return Whitespace.trimming(header[index...])
     }
 }

@@ -5,19 +5,79 @@ import Foundation
 public enum FormEncoding {
     /// Parses `a=1&b=2`, keeping order and repeats. Nil if a component is not valid
     /// percent-encoded UTF-8.
+    ///
+    /// Every form body and query string goes through here, the token endpoint's on each request;
+    /// splitting and decoding on UTF-8 bytes replaced Foundation's bridged `split` and
+    /// `removingPercentEncoding`, which cost several per cent of a token request. The separators
+    /// are bytes, as WHATWG URL §5.1 defines them.
     public static func parse(_ text: String) -> RequestParameters? {
         var pairs: [(name: String, value: String)] = []
-        for piece in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decodeComponent(String(parts[0])),
-                  let value = decodeComponent(parts.count > 1 ? String(parts[1]) : "") else { return nil }
-            pairs.append((name, value))
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: ampersand) ?? utf8.endIndex
+            if start < end {                                    // "a=1&&b=2": empty pieces are skipped
+                let piece = text[start..<end]
+                let name: Substring, value: Substring
+                if let equals = piece.utf8.firstIndex(of: equalsSign) {
+                    name = piece[..<equals]
+                    value = piece[piece.utf8.index(after: equals)...]
+                } else {
+                    name = piece
+                    value = ""
+                }
+                guard let name = decodeComponent(name), let value = decodeComponent(value) else { return nil }
+                pairs.append((name, value))
+            }
+            start = end < utf8.endIndex ? utf8.index(after: end) : end
         }
         return RequestParameters(pairs)
     }
 
     public static func decodeComponent(_ text: String) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        decodeComponent(text[...])
+    }
+
+    /// '+' is a space and `%XX` a byte; the bytes must be UTF-8. A leading byte order mark is
+    /// dropped, as CoreFoundation's UTF-8 decoding under `removingPercentEncoding` did.
+    public static func decodeComponent(_ text: Substring) -> String? {
+        let utf8 = text.utf8
+        guard let first = utf8.firstIndex(where: { $0 == percentSign || $0 == plusSign }) else {
+            return UTF8Text.droppingByteOrderMark(text)
+        }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(utf8.count)
+        bytes.append(contentsOf: utf8[..<first])
+        var index = first
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            utf8.formIndex(after: &index)
+            switch byte {
+            case plusSign:
+                bytes.append(UInt8(ascii: " "))
+            case percentSign:
+                guard index < utf8.endIndex, let high = hexValue(utf8[index]) else { return nil }
+                utf8.formIndex(after: &index)
+                guard index < utf8.endIndex, let low = hexValue(utf8[index]) else { return nil }
+                utf8.formIndex(after: &index)
+                bytes.append(high << 4 | low)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return UTF8Text.string(bytes)
+    }
+
+    private static let ampersand = UInt8(ascii: "&"), equalsSign = UInt8(ascii: "=")
+    private static let percentSign = UInt8(ascii: "%"), plusSign = UInt8(ascii: "+")
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        default: return nil
+        }
     }
 
     /// Percent-encodes everything but the unreserved characters (RFC 3986 §2.3).
@@ -43,8 +103,42 @@ public enum FormEncoding {
 
 /// Standard base64 with padding, for HTTP Basic credentials.
 public enum Base64Standard {
-    public static func decode(_ text: String) -> String? {
-        guard let data = Data(base64Encoded: text) else { return nil }
-        return String(data: data, encoding: .utf8)
+    /// Reads what `Data(base64Encoded:)` read: the standard alphabet, then as many '=' as the
+    /// last group needs or more, unused bits not checked. The bytes must be UTF-8 (a leading
+    /// byte order mark is dropped, as `String(data:encoding:)` did).
+    public static func decode(_ text: some StringProtocol) -> String? {
+        Base64Decoder.withBytes(of: text) { input in
+            var body = input.count
+            while body > 0, input[body - 1] == UInt8(ascii: "=") { body -= 1 }
+            guard body > 0 || input.isEmpty, input.count - body >= (4 - body % 4) % 4 else { return nil }
+            let bytes = Base64Decoder.decode(UnsafeBufferPointer(rebasing: input[..<body]), Base64Decoder.standard, canonical: false)
+            return bytes.flatMap(UTF8Text.string)
+        }
     }
+}
+
+/// UTF-8 bytes to text as Foundation's decoding did (`String(data:encoding: .utf8)`,
+/// `removingPercentEncoding`): nil unless every byte sequence is well-formed, and one leading
+/// byte order mark dropped.
+enum UTF8Text {
+    static func string(_ bytes: [UInt8]) -> String? {
+        var iterator = bytes.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .error: return nil
+            case .emptyInput:
+                return String(decoding: bytes.starts(with: byteOrderMark) ? bytes.dropFirst(byteOrderMark.count) : bytes[...],
+                              as: UTF8.self)
+            }
+        }
+    }
+
+    static func droppingByteOrderMark(_ text: Substring) -> String {
+        guard text.utf8.starts(with: byteOrderMark) else { return String(text) }
+        return String(text[text.utf8.index(text.startIndex, offsetBy: byteOrderMark.count)...])
+    }
+
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 }

@@ -1,0 +1,108 @@
+import GatehouseCore
+import Testing
+
+@Suite("Form decoding (WHATWG URL §5.1) on bytes, answering as the Foundation version did")
+struct FormEncodingTests {
+    @Test("decodeComponent: '+' is a space, %XX is a byte in either case of hex, the result must be UTF-8")
+    func components() {
+        #expect(FormEncoding.decodeComponent("") == "")
+        #expect(FormEncoding.decodeComponent("plain-text_1.2~") == "plain-text_1.2~")
+        #expect(FormEncoding.decodeComponent("+") == " ")
+        #expect(FormEncoding.decodeComponent("a+b%2B") == "a b+")
+        #expect(FormEncoding.decodeComponent("%41") == "A")
+        #expect(FormEncoding.decodeComponent("%4a%4A") == "JJ")
+        #expect(FormEncoding.decodeComponent("%25%2b") == "%+")
+        #expect(FormEncoding.decodeComponent("%C3%A9") == "é")
+        #expect(FormEncoding.decodeComponent("%e2%82%ac+%F0%9F%98%80") == "€ 😀")
+        #expect(FormEncoding.decodeComponent("é€😀") == "é€😀", "raw UTF-8 passes through")
+        #expect(FormEncoding.decodeComponent("é+%41") == "é A")
+        #expect(FormEncoding.decodeComponent("%00") == "\u{0}")
+        #expect(FormEncoding.decodeComponent("a\r\nb") == "a\r\nb")
+    }
+
+    @Test("decodeComponent refuses a broken escape or bytes that are not UTF-8")
+    func badComponents() {
+        for text in ["%", "a%", "%4", "100%", "%zz", "%g0", "%%41", "%4%41", "%+1", "% 1", "%é",
+                     "%FF", "%80", "%C3", "%C3é", "%E2%82", "%C0%80", "%ED%A0%80", "%F4%90%80%80"] {
+            #expect(FormEncoding.decodeComponent(text) == nil, "\(text)")
+        }
+    }
+
+    /// CoreFoundation, under removingPercentEncoding, turned a lone 0xA9 byte (and no other
+    /// invalid byte) into U+FFFD; it is now refused like every other byte that is not UTF-8.
+    @Test("a lone %A9 is not UTF-8 either")
+    func loneA9() {
+        #expect(FormEncoding.decodeComponent("%A9") == nil)
+        #expect(FormEncoding.decodeComponent("a%A9b") == nil)
+        #expect(FormEncoding.decodeComponent("%C3%A9") == "é")
+        #expect(FormEncoding.decodeComponent("%C2%A9") == "©")
+    }
+
+    @Test("a leading byte order mark is dropped, as CoreFoundation's UTF-8 decoding did")
+    func byteOrderMark() {
+        #expect(FormEncoding.decodeComponent("\u{FEFF}") == "")
+        #expect(FormEncoding.decodeComponent("\u{FEFF}grant_type") == "grant_type", "with no '%' or '+' too")
+        #expect(FormEncoding.decodeComponent("%EF%BB%BFa+b") == "a b")
+        #expect(FormEncoding.decodeComponent("\u{FEFF}\u{FEFF}a") == "\u{FEFF}a", "only one")
+        #expect(FormEncoding.decodeComponent("a\u{FEFF}") == "a\u{FEFF}", "only at the start")
+        #expect(FormEncoding.parse("\u{FEFF}grant_type=client_credentials")?["grant_type"] == "client_credentials")
+    }
+
+    @Test("parse keeps order and repeats, skips empty pieces, and refuses the whole form for one bad component")
+    func parse() {
+        func pairs(_ text: String) -> [[String]]? { FormEncoding.parse(text)?.pairs.map { [$0.name, $0.value] } }
+        #expect(pairs("") == [])
+        #expect(pairs("&") == [])
+        #expect(pairs("&&") == [])
+        #expect(pairs("a=1&b=2&a=3") == [["a", "1"], ["b", "2"], ["a", "3"]])
+        #expect(pairs("a=1&&b=2&") == [["a", "1"], ["b", "2"]])
+        #expect(pairs("a") == [["a", ""]], "no '=': a name with an empty value")
+        #expect(pairs("a&b") == [["a", ""], ["b", ""]])
+        #expect(pairs("a=") == [["a", ""]])
+        #expect(pairs("=x") == [["", "x"]], "an empty name is kept")
+        #expect(pairs("=") == [["", ""]])
+        #expect(pairs("a=1&=&b") == [["a", "1"], ["", ""], ["b", ""]])
+        #expect(pairs("a==b") == [["a", "=b"]], "split at the first '='")
+        #expect(pairs("x%3Dy=1%262") == [["x=y", "1&2"]], "escaped separators are data")
+        #expect(pairs("a+b=c+d") == [["a b", "c d"]])
+        #expect(pairs("c=%C3%A9&é=€") == [["c", "é"], ["é", "€"]])
+        #expect(pairs("a=b\r\n&c=d") == [["a", "b\r\n"], ["c", "d"]])
+        #expect(pairs("a=%zz&b=1") == nil)
+        #expect(pairs("b=1&%FF") == nil)
+        #expect(pairs("b=1&a=%") == nil)
+    }
+
+    /// The Foundation version matched '&', '=' and '+' as Swift Characters, so one followed by a
+    /// combining mark was not a separator ("&\u{301}" is one Character). WHATWG URL §5.1 splits
+    /// on bytes, as this does; only input with such a sequence reads differently.
+    @Test("separators are bytes: a combining mark after one does not hide it")
+    func separatorsAreBytes() {
+        #expect(FormEncoding.parse("a=1&\u{301}b=2")?.pairs.map { [$0.name, $0.value] } == [["a", "1"], ["\u{301}b", "2"]])
+        #expect(FormEncoding.parse("a=\u{301}")?.pairs.map { [$0.name, $0.value] } == [["a", "\u{301}"]])
+        #expect(FormEncoding.decodeComponent("+\u{301}") == " \u{301}")
+    }
+
+    @Test("the byte version answers as Foundation's replacingOccurrences + removingPercentEncoding did")
+    func sameAsFoundation() {
+        var random = SeededGenerator(state: 7)
+        let atoms = ["a", "Z", "0", "~", " ", "&", "=", "+", "%", "%4", "%41", "%6a", "%2B", "%26", "%3D", "%25",
+                     "%C3", "%A9", "%c3%a9", "%FF", "%E2%82%AC", "%F0%9F%98%80", "%ED%A0%80", "%00", "%zz",
+                     "%EF%BB%BF", "\u{FEFF}", "é", "€", "😀", "\u{0}", "\r\n"]
+        for _ in 0..<20_000 {
+            let text = random.text(from: atoms, maxCount: 8)
+            // Compared as bytes: String's == would let canonically equivalent spellings pass. The
+            // one difference allowed is the lone %A9, the only way to U+FFFD from these atoms.
+            let old = FoundationReference.decodeComponent(text)
+            let new = FormEncoding.decodeComponent(text)
+            if !(new == nil && old?.contains("\u{FFFD}") == true) {
+                #expect(new.map { Array($0.utf8) } == old.map { Array($0.utf8) }, "\(Array(text.utf8))")
+            }
+            let oldPairs = FoundationReference.parse(text)
+            let pairs = FormEncoding.parse(text)
+            if !(pairs == nil && oldPairs?.joined().contains { $0.contains("\u{FFFD}") } == true) {
+                #expect(pairs?.pairs.map { [Array($0.name.utf8), Array($0.value.utf8)] }
+                        == oldPairs?.map { $0.map { Array($0.utf8) } }, "\(Array(text.utf8))")
+            }
+        }
+    }
+}
