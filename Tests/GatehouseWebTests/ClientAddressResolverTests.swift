@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseWeb
 import Testing
 
@@ -53,5 +54,132 @@ struct ClientAddressResolverTests {
         #expect(IPAddress("2001:db8:1:2:aaaa::1")?.rateLimitKey == "2001:db8:1:2::/64")
         #expect(IPAddress("2001:db8:1:2:bbbb::9")?.rateLimitKey == "2001:db8:1:2::/64")
         #expect(IPAddress("203.0.113.9")?.rateLimitKey == "203.0.113.9")
+    }
+
+    @Test("address text: spaces around it, a port, brackets and a zone are not part of the address")
+    func addressText() {
+        func parsed(_ text: String) -> String? { IPAddress(text)?.description }
+        #expect(parsed("192.0.2.1") == "192.0.2.1")
+        #expect(parsed(" 192.0.2.1 ") == "192.0.2.1")
+        #expect(parsed("\t192.0.2.1\t") == "192.0.2.1")
+        #expect(parsed("\u{A0}192.0.2.1\u{3000}") == "192.0.2.1", "Unicode spaces, as CharacterSet.whitespaces")
+        #expect(parsed("192.0.2.1:443") == "192.0.2.1")
+        #expect(parsed("192.0.2.1:") == "192.0.2.1", "the port is not read")
+        #expect(parsed("[2001:db8::1]:443") == "2001:db8::1")
+        #expect(parsed("[2001:db8::1]") == "2001:db8::1")
+        #expect(parsed(" [2001:db8::1]:443 ") == "2001:db8::1")
+        #expect(parsed("[192.0.2.1]") == "192.0.2.1")
+        #expect(parsed("[::1]x:80") == "::1", "nothing after ']' is read")
+        #expect(parsed("2001:db8::1") == "2001:db8::1")
+        #expect(parsed("2001:0DB8:0000::0001") == "2001:db8::1")
+        #expect(parsed("::ffff:192.0.2.1") == "192.0.2.1")
+        #expect(IPAddress("::ffff:192.0.2.1")?.isIPv4 == true)
+        #expect(parsed("[::ffff:c000:201]:80") == "192.0.2.1")
+        #expect(parsed("::1") == "::1")
+        #expect(parsed("::") == "::")
+        #expect(parsed("fe80::1%eth0") == "fe80::1")
+        #expect(parsed("[fe80::1%25eth0]:8080") == "fe80::1")
+        #expect(parsed("192.0.2.1%x") == "192.0.2.1")
+        #expect(IPAddress("192.0.2.1")?.bytes == [192, 0, 2, 1])
+        #expect(IPAddress("2001:db8::1")?.bytes.count == 16)
+    }
+
+    @Test("what is not an address is nil")
+    func garbage() {
+        for text in ["", " ", "garbage", "192.0.2", "192.0.2.256", "192.0.2.1.5", "1.2.3.04", "0x7f.0.0.1", "192.0.2.1 :443",
+                     "[2001:db8::1", "2001:db8::1]", "[]", "2001:db8:::1", "1:2:3:4:5:6:7:8:9", "example.com",
+                     "example.com:443", "192.0.2.1,10.0.0.1", "192.0.2.1 10.0.0.1", "\n192.0.2.1", "192.0.2.1\n", "%eth0",
+                     "１９２.0.2.1", "192.0.2.1/24"] {
+            #expect(IPAddress(text) == nil, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("empty and blank X-Forwarded-For entries: skipped when empty, the end of the walk when blank")
+    func emptyEntries() {
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["198.51.100.1,,"]) == "198.51.100.1")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["198.51.100.1", ""]) == "198.51.100.1")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: [",198.51.100.1"]) == "198.51.100.1")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["198.51.100.1, "]) == "10.1.2.3")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["198.51.100.1 ,10.0.0.9 "]) == "198.51.100.1")
+        #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: ["198.51.100.1, [fd00::1]:80"]) == "198.51.100.1")
+        #expect(resolver.resolve(peer: "[fd00::9]:4711", forwardedFor: ["2001:db8::7"]) == "2001:db8::7")
+        #expect(resolver.resolve(peer: "not an address", forwardedFor: ["198.51.100.1"]) == "not an address",
+                "an unreadable peer is passed on as it is")
+        #expect(resolver.resolve(peer: nil, forwardedFor: ["198.51.100.1"]) == nil)
+        #expect(ClientAddressResolver(peerOverride: " 203.0.113.5 ").resolve(peer: "10.1.2.3", forwardedFor: []) == "203.0.113.5")
+    }
+
+    @Test("the byte version reads addresses and walks X-Forwarded-For as the Foundation version did")
+    func sameAsFoundation() {
+        var seeded = SplitMix64(state: 5)
+        let atoms = ["1", "9", "0", "255", ".", ":", "::", "[", "]", "%", "eth0", "ffff", "db8", "2001", " ", "\t", "\u{A0}",
+                     "192.0.2.1", "10.0.0.7", "fd00::1", "::ffff:", "\u{0}", "é", ",", "/"]
+        for _ in 0..<20_000 {
+            let text = seeded.text(from: atoms, maxCount: 7)
+            #expect(IPAddress(text)?.bytes == ReferenceIPAddress.bytes(text), "\(text.debugDescription)")
+            let lines = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            #expect(resolver.resolve(peer: "10.1.2.3", forwardedFor: lines)
+                    == ReferenceIPAddress.resolve(resolver, peer: "10.1.2.3", forwardedFor: lines), "\(lines)")
+        }
+    }
+}
+
+/// The Foundation-based address parsing and X-Forwarded-For walk that the byte version replaced,
+/// kept as they were to compare the two on many inputs.
+enum ReferenceIPAddress {
+    static func bytes(_ text: String) -> [UInt8]? {
+        var text = text.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            text = String(text[text.index(after: text.startIndex)..<close])
+        } else if text.filter({ $0 == ":" }).count == 1 {
+            text = String(text.prefix { $0 != ":" })
+        }
+        if let zone = text.firstIndex(of: "%") { text = String(text[..<zone]) }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        let all = withUnsafeBytes(of: &v6) { Array($0) }
+        return all.starts(with: Array(repeating: 0, count: 10) + [0xFF, 0xFF]) ? Array(all.suffix(4)) : all
+    }
+
+    /// The walk as it was, on addresses this reference read; an address read here is turned into
+    /// an `IPAddress` through its canonical text, the one spelling both versions read alike.
+    static func resolve(_ resolver: ClientAddressResolver, peer: String?, forwardedFor: [String]) -> String? {
+        func address(_ text: String) -> IPAddress? { bytes(text).flatMap { IPAddress(canonical($0)) } }
+        func isTrusted(_ address: IPAddress) -> Bool { resolver.trustedProxies.contains { $0.contains(address) } }
+        let peerText = resolver.peerOverride ?? peer
+        guard let peerText, var client = address(peerText) else { return resolver.peerOverride ?? peer }
+        guard isTrusted(client) else { return canonical(client.bytes) }
+        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map(String.init)
+        for hop in hops.reversed() {
+            guard let hopAddress = address(hop) else { break }
+            client = hopAddress
+            if !isTrusted(hopAddress) { break }
+        }
+        return canonical(client.bytes)
+    }
+
+    static func canonical(_ bytes: [UInt8]) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        _ = bytes.withUnsafeBytes { inet_ntop(bytes.count == 4 ? AF_INET : AF_INET6, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
+        return String(cString: buffer)
+    }
+}
+
+/// SplitMix64: the same inputs on every run, so a failing comparison can be replayed.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func text(from atoms: [String], maxCount: Int) -> String {
+        (0..<Int.random(in: 0...maxCount, using: &self)).map { _ in atoms.randomElement(using: &self)! }.joined()
     }
 }

@@ -23,11 +23,22 @@ public struct ClientAddressResolver: Sendable {
         let peerText = peerOverride ?? peer
         guard let peerText, var client = IPAddress(peerText) else { return peerOverride ?? peer }
         guard isTrusted(client) else { return client.description }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map(String.init)
-        for hop in hops.reversed() {
-            guard let address = IPAddress(hop) else { break }
-            client = address
-            if !isTrusted(address) { break }
+        // Right to left through every line, as one comma-separated list; empty entries are
+        // skipped. Sliced in place: this runs for every request behind a trusted proxy.
+        walk: for line in forwardedFor.reversed() {
+            let utf8 = line.utf8
+            var end = utf8.endIndex
+            while true {
+                let comma = utf8[..<end].lastIndex(of: UInt8(ascii: ","))
+                let start = comma.map(utf8.index(after:)) ?? utf8.startIndex
+                if start < end {
+                    guard let address = IPAddress(line[start..<end]) else { break walk }
+                    client = address
+                    if !isTrusted(address) { break walk }
+                }
+                guard let comma else { break }
+                end = comma
+            }
         }
         return client.description
     }

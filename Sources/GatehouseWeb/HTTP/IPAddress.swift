@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// An IPv4 or IPv6 address, parsed with `inet_pton`. IPv4-mapped IPv6 addresses
 /// (`::ffff:192.0.2.1`, what a dual-stack socket reports) become the IPv4 address, so one
@@ -8,22 +9,45 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public let bytes: [UInt8]
 
     public init?(_ text: String) {
-        var text = text.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            text = String(text[text.index(after: text.startIndex)..<close])   // [v6] or [v6]:port
-        } else if text.filter({ $0 == ":" }).count == 1 {
-            text = String(text.prefix { $0 != ":" })                            // v4:port
+        self.init(text[...])
+    }
+
+    /// Reads the address out of a peer or X-Forwarded-For text: whitespace around it, `[v6]`,
+    /// `[v6]:port`, `v4:port` and a `%zone` are dropped. This runs for every request (the peer,
+    /// then each hop a trusted proxy reports), so the slicing is done on UTF-8 bytes and the text
+    /// handed to `inet_pton` from the stack, not through Foundation's trimming and String copies.
+    public init?(_ text: Substring) {
+        var text = Whitespace.trimming(text)
+        let utf8 = text.utf8
+        if utf8.first == UInt8(ascii: "["), let close = utf8.firstIndex(of: UInt8(ascii: "]")) {
+            text = text[utf8.index(after: utf8.startIndex)..<close]                // [v6] or [v6]:port
+        } else if let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+                  !utf8[utf8.index(after: colon)...].contains(UInt8(ascii: ":")) {
+            text = text[..<colon]                                                     // v4:port
         }
-        if let zone = text.firstIndex(of: "%") { text = String(text[..<zone]) }  // fe80::1%eth0
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-            return
+        if let zone = text.utf8.firstIndex(of: UInt8(ascii: "%")) { text = text[..<zone] }  // fe80::1%eth0
+        guard let bytes = Self.parse(text) else { return nil }
+        self.bytes = bytes
+    }
+
+    /// `inet_pton` on a NUL-terminated copy of `text` (which, like any C string, ends at a NUL).
+    private static func parse(_ text: Substring) -> [UInt8]? {
+        let utf8 = text.utf8
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: utf8.count + 1) { buffer in
+            var end = 0
+            for byte in utf8 {
+                buffer[end] = CChar(bitPattern: byte)
+                end += 1
+            }
+            buffer[end] = 0
+            var v4 = in_addr()
+            if inet_pton(AF_INET, buffer.baseAddress, &v4) == 1 {
+                return withUnsafeBytes(of: &v4) { Array($0) }
+            }
+            var v6 = in6_addr()
+            guard inet_pton(AF_INET6, buffer.baseAddress, &v6) == 1 else { return nil }
+            return withUnsafeBytes(of: &v6) { $0.starts(with: mappedPrefix) ? Array($0.suffix(4)) : Array($0) }
         }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
-        let all = withUnsafeBytes(of: &v6) { Array($0) }
-        bytes = all.starts(with: Self.mappedPrefix) ? Array(all.suffix(4)) : all
     }
 
     private static let mappedPrefix: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF]
@@ -32,13 +56,12 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// The canonical text (`inet_ntop`).
     public var description: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        var copy = bytes
-        let ok = copy.withUnsafeMutableBytes { raw in
-            inet_ntop(isIPv4 ? AF_INET : AF_INET6, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { buffer in
+            let written = bytes.withUnsafeBytes { raw in
+                inet_ntop(isIPv4 ? AF_INET : AF_INET6, raw.baseAddress, buffer.baseAddress, socklen_t(buffer.count)) != nil
+            }
+            return written ? String(cString: buffer.baseAddress!) : "invalid"
         }
-        guard ok else { return "invalid" }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
     /// The key rate limits count this client under: the address itself for IPv4, the /64 for
