@@ -176,9 +176,18 @@ class Journey:
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the page to finish loading")
 
     def type_into(self, element_id, text):
-        field = self.wait_for_id(element_id)
-        field.clear()
-        field.send_keys(text)
+        # chromedriver can hand back a node of a document that is being replaced (a redirect
+        # landing a moment after readyState said "complete"); find it again on the new one.
+        for attempt in range(3):
+            field = self.wait_for_id(element_id)
+            try:
+                field.clear()
+                field.send_keys(text)
+                return
+            except WebDriverException as error:
+                if attempt == 2 or ("does not belong to the document" not in str(error) and "stale element" not in str(error)):
+                    raise
+                time.sleep(0.2)
 
     def click_and_leave(self, element_id):
         """Clicks a button or link that navigates, and waits until the old page is gone."""
@@ -457,7 +466,7 @@ def signup_journey(j, person, state, seen_mail):
     def account():
         d().get(ISSUER + "/account")
         j.loaded()
-        j.wait_for_id("change-password")
+        j.wait_for_id("sign-out-everywhere")
         expect(j.path() == "/account", f"/account led to {d().current_url}")
         text = j.page_text()
         expect(person["email"] in text, "the account page does not show the email")
@@ -471,6 +480,9 @@ def signup_journey(j, person, state, seen_mail):
     j.step("the account page shows the verified email, the session and the connected app", account)
 
     def change_password():
+        # The form is folded away behind "Change password" (<details>): open it as a person does.
+        d().find_element(By.CSS_SELECTOR, "#password-fold > summary").click()
+        j.wait(EC.visibility_of_element_located((By.ID, "current-password")), "the password form to unfold")
         j.type_into("current-password", person["password"])
         j.type_into("new-password", person["new_password"])
         j.type_into("confirm-password", person["new_password"])

@@ -13,6 +13,15 @@ struct VocabularyTests {
         #expect(Scope.parse("read:reports") == ["read:reports"])
     }
 
+    @Test("connected apps say in words what they can see")
+    func accessSummary() {
+        #expect(Scope.accessSummary(["offline_access", "email", "openid", "profile"])
+                == "Can see who you are, your name and picture, your email address · stays connected while you are away")
+        #expect(Scope.accessSummary(["read:reports", "openid"]) == "Can see who you are, “read:reports”")
+        #expect(Scope.accessSummary(["offline_access"]) == "Stays connected while you are away")
+        #expect(Scope.accessSummary([]) == "")
+    }
+
     @Test("form decoding keeps order and repeats, and refuses bad percent-encoding")
     func forms() throws {
         let parameters = try #require(FormEncoding.parse("a=1&b=x+y&a=2&c=%C3%A9&d="))

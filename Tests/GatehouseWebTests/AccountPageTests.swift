@@ -54,6 +54,24 @@ struct AccountPageTests {
         }
     }
 
+    @Test("the change forms fold away; the one whose submission failed comes back unfolded with its error")
+    func foldedForms() async throws {
+        try await withProvider { provider, browser in
+            let user = try await provider.makeUser()
+            _ = try await browser.signInDirectly(user.email, user.password)
+            let page = try await browser.get("/account").text
+            for fold in ["profile-fold", "email-fold", "password-fold"] {
+                #expect(page.contains(#"<details class="fold" id="\#(fold)">"#), "\(fold) starts folded")
+            }
+            let wrong = try await browser.accountAction("/account/password", [("current_password", "nope"), ("password", strongPassword),
+                                                                             ("confirm", strongPassword)])
+            #expect(wrong.text.contains(#"<details class="fold" id="password-fold" open>"#))
+            #expect(wrong.text.contains(#"<details class="fold" id="email-fold">"#), "only the failed form opens")
+            let badPicture = try await browser.accountAction("/account/profile", [("picture", "http://img.example/g.png")])
+            #expect(badPicture.text.contains(#"<details class="fold" id="profile-fold" open>"#))
+        }
+    }
+
     @Test("changing the email takes effect only after the code sent to the new address; the old address is told")
     func changeEmail() async throws {
         try await withProvider { provider, browser in

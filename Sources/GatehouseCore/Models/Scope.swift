@@ -26,6 +26,26 @@ public enum Scope {
         scopes.joined(separator: " ")
     }
 
+    /// What an app with these scopes may do, in one line for a list (the account page's connected
+    /// apps): "Can see who you are, your name and picture · stays connected while you are away".
+    public static func accessSummary(_ scopes: [String]) -> String {
+        let order = [openid, profile, email]
+        let seen = scopes.filter { $0 != offlineAccess }
+            .sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
+            .map { scope in
+                switch scope {
+                case openid: "who you are"
+                case profile: "your name and picture"
+                case email: "your email address"
+                default: "“\(scope)”"
+                }
+            }
+        var parts: [String] = []
+        if !seen.isEmpty { parts.append("Can see " + seen.joined(separator: ", ")) }
+        if scopes.contains(offlineAccess) { parts.append(parts.isEmpty ? "Stays connected while you are away" : "stays connected while you are away") }
+        return parts.joined(separator: " · ")
+    }
+
     /// Words a person reads on the consent page.
     public static func explanation(_ scope: String) -> String {
         switch scope {

@@ -47,8 +47,9 @@ struct AccountPage {
         return (session, user)
     }
 
+    /// The page; `open` unfolds the section whose form came back with `errors`.
     func page(_ request: Request, user: User, session: BrowserSession, notice: String?, errors: [String],
-              status: HTTPResponse.Status = .ok) async throws -> Response {
+              open: AccountSection? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let (csrfCookie, toSet) = csrf.cookie(for: request)
         let token = csrf.token(forCookie: csrfCookie)
         let now = dependencies.clock.now
@@ -59,13 +60,13 @@ struct AccountPage {
         }
         let apps = try await dependencies.consents.list(userID: user.id).map { consent in
             AccountView.AppLine(clientID: consent.clientID, name: consent.clientName,
-                                scopes: consent.scopes.joined(separator: ", "), grantedAt: Self.format(consent.grantedAt), csrfToken: token)
+                                access: Scope.accessSummary(consent.scopes), grantedAt: Self.format(consent.grantedAt), csrfToken: token)
         }
         let view = AccountView(csrfToken: token, email: user.email, emailVerified: user.emailVerified, name: user.name ?? "",
                                givenName: user.givenName ?? "", familyName: user.familyName ?? "", picture: user.picture ?? "",
                                passwordRules: dependencies.accounts.passwordPolicy.rules,
                                twoStep: try await AccountMFAActions.section(dependencies, user: user), sessions: sessions, apps: apps,
-                               notice: notice, errors: errors)
+                               notice: notice, errors: errors, open: AccountView.OpenSections(open))
         return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
     }
 

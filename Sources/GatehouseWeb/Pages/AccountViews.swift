@@ -56,6 +56,9 @@ struct NoticeView: PageView {
     let linkText: String?
 }
 
+/// The parts of the account page that fold away.
+enum AccountSection { case profile, email, password, twoStep }
+
 struct AccountView: PageView {
     let templateName = "account"
     let title = "Your account"
@@ -72,6 +75,23 @@ struct AccountView: PageView {
     let apps: [AppLine]
     let notice: String?
     let errors: [String]
+    /// Which folded form shows open: the one whose submission came back with errors.
+    let open: OpenSections
+
+    /// The page's folded forms (`<details>`); each open when its section is the one asked for.
+    struct OpenSections {
+        let profile: Bool
+        let email: Bool
+        let password: Bool
+        let twoStep: Bool
+
+        init(_ section: AccountSection?) {
+            profile = section == .profile
+            email = section == .email
+            password = section == .password
+            twoStep = section == .twoStep
+        }
+    }
 
     struct SessionLine {
         let id: String
@@ -86,7 +106,8 @@ struct AccountView: PageView {
     struct AppLine {
         let clientID: String
         let name: String
-        let scopes: String
+        /// What the app may do, in words (`Scope.accessSummary`).
+        let access: String
         let grantedAt: String
         let csrfToken: String
     }
