@@ -561,6 +561,8 @@ def mfa_journey(j, person, state):
         j.no_alert()
         codes = j.wait(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#recovery-codes li")), "the recovery codes")
         expect(len(codes) == 10, f"{len(codes)} recovery codes shown, not 10")
+        download = d().find_element(By.ID, "download-codes")
+        expect(download.get_attribute("download") == "recovery-codes.txt", "no 'Download as a text file' link")
         stem = j.shot("recovery-codes")
         j.click_and_leave("continue")
         j.wait_for_id("sessions")

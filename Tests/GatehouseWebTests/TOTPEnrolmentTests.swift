@@ -52,6 +52,11 @@ struct TOTPEnrolmentTests {
             let codes = done.recoveryCodes
             #expect(codes.count == 10 && Set(codes).count == 10, "ten distinct recovery codes, shown once")
             #expect(codes.allSatisfy { $0.range(of: #"^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$"#, options: .regularExpression) != nil })
+            let download = try #require(done.text.range(of: #"href="data:text/plain;charset=utf-8,([^"]+)" download="recovery-codes.txt""#,
+                                                        options: .regularExpression).map { String(done.text[$0]) })
+            let file = try #require(download.split(separator: ",").dropFirst().joined(separator: ",").split(separator: "\"").first)
+            let text = try #require(String(file).removingPercentEncoding)
+            #expect(codes.allSatisfy { text.contains($0) }, "the download holds every code shown")
             #expect(try await provider.factors(of: user.user.id) == [.totp])
             #expect(try await provider.lastMail(to: user.email)?.subject.contains("Two-step verification was turned on") == true)
             #expect(try await browser.get("/account").text.contains("10 unused recovery codes left"))

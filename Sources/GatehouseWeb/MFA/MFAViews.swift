@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// View models of the second-factor pages. Every value is escaped by `{{x}}` in the templates,
 /// the QR code's path included (it holds only path commands and numbers).
 
@@ -58,6 +60,9 @@ struct RecoveryCodesView: PageView {
     /// Where "Continue" goes: a POST (finishing a sign-in) or a plain link (back to the account).
     let continueAction: String?
     let continueURL: String?
+    /// The codes as a text file in a `data:` URL, for the "Download" link (`<a download>`: a
+    /// download, not a navigation, so no script and nothing the CSP has to allow).
+    let downloadURL: String
 
     init(heading: String = "Save your recovery codes", csrfToken: String, lead: String, codes: [String],
          continueAction: String? = nil, continueURL: String? = nil) {
@@ -66,6 +71,8 @@ struct RecoveryCodesView: PageView {
         self.lead = lead
         self.codes = codes
         self.hasCodes = !codes.isEmpty
+        let text = "Recovery codes: each one signs you in once instead of a two-step code.\n\n" + codes.joined(separator: "\n") + "\n"
+        self.downloadURL = "data:text/plain;charset=utf-8," + FormEncoding.encodeComponent(text)
         self.continueAction = continueAction
         self.continueURL = continueURL
     }
