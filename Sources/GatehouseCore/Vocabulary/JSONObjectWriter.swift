@@ -50,7 +50,9 @@ public struct JSONObjectWriter: Sendable {
     public static func appendString(_ text: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
         // Tokens, ids and URLs need no escape: copied in one piece (a JWT in a response is ~800 bytes).
-        if !text.utf8.contains(where: needsEscape) {
+        let clean = text.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsEscape) }
+            ?? !text.utf8.contains(where: needsEscape)
+        if clean {
             bytes.append(contentsOf: text.utf8)
             bytes.append(UInt8(ascii: "\""))
             return
