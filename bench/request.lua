@@ -1,6 +1,7 @@
 -- bench/request.lua: one fixed request, repeated (discovery, JWKS, client_credentials, userinfo).
 -- Environment: BENCH_DIR (this folder), BENCH_METHOD, BENCH_PATH, BENCH_BODY (optional),
--- BENCH_AUTHORIZATION (optional Authorization header value).
+-- BENCH_AUTHORIZATION (optional Authorization header value), BENCH_EXPECT_STATUS (200 unless set:
+-- the /token floor run expects its 400).
 dofile(os.getenv("BENCH_DIR") .. "/report.lua")
 
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
@@ -15,6 +16,8 @@ if authorization and authorization ~= "" then
     wrk.headers["Authorization"] = authorization
 end
 
+local expected = tonumber(os.getenv("BENCH_EXPECT_STATUS") or "200")
+
 function response(status, headers, body)
-    if status ~= 200 then count_failure(status, body) end
+    if status ~= expected then count_failure(status, body) end
 end
