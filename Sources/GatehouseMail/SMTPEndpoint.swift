@@ -1,16 +1,23 @@
 import Foundation
 
 /// Where mail goes, read from `GATEHOUSE_SMTP_URL`: `smtp://[user:password@]host[:port]`
-/// (STARTTLS when the server offers it; `?starttls=required` refuses a server that does not),
-/// or `smtps://…` (TLS from the first byte). Ports default to 587 (submission) and 465.
+/// (STARTTLS, required), or `smtps://…` (TLS from the first byte). Ports default to 587
+/// (submission) and 465.
+///
+/// STARTTLS is required by default because opportunistic STARTTLS is strippable: an attacker on
+/// the path who removes the server's STARTTLS offer reads every password-reset link and the SMTP
+/// password in clear. Only a relay on this machine (a loopback host) may speak plain SMTP by
+/// default; `?starttls=optional` allows the fallback for another host, `?starttls=required`
+/// insists even on loopback.
 ///
 /// The password is kept apart from the URL handed to libcurl and never printed: `redacted` is
 /// the only form that may reach a log or an error message.
 public struct SMTPEndpoint: Sendable, Equatable {
     public enum Security: Sendable, Equatable {
-        /// `smtp://`: STARTTLS if the server offers it, plain SMTP otherwise.
+        /// STARTTLS if the server offers it, plain SMTP otherwise: `smtp://` to a loopback host,
+        /// or `?starttls=optional`.
         case startTLSIfOffered
-        /// `smtp://…?starttls=required`: fail unless the server upgrades to TLS.
+        /// Fail unless the server upgrades to TLS: `smtp://` to any other host, or `?starttls=required`.
         case startTLSRequired
         /// `smtps://`: implicit TLS.
         case implicitTLS
@@ -26,11 +33,8 @@ public struct SMTPEndpoint: Sendable, Equatable {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             throw SMTPEndpointError("must be a URL such as smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465")
         }
-        var security: Security
-        switch scheme {
-        case "smtp": security = .startTLSIfOffered
-        case "smtps": security = .implicitTLS
-        default: throw SMTPEndpointError("must start with smtp:// or smtps:// (or be the word none)")
+        guard scheme == "smtp" || scheme == "smtps" else {
+            throw SMTPEndpointError("must start with smtp:// or smtps:// (or be the word none)")
         }
         guard var host = components.host, !host.isEmpty else {
             throw SMTPEndpointError("has no host name")
@@ -40,18 +44,21 @@ public struct SMTPEndpoint: Sendable, Equatable {
             throw SMTPEndpointError("has an invalid host name")
         }
         self.host = host
+        var security = scheme == "smtps" ? Security.implicitTLS : Self.defaultSecurity(host: host)
         port = components.port ?? (security == .implicitTLS ? 465 : 587)
         guard (1...65535).contains(port) else { throw SMTPEndpointError("has a port outside 1...65535") }
         username = components.user.flatMap { $0.isEmpty ? nil : $0 }
         password = components.password
         guard components.path.isEmpty || components.path == "/", components.fragment == nil else {
-            throw SMTPEndpointError("must not have a path or fragment (only ?starttls=required is understood)")
+            throw SMTPEndpointError("must not have a path or fragment (only ?starttls=required or ?starttls=optional is understood)")
         }
         if let query = components.query {
-            guard security == .startTLSIfOffered, query.lowercased() == "starttls=required" else {
-                throw SMTPEndpointError("understands only ?starttls=required, and only with smtp://")
+            guard security != .implicitTLS else { throw SMTPEndpointError("understands ?starttls=… only with smtp://") }
+            switch query.lowercased() {
+            case "starttls=required": security = .startTLSRequired
+            case "starttls=optional": security = .startTLSIfOffered
+            default: throw SMTPEndpointError("understands only ?starttls=required or ?starttls=optional")
             }
-            security = .startTLSRequired
         }
         self.security = security
     }
@@ -63,10 +70,21 @@ public struct SMTPEndpoint: Sendable, Equatable {
 
     private var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
 
+    /// What `smtp://host` means without a query: required STARTTLS, except for a relay on this
+    /// machine, whose traffic never crosses a network.
+    static func defaultSecurity(host: String) -> Security {
+        let lowered = host.lowercased()
+        let loopback = lowered == "localhost" || lowered == "::1" || lowered.hasPrefix("127.")
+        return loopback ? .startTLSIfOffered : .startTLSRequired
+    }
+
     /// The endpoint as it may be logged: the password replaced by `***`.
     public var redacted: String {
         let user = username.map { "\($0)\(password == nil ? "" : ":***")@" } ?? ""
-        let query = security == .startTLSRequired ? "?starttls=required" : ""
+        var query = ""
+        if security != .implicitTLS, security != Self.defaultSecurity(host: host) {
+            query = security == .startTLSRequired ? "?starttls=required" : "?starttls=optional"
+        }
         return "\(security == .implicitTLS ? "smtps" : "smtp")://\(user)\(hostForURL):\(port)\(query)"
     }
 }

@@ -3,15 +3,27 @@ import Testing
 
 @Suite("SMTPEndpoint: GATEHOUSE_SMTP_URL parsing and redaction")
 struct SMTPEndpointTests {
-    @Test("smtp:// is STARTTLS-if-offered on 587 by default; smtps:// is implicit TLS on 465")
+    @Test("smtp:// requires STARTTLS on 587 by default, except to a loopback relay; smtps:// is implicit TLS on 465")
     func schemes() throws {
-        let plain = try SMTPEndpoint(url: "smtp://mail.example.com")
-        #expect(plain.security == .startTLSIfOffered && plain.port == 587 && plain.host == "mail.example.com")
-        #expect(plain.curlURL == "smtp://mail.example.com:587")
+        let submission = try SMTPEndpoint(url: "smtp://mail.example.com")
+        #expect(submission.security == .startTLSRequired && submission.port == 587 && submission.host == "mail.example.com")
+        #expect(submission.curlURL == "smtp://mail.example.com:587")
         let tls = try SMTPEndpoint(url: "smtps://mail.example.com")
         #expect(tls.security == .implicitTLS && tls.port == 465 && tls.curlURL == "smtps://mail.example.com:465")
         #expect(try SMTPEndpoint(url: "smtp://mail.example.com:2525?starttls=required").security == .startTLSRequired)
+        #expect(try SMTPEndpoint(url: "smtp://relay.internal:25?starttls=optional").security == .startTLSIfOffered)
+        for loopback in ["smtp://127.0.0.1:25", "smtp://localhost", "smtp://[::1]:25"] {
+            #expect(try SMTPEndpoint(url: loopback).security == .startTLSIfOffered, "\(loopback)")
+        }
+        #expect(try SMTPEndpoint(url: "smtp://127.0.0.1:25?starttls=required").security == .startTLSRequired)
         #expect(try SMTPEndpoint(url: "smtp://[::1]:25").curlURL == "smtp://[::1]:25")
+    }
+
+    @Test("the redacted form names a STARTTLS choice only when it is not the host's default")
+    func redactedSecurity() throws {
+        #expect(try SMTPEndpoint(url: "smtp://mail.example.com").redacted == "smtp://mail.example.com:587")
+        #expect(try SMTPEndpoint(url: "smtp://mail.example.com?starttls=optional").redacted == "smtp://mail.example.com:587?starttls=optional")
+        #expect(try SMTPEndpoint(url: "smtp://127.0.0.1:25?starttls=required").redacted == "smtp://127.0.0.1:25?starttls=required")
     }
 
     @Test("credentials are percent-decoded, kept out of the libcurl URL, and redacted")
@@ -27,6 +39,7 @@ struct SMTPEndpointTests {
     @Test("bad URLs are refused without echoing them", arguments: [
         "http://mail.example.com", "mail.example.com:25", "smtp://", "smtp://user:pw@mail.example.com:99999",
         "smtp://mail.example.com/path", "smtps://mail.example.com?starttls=required", "smtp://mail.example.com?x=1",
+        "smtp://mail.example.com?starttls=maybe",
     ])
     func refused(url: String) {
         let error = #expect(throws: SMTPEndpointError.self) { try SMTPEndpoint(url: url) }
