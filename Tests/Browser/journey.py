@@ -199,7 +199,7 @@ class Journey:
             # ("Node ... does not belong to the document"): the click happened, go on waiting.
             if "does not belong to the document" not in str(error) and "stale element" not in str(error):
                 raise
-        self.wait(EC.staleness_of(element), f"the page to change after clicking #{element_id}")
+        self.wait(lambda _: is_gone(element), f"the page to change after clicking #{element_id}")
         self.loaded()
 
     def path(self):
@@ -244,6 +244,19 @@ class Journey:
         finally:
             self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         return stem
+
+
+def is_gone(element):
+    """Whether the element's page has been replaced. Selenium's staleness_of only knows "stale element
+    reference"; chromedriver also says "Node with given id does not belong to the document" for a
+    node of a page being torn down, which means the same."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException as error:
+        if "stale element" in str(error) or "does not belong to the document" in str(error):
+            return True
+        raise
 
 
 # --- OAuth helpers ---------------------------------------------------------------------------
