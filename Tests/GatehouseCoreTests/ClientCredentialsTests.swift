@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseTesting
 import Testing
 
 @Suite("Client credentials from HTTP Basic (RFC 7617, RFC 6749 §2.3.1) or the form")
@@ -81,7 +82,7 @@ struct ClientCredentialsTests {
 
     @Test("the byte version answers as the Foundation version did")
     func sameAsFoundation() {
-        var random = SeededGenerator(state: 11)
+        var random = SeededGenerator(seed: 11)
         let schemes = ["Basic ", "basic ", "BASIC ", "Basic  ", "Basic\t", "Basic", "Bearer ", "", "Basic \u{A0}", "Basic \u{200B}"]
         let credentialAtoms = ["app", "x", ":", "%3A", "%3a", "%", "%4", "+", "%2B", "é", "%C3%A9", "%FF", "\u{FEFF}", " ", "\u{0}"]
         let spaces = ["", " ", "\t", "\u{A0}", "\u{3000}", "\n"]

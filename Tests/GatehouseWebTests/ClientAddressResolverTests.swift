@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseWeb
+import GatehouseTesting
 import Testing
 
 /// The one rule for "where does this request come from" (rate limits, lockout events, sessions).
@@ -111,7 +112,7 @@ struct ClientAddressResolverTests {
 
     @Test("the byte version reads addresses and walks X-Forwarded-For as the Foundation version did")
     func sameAsFoundation() {
-        var seeded = SplitMix64(state: 5)
+        var seeded = SeededGenerator(seed: 5)
         let atoms = ["1", "9", "0", "255", ".", ":", "::", "[", "]", "%", "eth0", "ffff", "db8", "2001", " ", "\t", "\u{A0}",
                      "192.0.2.1", "10.0.0.7", "fd00::1", "::ffff:", "\u{0}", "é", ",", "/"]
         for _ in 0..<20_000 {
@@ -167,19 +168,3 @@ enum ReferenceIPAddress {
     }
 }
 
-/// SplitMix64: the same inputs on every run, so a failing comparison can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func text(from atoms: [String], maxCount: Int) -> String {
-        (0..<Int.random(in: 0...maxCount, using: &self)).map { _ in atoms.randomElement(using: &self)! }.joined()
-    }
-}
