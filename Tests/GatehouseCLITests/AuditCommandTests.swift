@@ -57,6 +57,20 @@ struct AuditCommandTests {
         #expect(intact.status == 0, "\(intact.errors)")
         #expect(intact.output.hasPrefix("audit chain intact: "))
         #expect(intact.output.contains(" events"))
+        if let line = intact.output.split(separator: "\n").first(where: { $0.hasPrefix("checkpoint: ") }) {
+            // Other suites append while this runs: the checkpoint stays valid as the chain grows.
+            let checkpoint = String(line.dropFirst("checkpoint: ".count))
+            let confirmed = try run(["audit", "verify", "--checkpoint", checkpoint], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+            #expect(confirmed.status == 0, "\(confirmed.errors)")
+            #expect(confirmed.output.contains("confirmed"))
+            let id = checkpoint.split(separator: ":")[0]
+            let forged = try run(["audit", "verify", "--checkpoint", "\(id):" + String(repeating: "0", count: 64)],
+                                 ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+            #expect(forged.status == 1)
+            #expect(forged.errors.contains("differs from the checkpoint"))
+        }
+        let garbled = try run(["audit", "verify", "--checkpoint", "12:xyz"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(garbled.status != 0 && garbled.errors.contains("--checkpoint"))
 
         let listed = try run(["audit", "list", "--json", "--limit", "3"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(listed.status == 0, "\(listed.errors)")

@@ -169,6 +169,30 @@ struct PostgresAuditLogTests {
         }
     }
 
+    @Test("cutting off the newest events verifies on its own, but not against a checkpoint kept from before")
+    func truncationAgainstCheckpoint() async throws {
+        try await withAuditDatabase { url in
+            try await PostgresTestSupport.withPool(url: url) { pool async throws in
+                let log = log(pool)
+                let stored = try await appendEvents(log, count: 5)
+                let checkpoint = try #require(try await log.verify(pageSize: 2).head)
+                #expect(checkpoint == AuditCheckpoint(id: stored[4].id, mac: stored[4].mac))
+                _ = try await appendEvents(log, count: 2)
+                let later = try await log.verify(pageSize: 2, checkpoint: checkpoint)
+                #expect(later.count == 7, "events after the checkpoint are fine")
+
+                try await tamper(pool, "DELETE FROM audit_events WHERE id >= \(stored[3].id)")
+                #expect(try await log.verify(pageSize: 2).count == 3, "the shorter chain verifies on its own: the gap checkpoints close")
+                let cut = try await #require(throws: AuditChainBreak.self) { try await log.verify(pageSize: 2, checkpoint: checkpoint) }
+                #expect(cut.id == checkpoint.id && cut.reason.contains("gone"))
+
+                let forged = AuditCheckpoint(id: stored[1].id, mac: Array(repeating: 7, count: 32))
+                let differs = try await #require(throws: AuditChainBreak.self) { try await log.verify(pageSize: 2, checkpoint: forged) }
+                #expect(differs.reason.contains("differs from the checkpoint"))
+            }
+        }
+    }
+
     @Test("the table refuses UPDATE, DELETE and TRUNCATE while its triggers are on")
     func appendOnly() async throws {
         try await withAuditDatabase { url in

@@ -13,16 +13,26 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Recompute the audit trail's HMAC chain; exit 1 at the first broken event.",
             discussion: """
                 Catches edited, inserted and deleted events anywhere but at the very end: removing the newest \
-                events leaves a shorter chain that still verifies, so keep the printed count and newest id \
-                somewhere else if that matters to you.
+                events leaves a shorter chain that still verifies. Against that, keep the printed checkpoint \
+                outside this database and pass it back later with --checkpoint: the run then also fails unless \
+                that event is still there, unchanged.
                 """)
+        @Option(help: "A checkpoint (ID:MAC) printed by an earlier run: fail unless that event is still in the chain, unchanged.")
+        var checkpoint: String?
+
+        func validate() throws {
+            if let checkpoint, AuditCheckpoint(checkpoint) == nil {
+                throw ValidationError("--checkpoint must be ID:MAC as `audit verify` prints it (64 hex digits after the colon)")
+            }
+        }
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
             let source = try loadAuditKeySource(config)
-            let outcome: Result<(count: Int, lastID: Int64?), AuditChainBreak> = try await withBackends(config) { backends in
+            let expected = checkpoint.flatMap(AuditCheckpoint.init)
+            let outcome: Result<AuditVerification, AuditChainBreak> = try await withBackends(config) { backends in
                 do {
-                    return .success(try await backends.auditLog(source).verify())
+                    return .success(try await backends.auditLog(source).verify(checkpoint: expected))
                 } catch let broken as AuditChainBreak {
                     return .failure(broken)
                 }
@@ -30,7 +40,13 @@ struct AuditCommand: AsyncParsableCommand {
             switch outcome {
             case .success(let intact):
                 print("audit chain intact: \(intact.count) events")
-                if let last = intact.lastID { print("newest event: \(last)") }
+                if let head = intact.head {
+                    print("newest event: \(head.id)")
+                    if let expected { print("checkpoint \(expected.id) confirmed") }
+                    print("checkpoint: \(head)")
+                    print("  (keep it outside this database: passed back later with --checkpoint, it proves that nothing")
+                    print("   up to event \(head.id) was removed or changed)")
+                }
             case .failure(let broken):
                 FileHandle.standardError.write(Data("\(broken.description)\n".utf8))
                 throw ExitCode(1)

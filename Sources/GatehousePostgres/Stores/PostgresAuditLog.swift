@@ -87,18 +87,18 @@ public struct PostgresAuditLog: AuditLog {
             """, [.int(limit), Self.optionalUUID(subject), Self.optionalText(clientID)]).rows.map(Self.record)
     }
 
-    /// Walks the whole chain in id order, a page at a time, and returns how many events it
-    /// holds; throws `AuditChainBreak` naming the first row that fails.
-    public func verify(pageSize: Int = 1000) async throws -> (count: Int, lastID: Int64?) {
-        var verifier = AuditChainVerifier(chain: chain)
+    /// Walks the whole chain in id order, a page at a time; throws `AuditChainBreak` naming the
+    /// first row that fails, or the checkpoint's event when it is gone or differs.
+    public func verify(pageSize: Int = 1000, checkpoint: AuditCheckpoint? = nil) async throws -> AuditVerification {
         var after: Int64?
-        while true {
+        var finished = false
+        return try await AuditChainVerifier.verify(chain: chain, checkpoint: checkpoint) {
+            guard !finished else { return nil }
             let page = try await records(after: after, limit: pageSize)
-            for record in page { try verifier.check(record) }
-            guard page.count == pageSize, let last = page.last else { break }
-            after = last.id
+            finished = page.count < pageSize
+            after = page.last?.id ?? after
+            return page
         }
-        return (verifier.count, verifier.lastID)
     }
 
     static let encoder: JSONEncoder = {
