@@ -29,6 +29,7 @@ public enum GatehouseApplication {
         AccountPage(dependencies: dependencies, responder: responder).register(on: router)
         MFAPage(dependencies: dependencies, responder: responder).register(on: router)
         MFAEnrolmentPage(dependencies: dependencies, responder: responder).register(on: router)
+        MFAEmailEnrolment(dependencies: dependencies, responder: responder).register(on: router)
         if dependencies.web.developmentMode {
             DevDemo(dependencies: dependencies, responder: responder).register(on: router)
             if let mailbox = dependencies.mailbox {

@@ -37,7 +37,6 @@ struct MFAEnrolmentPage {
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
                 guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
                 guard signIn.provenAMR == nil else { return continuePage(request) }
-                let challenges = dependencies.secondFactorChallenges
                 // The first code is a second-factor attempt like any other: it counts.
                 try await dependencies.limitPerIP(.secondFactor, context)
                 let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
@@ -50,18 +49,9 @@ struct MFAEnrolmentPage {
                                 error: "That code is not right. Check that the app shows the account you just added and try again.")
                 }
                 try await attempt.succeeded()
-                await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "totp", "during": "sign-in"])
-                var proven = signIn
-                proven.provenAMR = AuthenticationMethods.combined(signIn.amr, [AuthenticationMethods.oneTimePassword])
-                try await challenges.update(proven, token: token)
-                let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
-                await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
-                try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
-                let (csrfCookie, toSet) = csrf.cookie(for: request)
-                return responder.page(RecoveryCodesView(
-                    csrfToken: csrf.token(forCookie: csrfCookie),
-                    lead: "Two-step verification is on. If you ever lose your phone, each of these codes signs you in once instead of a code from the app.",
-                    codes: codes, continueAction: "/mfa/continue"), cookies: toSet.map { [$0] } ?? [])
+                return try await finishEnrolment(request, token: token, signIn: signIn, user: user, method: "totp",
+                                                 amr: AuthenticationMethods.combined(signIn.amr, [AuthenticationMethods.oneTimePassword]),
+                                                 lead: "Two-step verification is on. If you ever lose your phone, each of these codes signs you in once instead of a code from the app.")
             } catch {
                 return responder.failure(error)
             }
@@ -83,11 +73,28 @@ struct MFAEnrolmentPage {
         }
     }
 
+    /// A factor was just proven for the first time: the sign-in counts as two-step (`amr`), the
+    /// recovery codes are made and shown once, and "Continue" finishes the sign-in.
+    func finishEnrolment(_ request: Request, token: String, signIn: PendingSignIn, user: User, method: String, amr: [String],
+                         lead: String) async throws -> Response {
+        await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": method, "during": "sign-in"])
+        var proven = signIn
+        proven.provenAMR = amr
+        try await dependencies.secondFactorChallenges.update(proven, token: token)
+        let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
+        await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
+        try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
+        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        return responder.page(RecoveryCodesView(csrfToken: csrf.token(forCookie: csrfCookie), lead: lead, codes: codes,
+                                                continueAction: "/mfa/continue"), cookies: toSet.map { [$0] } ?? [])
+    }
+
     func page(_ request: Request, user: User, secret: [UInt8], error: String?) -> Response {
         let (csrfCookie, toSet) = csrf.cookie(for: request)
-        let view = Self.view(dependencies, csrfToken: csrf.token(forCookie: csrfCookie), user: user, secret: secret,
+        var view = Self.view(dependencies, csrfToken: csrf.token(forCookie: csrfCookie), user: user, secret: secret,
                              lead: "Signing in here needs a second step: a code from an app on your phone. It takes a minute to set up.",
                              action: "/mfa/enrol", asksPassword: false, cancelURL: nil, error: error)
+        if MFAEmailEnrolment.isAvailable(dependencies, for: user) { view.emailAlternativeAction = "/mfa/enrol/email" }
         return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
     }
 

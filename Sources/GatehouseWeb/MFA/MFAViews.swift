@@ -44,6 +44,19 @@ struct TOTPEnrolmentView: PageView {
     let email: String
     let cancelURL: String?
     let error: String?
+    /// Where "Get codes by email instead" posts, when a sign-in may enrol that way (nil otherwise).
+    var emailAlternativeAction: String? = nil
+}
+
+/// Enrolling emailed codes at sign-in: enter the code just sent, which proves the mailbox
+/// before the factor is turned on.
+struct EmailEnrolmentView: PageView {
+    let templateName = "mfa_enrol_email"
+    let title = "Get codes by email"
+    let csrfToken: String
+    let email: String
+    let notice: String?
+    let error: String?
 }
 
 /// New recovery codes, shown this once.
