@@ -121,33 +121,9 @@ GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" GATEHOUSE_
     "$GATEHOUSE_BIN" serve >"$LOG" 2>&1 8>&- 9>&- &
 SERVER_PID=$!
 
-# Waits for /health/ready (PostgreSQL and Redis reachable), at most 60 s.
-"$PY" - "$ISSUER/health/ready" "$SERVER_PID" <<'EOF' || fail "the server did not become ready on $ISSUER/health/ready (log below)"
-import os, sys, time, urllib.request, urllib.error
-url, pid = sys.argv[1], int(sys.argv[2])
-deadline = time.monotonic() + 60
-last = "no answer"
-while time.monotonic() < deadline:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        sys.exit(f"[browser] the server exited during start-up (last: {last})")
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                sys.exit(0)
-    except urllib.error.HTTPError as error:
-        last = f"HTTP {error.code}: {error.read()[:200]!r}"
-    except OSError as error:
-        last = str(error)
-    time.sleep(0.2)
-sys.exit(f"[browser] timed out after 60 s (last: {last})")
-EOF
-say "server ready (pid $SERVER_PID)"
+wait_until_ready
 
 # --- the app, through the CLI ----------------------------------------------------------------
-
-json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 
 CLIENT_JSON="$("$GATEHOUSE_BIN" client create --name "Journey App" --redirect-uri "$REDIRECT_URI" --json)" \
     || fail "gatehouse client create failed"

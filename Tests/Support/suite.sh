@@ -50,3 +50,33 @@ stop_server() {
     fi
     SERVER_PID=""
 }
+
+# Waits until $ISSUER/health/ready answers 200 (PostgreSQL and Redis reachable) while the server
+# in SERVER_PID lives, at most 60 s; fails (the caller's trap shows the log) otherwise.
+wait_until_ready() {
+    "$PY" - "$ISSUER/health/ready" "$SERVER_PID" <<'EOF' || fail "the server did not become ready on $ISSUER/health/ready (log below)"
+import os, sys, time, urllib.request, urllib.error
+url, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 60
+last = "no answer"
+while time.monotonic() < deadline:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        sys.exit(f"the server exited during start-up (last: {last})")
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except urllib.error.HTTPError as error:
+        last = f"HTTP {error.code}: {error.read()[:200]!r}"
+    except OSError as error:
+        last = str(error)
+    time.sleep(0.2)
+sys.exit(f"timed out after 60 s (last: {last})")
+EOF
+    say "server ready (pid $SERVER_PID)"
+}
+
+# json_field NAME: the field NAME of the JSON object on standard input.
+json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
