@@ -77,6 +77,18 @@ public enum KeyDirectory {
         }
     }
 
+    /// Adds a new key that counts as published at `publishedAt` (its file's modification time):
+    /// a date `publishDelay` in the past makes it sign at once — the emergency rotation after a
+    /// key leaked, accepting that relying parties verify its tokens only once they refetch the JWKS.
+    public static func generate(in directory: String, publishedAt: Date) throws -> RSAKey {
+        try withExclusiveLock(in: directory) {
+            let key = try writeNewKey(in: directory)
+            let path = (directory as NSString).appendingPathComponent("\(key.kid).pem")
+            try FileManager.default.setAttributes([.modificationDate: publishedAt], ofItemAtPath: path)
+            return key
+        }
+    }
+
     /// Creates a key only if the directory holds none (development-mode start); returns the
     /// new key, or nil when one already existed. The check happens after taking the lock, so
     /// two processes starting together create one key, not two.

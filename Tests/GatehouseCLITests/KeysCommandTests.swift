@@ -42,4 +42,19 @@ struct KeysCommandTests {
         let remaining = try #require(try CLI.run(["keys", "list", "--json"], environment: environment).json() as? [[String: String]])
         #expect(remaining.map { $0["kid"] } == [secondKID])
     }
+
+    @Test("after a leak: generate --now signs at once, so the leaked key can be retired straight away")
+    func emergencyRotation() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let environment = ["GATEHOUSE_KEYS_DIR": directory, "GATEHOUSE_KEY_PUBLISH_DELAY": "3600"]
+        let leaked = try #require((try CLI.run(["keys", "generate", "--json"], environment: environment).json() as? [String: String])?["kid"])
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-86_400)],
+                                              ofItemAtPath: "\(directory)/\(leaked).pem")
+        let replacement = try CLI.run(["keys", "generate", "--now", "--json"], environment: environment)
+        #expect((try replacement.json() as? [String: String])?["signs_from"] == "now", "\(replacement.errors)")
+        let listed = try #require(try CLI.run(["keys", "list", "--json"], environment: environment).json() as? [[String: String]])
+        #expect(listed.first { $0["state"] == "signing" }?["kid"] != leaked)
+        #expect(try CLI.run(["keys", "retire", leaked], environment: environment).status == 0)
+    }
 }

@@ -13,10 +13,16 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a new RSA-2048 signing key: published now, signing after the publish delay.")
         @Flag(help: "Print JSON.") var json = false
+        @Flag(help: ArgumentHelp("Sign with the new key at once, skipping the publish delay (after a key leaked).",
+                                 discussion: "Relying parties that cached the JWKS refuse its tokens until they fetch it again (at most 5 minutes)."))
+        var now = false
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [])
-            let key = try KeyDirectory.generate(in: config.keysDirectory)
+            let key = now
+                ? try KeyDirectory.generate(in: config.keysDirectory,
+                                            publishedAt: Date().addingTimeInterval(-TimeInterval(config.keyPublishDelay) - 1))
+                : try KeyDirectory.generate(in: config.keysDirectory)
             let status = try KeyStatus.all(config).first { $0.kid == key.kid }
             if json {
                 try printJSON(["kid": key.kid, "signs_from": status?.signsFrom.map(KeyStatus.timestamp) ?? "now"])
