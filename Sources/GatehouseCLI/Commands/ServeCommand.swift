@@ -88,6 +88,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard try !KeyDirectory.entries(in: config.keysDirectory).isEmpty else {
             throw ValidationError("no signing key in \(config.keysDirectory) (GATEHOUSE_KEYS_DIR): run `gatehouse keys generate` first")
         }
+        if config.keyPublishDelay < 300 {
+            // Relying parties may cache /jwks.json for 300 s (its max-age): a shorter delay lets a
+            // new key sign tokens that some of them cannot verify yet.
+            logger.warning("GATEHOUSE_KEY_PUBLISH_DELAY is below the JWKS cache time (300 s): after a rotation some relying parties may refuse new tokens for a while",
+                           metadata: ["delay_seconds": "\(config.keyPublishDelay)"])
+        }
         return try RotatingSigner(directory: config.keysDirectory, publishDelay: TimeInterval(config.keyPublishDelay), now: Date())
     }
 }
