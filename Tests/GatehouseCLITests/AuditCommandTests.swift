@@ -22,15 +22,28 @@ struct AuditCommandTests {
         let short = Data(repeating: 7, count: 31).base64EncodedString()
         #expect(problems(["GATEHOUSE_AUDIT_KEY": short], developmentMode: false).first?.contains("at least 32 bytes") == true)
         #expect(problems(["GATEHOUSE_AUDIT_KEY": "not base64!"], developmentMode: true).first?.hasPrefix("GATEHOUSE_AUDIT_KEY") == true)
-        guard case .configured(let key) = try AuditKeySource.load(["GATEHOUSE_AUDIT_KEY": Self.testKey], developmentMode: false) else {
+        guard case .configured(let key, let previous) = try AuditKeySource.load(["GATEHOUSE_AUDIT_KEY": Self.testKey], developmentMode: false) else {
             Issue.record("expected the configured key")
             return
         }
-        #expect(key == Array("gatehouse-test-audit-key-32bytes".utf8))
+        #expect(key == Array("gatehouse-test-audit-key-32bytes".utf8) && previous.isEmpty)
         guard case .development = try AuditKeySource.load([:], developmentMode: true) else {
             Issue.record("development mode keeps a generated key in the database")
             return
         }
+    }
+
+    @Test("GATEHOUSE_AUDIT_PREVIOUS_KEYS: retired keys, oldest first, each checked and named when wrong")
+    func previousKeys() throws {
+        let old1 = Data(repeating: 1, count: 32).base64EncodedString(), old2 = Data(repeating: 2, count: 32).base64EncodedString()
+        guard case .configured(_, let previous) = try AuditKeySource.load(
+            ["GATEHOUSE_AUDIT_KEY": Self.testKey, "GATEHOUSE_AUDIT_PREVIOUS_KEYS": "\(old1), \(old2)"], developmentMode: false) else {
+            Issue.record("expected the configured key")
+            return
+        }
+        #expect(previous == [Array(repeating: 1, count: 32), Array(repeating: 2, count: 32)])
+        let bad = problems(["GATEHOUSE_AUDIT_KEY": Self.testKey, "GATEHOUSE_AUDIT_PREVIOUS_KEYS": "\(old1),short"], developmentMode: false)
+        #expect(bad.first?.hasPrefix("GATEHOUSE_AUDIT_PREVIOUS_KEYS: key 2") == true)
     }
 
     /// Runs the binary against the test database with `environment` added.

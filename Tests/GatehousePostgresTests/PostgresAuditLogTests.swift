@@ -193,6 +193,27 @@ struct PostgresAuditLogTests {
         }
     }
 
+    @Test("a rotated key: old events verify with the retired key, new ones with the new key, and the retired key cannot add more")
+    func keyRotation() async throws {
+        try await withAuditDatabase { url in
+            try await PostgresTestSupport.withPool(url: url) { pool async throws in
+                let newKey = Array("the audit key after the rotation!".utf8)
+                let before = try await appendEvents(log(pool), count: 3)
+                let rotated = PostgresAuditLog(pool: pool, key: newKey, previousKeys: [Self.key], crypto: OpenSSLCrypto(),
+                                               logger: PostgresTestSupport.logger)
+                _ = try await appendEvents(rotated, count: 2)
+                #expect(try await rotated.verify(pageSize: 2).count == 5)
+                let newKeyOnly = log(pool, key: newKey)
+                #expect(try await chainBreak(newKeyOnly)?.id == before[0].id, "without the retired key the old events do not verify")
+
+                // Someone holding only the retired key appends after the switch: refused.
+                let forged = try await log(pool).append(event(99))
+                let broken = try await #require(throws: AuditChainBreak.self) { try await rotated.verify(pageSize: 2) }
+                #expect(broken.id == forged.id && broken.reason.contains("MAC does not match"))
+            }
+        }
+    }
+
     @Test("the table refuses UPDATE, DELETE and TRUNCATE while its triggers are on")
     func appendOnly() async throws {
         try await withAuditDatabase { url in

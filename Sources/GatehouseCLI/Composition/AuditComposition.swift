@@ -7,14 +7,13 @@ extension Backends {
     /// The audit trail with its key: the configured one, or in development mode the one kept in
     /// `instance_secrets` (made by whichever instance asks first, like the CSRF key).
     func auditLog(_ source: AuditKeySource) async throws -> PostgresAuditLog {
-        let key: [UInt8]
         switch source {
-        case .configured(let configured):
-            key = configured
+        case .configured(let key, let previous):
+            return PostgresAuditLog(pool: postgres, key: key, previousKeys: previous, crypto: crypto, logger: logger)
         case .development:
-            key = try await instanceSecrets.secret(named: "audit-development", candidate: crypto.randomBytes(32))
+            let key = try await instanceSecrets.secret(named: "audit-development", candidate: crypto.randomBytes(32))
+            return PostgresAuditLog(pool: postgres, key: key, crypto: crypto, logger: logger)
         }
-        return PostgresAuditLog(pool: postgres, key: key, crypto: crypto, logger: logger)
     }
 }
 

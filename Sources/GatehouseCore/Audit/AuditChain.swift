@@ -7,23 +7,37 @@ import Foundation
 ///
 /// The canonical form is a fixed sequence of length-prefixed fields, not JSON: nothing about
 /// key order, escaping or number formatting can make two encodings of one row differ.
+///
+/// Keys rotate: `key` MACs new rows, `previousKeys` (oldest first) only verify the rows written
+/// before. The chain may move from one key to a later one, never back, so a retired key that
+/// leaks cannot forge a row after the first row of its successor.
 public struct AuditChain: Sendable {
     let key: [UInt8]
+    /// Earlier keys, oldest first: accepted by the verifier for rows before the switch.
+    let previousKeys: [[UInt8]]
     let crypto: any CryptoPrimitives
 
     /// Fewest key bytes accepted (`GATEHOUSE_AUDIT_KEY`: 32 random bytes).
     public static let minimumKeyLength = 32
     static let version = Array("gatehouse-audit-v1".utf8)
 
-    public init(key: [UInt8], crypto: any CryptoPrimitives) {
-        precondition(key.count >= Self.minimumKeyLength, "the audit key must hold at least 32 bytes")
+    public init(key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives) {
+        precondition(([key] + previousKeys).allSatisfy { $0.count >= Self.minimumKeyLength }, "audit keys must hold at least 32 bytes")
         self.key = key
+        self.previousKeys = previousKeys
         self.crypto = crypto
     }
 
+    /// Every key in the order the chain may use them: the previous ones, then the current one.
+    var keysInOrder: [[UInt8]] { previousKeys + [key] }
+
     /// The MAC of the event stored as row `id` after a row whose MAC was `previousMAC`
-    /// (empty for the first row).
+    /// (empty for the first row), under the current key.
     public func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8]) -> [UInt8] {
+        mac(id: id, event: event, previousMAC: previousMAC, key: key)
+    }
+
+    func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8], key: [UInt8]) -> [UInt8] {
         crypto.hmacSHA256(key: key, message: Self.canonical(id: id, event: event, previousMAC: previousMAC))
     }
 
@@ -74,6 +88,8 @@ public struct AuditChainVerifier: Sendable {
     public private(set) var count = 0
     public private(set) var lastID: Int64?
     public private(set) var lastMAC: [UInt8] = []
+    /// Which of `chain.keysInOrder` MACed the last row: later rows may use it or a later key only.
+    private var keyIndex = 0
 
     public init(chain: AuditChain) {
         self.chain = chain
@@ -87,9 +103,13 @@ public struct AuditChainVerifier: Sendable {
             let before = lastID.map { "event \($0)" } ?? "the start of the trail"
             throw AuditChainBreak(id: record.id, reason: "it does not follow \(before): an event between them was deleted, or one was altered")
         }
-        guard ConstantTime.equals(chain.mac(id: record.id, event: record.event, previousMAC: record.previousMAC), record.mac) else {
+        let keys = chain.keysInOrder
+        guard let used = (keyIndex..<keys.count).first(where: { index in
+            ConstantTime.equals(chain.mac(id: record.id, event: record.event, previousMAC: record.previousMAC, key: keys[index]), record.mac)
+        }) else {
             throw AuditChainBreak(id: record.id, reason: "its MAC does not match its contents: the event was altered (or the key is wrong)")
         }
+        keyIndex = used
         count += 1
         lastID = record.id
         lastMAC = record.mac

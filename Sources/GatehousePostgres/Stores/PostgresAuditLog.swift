@@ -21,9 +21,11 @@ public struct PostgresAuditLog: AuditLog {
     /// The advisory lock that serializes appends (ASCII "gateaudt"); distinct from the migrator's.
     static let lockKey = 0x6761_7465_6175_6474
 
-    public init(pool: PostgresPool, key: [UInt8], crypto: any CryptoPrimitives, logger: Logger) {
+    /// `key` MACs new events; `previousKeys` (oldest first) verify the events written before a
+    /// key rotation.
+    public init(pool: PostgresPool, key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives, logger: Logger) {
         self.pool = pool
-        chain = AuditChain(key: key, crypto: crypto)
+        chain = AuditChain(key: key, previousKeys: previousKeys, crypto: crypto)
         self.logger = logger
     }
 
