@@ -96,12 +96,6 @@ stop_journey() {
     JOURNEY_PID=""
 }
 
-show_log() {
-    echo "----- server log ($LOG, last 80 lines) -----" >&2
-    tail -n 80 "$LOG" >&2 || true
-    echo "----- end of server log -----" >&2
-}
-
 on_exit() {
     local rc=$?
     stop_journey

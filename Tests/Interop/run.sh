@@ -65,12 +65,6 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-interop.XXXXXX")"
 LOG="$WORK/server.log"
 SERVER_PID=""
 
-show_log() {
-    echo "----- server log ($LOG) -----" >&2
-    tail -n 80 "$LOG" >&2 || true
-    echo "----- end of server log -----" >&2
-}
-
 on_exit() {
     local rc=$?
     stop_server

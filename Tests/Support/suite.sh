@@ -80,3 +80,10 @@ EOF
 
 # json_field NAME: the field NAME of the JSON object on standard input.
 json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
+
+# The end of the server's log ($LOG), for a failed run.
+show_log() {
+    echo "----- server log ($LOG, last 80 lines) -----" >&2
+    tail -n 80 "$LOG" >&2 || true
+    echo "----- end of server log -----" >&2
+}

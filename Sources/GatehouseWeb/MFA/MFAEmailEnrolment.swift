@@ -22,9 +22,16 @@ struct MFAEmailEnrolment {
         dependencies.mailOutbox.isEnabled && user.emailVerified
     }
 
-    /// The sign-in waiting for this enrolment, or the answer for a browser that is elsewhere in it.
+    /// The sign-in waiting for this enrolment.
+    struct Enrolling {
+        let token: String
+        let signIn: PendingSignIn
+        let user: User
+    }
+
+    /// The sign-in, or the answer for a browser that is elsewhere in it.
     enum Pending {
-        case ready(token: String, signIn: PendingSignIn, user: User)
+        case ready(Enrolling)
         case elsewhere(Response)
     }
 
@@ -33,7 +40,7 @@ struct MFAEmailEnrolment {
         if signIn.provenAMR != nil { return .elsewhere(enrolment.continuePage(request)) }
         guard try await dependencies.confirmedFactors(userID: user.id).isEmpty else { return .elsewhere(Responses.seeOther("/mfa")) }
         guard Self.isAvailable(dependencies, for: user) else { return .elsewhere(Responses.seeOther("/mfa/enrol")) }
-        return .ready(token: token, signIn: signIn, user: user)
+        return .ready(Enrolling(token: token, signIn: signIn, user: user))
     }
 
     func register(on router: Router<GatehouseRequestContext>) {
@@ -41,13 +48,13 @@ struct MFAEmailEnrolment {
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
-                let (token, signIn, user): (String, PendingSignIn, User)
+                let enrolling: Enrolling
                 switch try await pendingEnrolment(request) {
                 case .elsewhere(let response): return response
-                case .ready(let pendingToken, let pendingSignIn, let pendingUser): (token, signIn, user) = (pendingToken, pendingSignIn, pendingUser)
+                case .ready(let pending): enrolling = pending
                 }
-                var changed = signIn
-                let sent = try await challengePage.sendEmailCode(to: user, signIn: &changed, token: token)
+                var changed = enrolling.signIn
+                let sent = try await challengePage.sendEmailCode(to: enrolling.user, signIn: &changed, token: enrolling.token)
                 return Responses.seeOther("/mfa/enrol/email?" + (sent ? "done=sent" : "problem=wait"))
             } catch {
                 return responder.failure(error)
@@ -55,14 +62,14 @@ struct MFAEmailEnrolment {
         }
         router.get("/mfa/enrol/email") { request, _ in
             do {
-                let (signIn, user): (PendingSignIn, User)
+                let enrolling: Enrolling
                 switch try await pendingEnrolment(request) {
                 case .elsewhere(let response): return response
-                case .ready(_, let pendingSignIn, let pendingUser): (signIn, user) = (pendingSignIn, pendingUser)
+                case .ready(let pending): enrolling = pending
                 }
-                guard signIn.emailTicket != nil else { return Responses.seeOther("/mfa/enrol") }
+                guard enrolling.signIn.emailTicket != nil else { return Responses.seeOther("/mfa/enrol") }
                 let query = try FormBody.query(request)
-                return page(request, user: user, notice: query["done"].flatMap { MFAPage.notices[$0] },
+                return page(request, user: enrolling.user, notice: query["done"].flatMap { MFAPage.notices[$0] },
                             error: query["problem"].flatMap { MFAPage.errors[$0] })
             } catch {
                 return responder.failure(error)
@@ -80,11 +87,12 @@ struct MFAEmailEnrolment {
     func confirm(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
-        let (token, signIn, user): (String, PendingSignIn, User)
+        let enrolling: Enrolling
         switch try await pendingEnrolment(request) {
         case .elsewhere(let response): return response
-        case .ready(let pendingToken, let pendingSignIn, let pendingUser): (token, signIn, user) = (pendingToken, pendingSignIn, pendingUser)
+        case .ready(let pending): enrolling = pending
         }
+        let (token, signIn, user) = (enrolling.token, enrolling.signIn, enrolling.user)
         // The first code is a second-factor attempt like any other: it counts.
         try await dependencies.limitPerIP(.secondFactor, context)
         let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
