@@ -100,7 +100,8 @@ extension WebDependencies {
     var idTokenHints: IDTokenHintReader { IDTokenHintReader(verifier: verifier, issuer: settings.issuer) }
 
     var flow: AuthorizationFlow {
-        AuthorizationFlow(states: states, consents: consents, crypto: crypto, settings: settings, clock: clock)
+        AuthorizationFlow(states: states, consents: consents, clients: clients, crypto: crypto, settings: settings,
+                          audit: requestAudit, clock: clock)
     }
 
     var browserSessions: BrowserSessions {

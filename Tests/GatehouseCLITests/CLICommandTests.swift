@@ -7,7 +7,12 @@ struct CLI {
         let status: Int32
         let output: String
         let errors: String
-        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(output.utf8)) }
+        /// The output as JSON; a failed command throws its exit status and error output instead,
+        /// so a failure says why rather than "not JSON".
+        func json() throws -> Any {
+            guard status == 0 else { throw CLIError(message: "exit status \(status): \(errors)") }
+            return try JSONSerialization.jsonObject(with: Data(output.utf8))
+        }
     }
 
     static var binary: URL {
@@ -153,9 +158,13 @@ struct ClientMFAPolicyCommandTests {
         let record = try #require(try created.json() as? [String: Any])
         let id = try #require(record["client_id"] as? String)
         #expect(record["require_mfa"] as? Bool == true)
-        let renamed = try #require(try CLI.run(["client", "update", id, "--name", "Admin 2", "--json"]).json() as? [String: Any])
+        let renaming = try CLI.run(["client", "update", id, "--name", "Admin 2", "--json"])
+        #expect(renaming.status == 0, "\(renaming.errors)")
+        let renamed = try #require(try renaming.json() as? [String: Any])
         #expect(renamed["require_mfa"] as? Bool == true, "unchanged when the flag is not given")
-        let relaxed = try #require(try CLI.run(["client", "update", id, "--no-require-mfa", "--json"]).json() as? [String: Any])
+        let relaxing = try CLI.run(["client", "update", id, "--no-require-mfa", "--json"])
+        #expect(relaxing.status == 0, "\(relaxing.errors)")
+        let relaxed = try #require(try relaxing.json() as? [String: Any])
         #expect(relaxed["require_mfa"] as? Bool == false)
         #expect(try CLI.run(["client", "delete", id]).status == 0)
     }

@@ -1,21 +1,36 @@
 import Foundation
 
-/// Decides what a pending authorization request needs next — a login, a consent, or nothing
-/// more — and issues the code (OIDC Core §3.1.2.3–§3.1.2.5). Pages call back into it after
-/// each step until it answers `.issue`.
+/// The one decision between a pending authorization request and its code (OIDC Core
+/// §3.1.2.3–§3.1.2.5). `/authorize`, the SSO shortcut, the login, second-factor, enrolment and
+/// consent pages all ask `next(_:session:answer:)` what comes next, and it is the only way to get
+/// a code: issuing one is private to this type. So every path re-checks, in this order and at the
+/// moment of issue, against the client as it is registered now:
+///
+/// 1. the client still exists and the redirect URI is still registered;
+/// 2. a signed-in session of the right user, fresh enough for `prompt=login` and `max_age`;
+/// 3. a second factor in the session's `amr` when the deployment, the client or the request
+///    (`acr_values=mfa`) needs one — also for sessions that predate the setting;
+/// 4. the user's consent to every scope: remembered, or given now (`answer`).
+///
+/// A consent answer is only taken after 1–3 pass: approving on a session that lacks the second
+/// factor records nothing and steps up instead.
 public struct AuthorizationFlow: Sendable {
     let states: any AuthorizationStateStore
     let consents: any ConsentStore
+    let clients: any ClientStore
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
+    let audit: any AuditLog
     let clock: any Clock
 
-    public init(states: any AuthorizationStateStore, consents: any ConsentStore, crypto: any CryptoPrimitives,
-                settings: ProviderSettings, clock: any Clock) {
+    public init(states: any AuthorizationStateStore, consents: any ConsentStore, clients: any ClientStore,
+                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
         self.states = states
         self.consents = consents
+        self.clients = clients
         self.crypto = crypto
         self.settings = settings
+        self.audit = audit
         self.clock = clock
     }
 
@@ -25,12 +40,21 @@ public struct AuthorizationFlow: Sendable {
         /// factor the session has not proven: step up (a new session follows).
         case secondFactor
         case consent
-        case issue(code: String)
+        case issue(code: String, redirect: VerifiedRedirect)
     }
 
-    /// The next step for `pending` given the browser's live session (nil when signed out).
-    /// Errors for `prompt=none` come back as `AuthorizationFailure.redirect`.
-    public func next(_ pending: PendingAuthorization, session: BrowserSession?, redirect: VerifiedRedirect) async throws -> Step {
+    /// What the user said on the consent page, when this request carries an answer.
+    public enum ConsentAnswer: Sendable {
+        case approve
+        case deny
+    }
+
+    /// The next step for `pending` given the browser's live session (nil when signed out) and,
+    /// from the consent page, the user's answer. Throws `AuthorizationFailure`: `.display` when
+    /// the client or its redirect URI is gone, `.redirect` for `prompt=none` errors and a denial.
+    public func next(_ pending: PendingAuthorization, session: BrowserSession?,
+                     answer: ConsentAnswer? = nil) async throws -> Step {
+        let (client, redirect) = try await trustedClient(of: pending)
         let failure = { (code: OAuthError.Code, text: String) in
             AuthorizationFailure.redirect(OAuthError(code, text), to: redirect, state: pending.state,
                                           responseMode: pending.responseMode)
@@ -39,15 +63,32 @@ public struct AuthorizationFlow: Sendable {
             if pending.prompt.contains(.none) { throw failure(.loginRequired, "the user is not signed in") }
             return .login
         }
-        if needsSecondFactor(pending, session: session) {
+        if answer == .deny {
+            // OIDC Core §3.1.2.6: the signed-in user said no. Nothing is issued, so no factor is needed.
+            throw failure(.accessDenied, "the user denied the request")
+        }
+        if needsSecondFactor(pending, client: client, session: session) {
             if pending.prompt.contains(.none) { throw failure(.interactionRequired, "the request needs a second factor") }
             return .secondFactor
         }
-        if try await needsConsent(pending, session: session) {
+        if answer == .approve {
+            try await recordConsent(pending, session: session)
+        } else if try await needsConsent(pending, session: session) {
             if pending.prompt.contains(.none) { throw failure(.consentRequired, "the user has not approved this application") }
             return .consent
         }
-        return .issue(code: try await issueCode(pending, session: session))
+        return .issue(code: try await issueCode(pending, session: session), redirect: redirect)
+    }
+
+    /// The client and its redirect URI, checked again: the client may have changed or gone since
+    /// the request was validated.
+    func trustedClient(of pending: PendingAuthorization) async throws -> (Client, VerifiedRedirect) {
+        guard let client = try await clients.find(id: pending.clientID),
+              let redirect = RedirectURIPolicy.verify(pending.redirectURI, for: client) else {
+            throw AuthorizationFailure.display(title: "Unknown application",
+                                               message: "The application is no longer registered with this server.")
+        }
+        return (client, redirect)
     }
 
     /// Whether the user must (re-)authenticate: no fresh login in this request and
@@ -62,10 +103,16 @@ public struct AuthorizationFlow: Sendable {
         return false
     }
 
-    /// Whether the request needs a second factor (`acr_values=mfa`, the client's or the
-    /// deployment's policy) that the session's `amr` lacks (OIDC Core §3.1.2.1 `acr_values`).
-    public func needsSecondFactor(_ pending: PendingAuthorization, session: BrowserSession) -> Bool {
-        (settings.requireMFA || pending.requiresMFA == true) && !session.amr.contains(AuthenticationMethods.multipleFactors)
+    /// Whether a sign-in for `pending` must prove a second factor: the deployment requires one
+    /// (`GATEHOUSE_MFA_REQUIRED`), the client does (as registered now), or the request asked for
+    /// `acr_values=mfa` (OIDC Core §3.1.2.1). The sign-in pages ask the same question.
+    public func requiresSecondFactor(_ pending: PendingAuthorization, client: Client?) -> Bool {
+        settings.requireMFA || pending.requiresMFA == true || client?.requireMFA == true
+    }
+
+    /// Whether the request needs a second factor that the session's `amr` lacks.
+    func needsSecondFactor(_ pending: PendingAuthorization, client: Client, session: BrowserSession) -> Bool {
+        requiresSecondFactor(pending, client: client) && !session.amr.contains(AuthenticationMethods.multipleFactors)
     }
 
     func needsConsent(_ pending: PendingAuthorization, session: BrowserSession) async throws -> Bool {
@@ -74,13 +121,16 @@ public struct AuthorizationFlow: Sendable {
         return !Set(pending.scopes).isSubset(of: granted)
     }
 
-    /// Records the user's approval (remembered for next time) and issues the code.
-    public func approve(_ pending: PendingAuthorization, session: BrowserSession) async throws -> String {
+    /// Remembers the approval for next time, and audits it.
+    func recordConsent(_ pending: PendingAuthorization, session: BrowserSession) async throws {
         try await consents.grant(userID: session.userID, clientID: pending.clientID, scopes: Set(pending.scopes), at: clock.now)
-        return try await issueCode(pending, session: session)
+        await audit.record(AuditEvent(type: .consentGranted, occurredAt: clock.now, actor: AuditEvent.user(session.userID),
+                                      subject: session.userID, clientID: pending.clientID,
+                                      details: ["scope": Scope.join(pending.scopes)]))
     }
 
-    func issueCode(_ pending: PendingAuthorization, session: BrowserSession) async throws -> String {
+    /// The only place a code is made. Private: reachable through `next` alone, after its checks.
+    private func issueCode(_ pending: PendingAuthorization, session: BrowserSession) async throws -> String {
         let code = crypto.randomToken()
         let record = AuthorizationCodeRecord(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: session.userID, scopes: pending.scopes,

@@ -1,46 +1,43 @@
 import GatehouseCore
 import Hummingbird
 
-/// Moves a pending authorization request to its next step: the login page, the consent page,
-/// or the client's redirect URI with a code (or an error). Shared by `/authorize`, the login
-/// and the consent pages so the decision lives in one place (`AuthorizationFlow`).
+/// Moves a pending authorization request to its next step: the login page, the second factor,
+/// the consent page, or the client's redirect URI with a code (or an error). Shared by
+/// `/authorize`, the sign-in pages and the consent page; what the next step is, and whether a
+/// code may be issued at all, is decided by `AuthorizationFlow` alone.
 struct AuthorizationContinuation {
     let dependencies: WebDependencies
     let responder: PageResponder
 
-    func proceed(requestID: String, pending: PendingAuthorization, session: BrowserSession?) async throws -> Response {
-        guard let redirect = try await verifiedRedirect(for: pending) else {
-            return responder.error(title: "Unknown application", message: "The application is no longer registered with this server.")
-        }
+    /// Asks the flow for the next step and answers it. `answer` is the consent page's; the
+    /// consent page also passes `showConsent`, so a request that needs consent is shown there
+    /// rather than redirected to itself.
+    func proceed(requestID: String, pending: PendingAuthorization, session: BrowserSession?,
+                 answer: AuthorizationFlow.ConsentAnswer? = nil,
+                 showConsent: ((BrowserSession) async throws -> Response)? = nil) async throws -> Response {
+        let step: AuthorizationFlow.Step
         do {
-            switch try await dependencies.flow.next(pending, session: session, redirect: redirect) {
-            case .login:
-                return Responses.seeOther("/login?request=\(FormEncoding.encodeComponent(requestID))")
-            case .secondFactor:
-                guard let session else { return Responses.seeOther("/login?request=\(FormEncoding.encodeComponent(requestID))") }
-                return try await SecondFactorGate(dependencies: dependencies, responder: responder)
-                    .stepUp(session: session, requestID: requestID)
-            case .consent:
-                return Responses.seeOther("/consent?request=\(FormEncoding.encodeComponent(requestID))")
-            case .issue(let code):
-                try await dependencies.states.deletePending(id: requestID)
-                return success(code: code, pending: pending, redirect: redirect)
-            }
+            step = try await dependencies.flow.next(pending, session: session, answer: answer)
         } catch let failure as AuthorizationFailure {
             try await dependencies.states.deletePending(id: requestID)
             return respond(to: failure)
         }
-    }
-
-    /// The client and its redirect URI, checked again: the client may have changed since.
-    func verifiedRedirect(for pending: PendingAuthorization) async throws -> VerifiedRedirect? {
-        guard let client = try await dependencies.clients.find(id: pending.clientID) else { return nil }
-        return RedirectURIPolicy.verify(pending.redirectURI, for: client)
-    }
-
-    func success(code: String, pending: PendingAuthorization, redirect: VerifiedRedirect) -> Response {
-        deliver(AuthorizationResponse.success(code: code, state: pending.state, issuer: dependencies.settings.issuer),
-                to: redirect, mode: pending.responseMode)
+        let again = "?request=\(FormEncoding.encodeComponent(requestID))"
+        switch step {
+        case .login:
+            return Responses.seeOther("/login" + again)
+        case .secondFactor:
+            guard let session else { return Responses.seeOther("/login" + again) }
+            return try await SecondFactorGate(dependencies: dependencies, responder: responder)
+                .stepUp(session: session, requestID: requestID)
+        case .consent:
+            if let session, let showConsent { return try await showConsent(session) }
+            return Responses.seeOther("/consent" + again)
+        case .issue(let code, let redirect):
+            try await dependencies.states.deletePending(id: requestID)
+            return deliver(AuthorizationResponse.success(code: code, state: pending.state, issuer: dependencies.settings.issuer),
+                           to: redirect, mode: pending.responseMode)
+        }
     }
 
     func respond(to failure: AuthorizationFailure) -> Response {

@@ -2,7 +2,9 @@ import GatehouseCore
 import Hummingbird
 
 /// `GET`/`POST /consent`: the client's name and each scope in plain words, approve or deny.
-/// Approval is remembered so the next sign-in skips this page.
+/// Approval is remembered so the next sign-in skips this page. Both methods go through
+/// `AuthorizationFlow`: the page is shown, and an approval counts, only when the flow's checks
+/// (login, second factor, `max_age`, `acr_values`) pass at that moment.
 struct ConsentPage {
     let dependencies: WebDependencies
     let responder: PageResponder
@@ -20,10 +22,9 @@ struct ConsentPage {
             do {
                 guard let requestID = try FormBody.query(request)["request"],
                       let pending = try await dependencies.states.pending(id: requestID) else { return expired() }
-                guard let session = try await session(request) else {
-                    return try await continuation.proceed(requestID: requestID, pending: pending, session: nil)
+                return try await continuation.proceed(requestID: requestID, pending: pending, session: try await session(request)) {
+                    try await page(request, requestID: requestID, pending: pending, session: $0)
                 }
-                return try await page(request, requestID: requestID, pending: pending, session: session)
             } catch {
                 return responder.failure(error)
             }
@@ -43,20 +44,9 @@ struct ConsentPage {
         guard let requestID = form["request"], let pending = try await dependencies.states.pending(id: requestID) else {
             return expired()
         }
-        guard let session = try await session(request), !dependencies.flow.needsLogin(pending, session: session) else {
-            return try await continuation.proceed(requestID: requestID, pending: pending, session: nil)
-        }
-        guard let redirect = try await continuation.verifiedRedirect(for: pending) else { return expired() }
-        try await dependencies.states.deletePending(id: requestID)
-        guard form["decision"] == "approve" else {
-            // OIDC Core §3.1.2.6: the user said no.
-            return continuation.respond(to: .redirect(OAuthError(.accessDenied, "the user denied the request"),
-                                                      to: redirect, state: pending.state, responseMode: pending.responseMode))
-        }
-        let code = try await dependencies.flow.approve(pending, session: session)
-        await dependencies.recordAudit(.consentGranted, subject: session.userID, clientID: pending.clientID,
-                                       details: ["scope": Scope.join(pending.scopes)])
-        return continuation.success(code: code, pending: pending, redirect: redirect)
+        let answer: AuthorizationFlow.ConsentAnswer = form["decision"] == "approve" ? .approve : .deny
+        return try await continuation.proceed(requestID: requestID, pending: pending, session: try await session(request),
+                                              answer: answer)
     }
 
     func page(_ request: Request, requestID: String, pending: PendingAuthorization, session: BrowserSession) async throws -> Response {

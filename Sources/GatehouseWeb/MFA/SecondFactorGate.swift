@@ -20,9 +20,17 @@ struct SecondFactorGate {
         guard !amr.contains(AuthenticationMethods.multipleFactors) else { return nil }
         let pending = try await pendingID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
         let factors = try await dependencies.confirmedFactors(userID: user.id)
-        let required = dependencies.settings.requireMFA || pending?.requiresMFA == true
+        let required = try await requiresSecondFactor(pending)
         guard !factors.isEmpty || required else { return nil }
         return try await begin(user: user, amr: amr, pendingID: pendingID, factors: factors)
+    }
+
+    /// The flow's rule (deployment, client as registered now, `acr_values`), asked before any
+    /// session starts; `AuthorizationFlow` asks it again before any code is issued.
+    func requiresSecondFactor(_ pending: PendingAuthorization?) async throws -> Bool {
+        guard let pending else { return dependencies.settings.requireMFA }
+        let client = try await dependencies.clients.find(id: pending.clientID)
+        return dependencies.flow.requiresSecondFactor(pending, client: client)
     }
 
     /// A live session lacks the second factor this request needs (`AuthorizationFlow` said
