@@ -58,3 +58,25 @@ struct KeysCommandTests {
         #expect(try CLI.run(["keys", "retire", leaked], environment: environment).status == 0)
     }
 }
+
+/// Base64url ids begin with "-" one time in 64; the parser must not take them for options.
+@Suite("Ids that begin with a dash")
+struct DashIdentifierTests {
+    @Test("keys retire and client update|rotate-secret|delete take an id beginning with '-' as the id")
+    func dashIDs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let retire = try CLI.run(["keys", "retire", "-CeKxI9Bd69AYq"], environment: ["GATEHOUSE_KEYS_DIR": directory])
+        #expect(retire.status != 0)
+        #expect(retire.errors.contains("no signing key -CeKxI9Bd69AYq in the key directory"), "\(retire.errors)")
+        for command in [["client", "update", "-Xq9w", "--name", "N"], ["client", "rotate-secret", "-Xq9w"], ["client", "delete", "-Xq9w"]] {
+            let result = try CLI.run(command)
+            #expect(result.status != 0)
+            #expect(result.errors.contains("no client with id -Xq9w"), "\(command): \(result.errors)")
+        }
+        let two = try CLI.run(["client", "delete", "a", "b"])
+        #expect(two.errors.contains("expected one client id, got: a b"), "\(two.errors)")
+        let none = try CLI.run(["keys", "retire"], environment: ["GATEHOUSE_KEYS_DIR": directory])
+        #expect(none.errors.contains("missing the key id"), "\(none.errors)")
+    }
+}

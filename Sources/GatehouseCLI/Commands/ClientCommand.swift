@@ -63,7 +63,10 @@ struct ClientCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a client; lists given replace the stored ones.")
-        @Argument(help: "The client id.") var clientID: String
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The client id.", valueName: "client-id"))
+        var clientIDArguments: [String] = []
+        var clientID: String { (try? IdentifierArgument.single(clientIDArguments, naming: "client id")) ?? "" }
+        func validate() throws { _ = try IdentifierArgument.single(clientIDArguments, naming: "client id") }
         @Option(help: "A new name.") var name: String?
         @Option(name: .customLong("redirect-uri")) var redirectURIs: [String] = []
         @Option(name: .customLong("post-logout-redirect-uri")) var postLogoutRedirectURIs: [String] = []
@@ -100,7 +103,10 @@ struct ClientCommand: AsyncParsableCommand {
     struct RotateSecret: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "rotate-secret",
                                                         abstract: "Replace a confidential client's secret; the old one stops working.")
-        @Argument(help: "The client id.") var clientID: String
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The client id.", valueName: "client-id"))
+        var clientIDArguments: [String] = []
+        var clientID: String { (try? IdentifierArgument.single(clientIDArguments, naming: "client id")) ?? "" }
+        func validate() throws { _ = try IdentifierArgument.single(clientIDArguments, naming: "client id") }
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
@@ -123,7 +129,10 @@ struct ClientCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a client, its consents and refresh tokens.")
-        @Argument(help: "The client id.") var clientID: String
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The client id.", valueName: "client-id"))
+        var clientIDArguments: [String] = []
+        var clientID: String { (try? IdentifierArgument.single(clientIDArguments, naming: "client id")) ?? "" }
+        func validate() throws { _ = try IdentifierArgument.single(clientIDArguments, naming: "client id") }
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])

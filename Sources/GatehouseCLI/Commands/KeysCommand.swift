@@ -53,7 +53,10 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a key that no longer signs, once the tokens it signed have expired.",
             discussion: "Tokens signed with a removed key stop verifying: retire a key only after its successor has signed for longer than the longest token lifetime.")
-        @Argument(help: "The key id (kid).") var kid: String
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The key id (kid).", valueName: "kid"))
+        var kidArguments: [String] = []
+        var kid: String { (try? IdentifierArgument.single(kidArguments, naming: "key id")) ?? "" }
+        func validate() throws { _ = try IdentifierArgument.single(kidArguments, naming: "key id") }
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [])
