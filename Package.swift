@@ -35,7 +35,8 @@ let package = Package(
         // QR codes for TOTP enrolment, drawn by GatehouseWeb as inline SVG.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
-        .target(name: "GatehouseCore", swiftSettings: swiftSettings),
+        // Django's common-password list ships as data (scripts/update-common-passwords.sh).
+        .target(name: "GatehouseCore", resources: [.copy("Resources/common-passwords.txt")], swiftSettings: swiftSettings),
         // The bounded, suspending lease of connections both C-library pools build on.
         .target(name: "GatehousePooling",
                 dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")],

@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = makeLogger(config)
         let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
         let signer = try signingKeys(config, logger: logger)
+        try CommonPasswordsCheck.verify()
         let auditKey = try loadAuditKeySource(config)
         let accountSettings: AccountSettings
         do {

@@ -29,6 +29,7 @@ struct UserCommand: AsyncParsableCommand {
                 throw ValidationError("the password is empty")
             }
             // The same rules as the pages: an operator-made password must be as good as a self-chosen one.
+            try CommonPasswordsCheck.verify()
             let policy = config.passwordPolicy
             let problems = policy.violations(of: secret, context: PasswordContext(email: email, names: [name].compactMap { $0 }))
             guard problems.isEmpty else {
