@@ -51,8 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let mail = MailComposition(backends: backends, mode: mailMode, logger: logger)
             logger.info("mail delivery", metadata: ["mode": "\(mailMode.summary)"])
-            if !config.developmentMode, case let removed = try await mail.outbox.removeDeliveredBodies(), removed > 0 {
-                logger.notice("removed the bodies of delivered mail kept by development mode", metadata: ["mails": "\(removed)"])
+            if !config.developmentMode {
+                // Bodies development mode kept for its mailbox go now (PostgresMailOutbox).
+                let removed = try await mail.outbox.removeDeliveredBodies()
+                if removed > 0 {
+                    logger.notice("removed the bodies of delivered mail kept by development mode", metadata: ["mails": "\(removed)"])
+                }
             }
             var web = WebSettings(developmentMode: config.developmentMode)
             web.metricsAccess = http.metricsAccess
