@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -77,6 +78,10 @@ let package = Package(
             name: "GatehouseWeb",
             dependencies: ["GatehouseCore", "CQRencode",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           // The HTTP server's timeouts (HTTPServerTimeouts): Hummingbird's server builder and a channel handler.
+                           .product(name: "HummingbirdCore", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics")],
@@ -115,7 +120,7 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseWebTests",
             dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTesting",

@@ -9,17 +9,24 @@ public enum ScratchDatabase {
     /// `body` a pool on it; the database is dropped whatever `body` does.
     public static func with<T>(migrations: [String], maxConnections: Int = 4,
                                _ body: (PostgresPool) async throws -> T) async throws -> T {
+        try await withURL(migrations: migrations, maxConnections: maxConnections) { _, pool in try await body(pool) }
+    }
+
+    /// `with`, also handing `body` the database's URL (for a `gatehouse` process run against it).
+    public static func withURL<T>(migrations: [String], maxConnections: Int = 4,
+                                  _ body: (_ url: String, _ pool: PostgresPool) async throws -> T) async throws -> T {
         let base = try TestServices.variable("GATEHOUSE_TEST_DATABASE_URL")
         let name = "gatehouse_scratch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         let admin = try TestServices.postgres()
         try await admin.withConnection { try $0.execute(script: "CREATE DATABASE \(name)") }
-        let pool = PostgresPool(url: try url(base, database: name), maxConnections: maxConnections, logger: TestServices.logger)
+        let scratchURL = try url(base, database: name)
+        let pool = PostgresPool(url: scratchURL, maxConnections: maxConnections, logger: TestServices.logger)
         do {
             for file in migrations {
                 let sql = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("migrations/\(file)"), encoding: .utf8)
                 try await pool.withConnection { try $0.execute(script: sql) }
             }
-            let result = try await body(pool)
+            let result = try await body(scratchURL, pool)
             await pool.shutdown()
             try await admin.withConnection { try $0.execute(script: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
             return result

@@ -11,7 +11,7 @@ import Prometheus
 /// A complete Gatehouse wired to the real PostgreSQL and Redis, with a movable clock and cheap
 /// argon2, for tests that drive it the way a relying party and a browser would.
 public struct TestProvider: Sendable {
-    public let dependencies: WebDependencies
+    public var dependencies: WebDependencies
     public let clock: TestClock
     public let signer: RS256Signer
     public let crypto = OpenSSLCrypto()

@@ -6,7 +6,7 @@ public enum GatehouseApplication {
     public static func router(_ dependencies: WebDependencies) -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(resolver: dependencies.protection.clientAddresses))
-        router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto))
+        router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto, https: dependencies.secureCookies))
         router.add(middleware: APICORSMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: AuditRequestMiddleware())

@@ -81,6 +81,8 @@ public struct WebSettings: Sendable {
     public var demoClientID: String
     /// Largest form body accepted (413 beyond).
     public var maxFormBytes: Int
+    /// Who may read `/metrics` (loopback only unless configured).
+    public var metricsAccess = MetricsAccess()
 
     public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = 16 * 1024) {
         self.developmentMode = developmentMode

@@ -20,7 +20,10 @@ struct CLI {
             .appendingPathComponent(".build/debug/gatehouse")
     }
 
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary to its end; with `timeout`, a process still running then is terminated
+    /// (for a command that should have refused to start but would otherwise serve forever).
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:],
+                    timeout: Double? = nil) throws -> Result {
         guard let database = ProcessInfo.processInfo.environment["GATEHOUSE_TEST_DATABASE_URL"] else {
             throw CLIError(message: "GATEHOUSE_TEST_DATABASE_URL is not set: run the tests with ./dev test")
         }
@@ -36,6 +39,9 @@ struct CLI {
         process.standardError = errors
         process.standardInput = stdin
         try process.run()
+        if let timeout {
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { if process.isRunning { process.terminate() } }
+        }
         if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
         try stdin.fileHandleForWriting.close()
         let out = output.fileHandleForReading.readDataToEndOfFile()

@@ -11,7 +11,7 @@ import Testing
 /// no parallel test's rows are claimed), real SMTP to the test server, the clock moved by hand.
 @Suite("MailDeliveryService: outbox → SMTP, retries with backoff, restarts, leases")
 struct MailDeliveryServiceTests {
-    static let migrations = ["0002_email_outbox.sql"]
+    static let migrations = ["0002_email_outbox.sql", "0012_email_outbox_redaction.sql"]
 
     struct Row {
         let status: String

@@ -8,7 +8,7 @@ import Testing
 /// due row", which must not include rows that tests running in parallel write).
 @Suite("PostgresMailOutbox: enqueue, claims under a lease, outcomes")
 struct PostgresMailOutboxTests {
-    static let migrations = ["0002_email_outbox.sql"]
+    static let migrations = ["0002_email_outbox.sql", "0012_email_outbox_redaction.sql"]
 
     func mail(_ index: Int = 0) -> OutgoingMail {
         OutgoingMail(to: "user\(index)@example.test", subject: "Subject \(index)", textBody: "Body \(index)")

@@ -20,9 +20,10 @@ struct ConsentSecondFactorTests {
         return try #require(queryItems(sentTo)["request"])
     }
 
-    /// `POST /consent` approving `requestID` with a CSRF token taken from another page.
+    /// `POST /consent` approving `requestID` with a CSRF token taken from another page of the same
+    /// request (the login page: CSRF tokens are bound to the session and the request).
     func approve(_ browser: TestBrowser, requestID: String) async throws -> TestResponse {
-        let anyPage = try await browser.get("/login")
+        let anyPage = try await browser.get("/login?request=" + FormEncoding.encodeComponent(requestID))
         return try await browser.post("/consent", form: [("csrf_token", anyPage.hiddenField("csrf_token") ?? ""),
                                                          ("request", requestID), ("decision", "approve")])
     }
@@ -91,7 +92,7 @@ struct ConsentSecondFactorTests {
             let (_, secret) = try await BrowserSessions(store: provider.dependencies.sessions, crypto: provider.crypto,
                                                         settings: provider.dependencies.settings, clock: provider.clock)
                 .start(userID: user.user.id, amr: ["pwd"], ipAddress: nil, userAgent: nil)
-            browser.setCookie("gh_session", secret)
+            browser.setRawCookie(CookieJar.hostPrefix + "gh_session", secret)  // the test issuer is https
             let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
             let requestID = try await pendingRequestID(browser, rp, .init(), expecting: "/login")
 

@@ -18,7 +18,7 @@ struct MFASignInTests {
                 ("email", user.email), ("password", user.password)])
             #expect(afterPassword.location == "/mfa")
             #expect(browser.cookies["gh_session"] == nil, "no session before the second factor")
-            let mfaCookie = try #require(afterPassword.headers[values: .setCookie].first { $0.hasPrefix("gh_mfa=") })
+            let mfaCookie = try #require(afterPassword.headers[values: .setCookie].first { $0.hasPrefix("__Host-gh_mfa=") })
             #expect(mfaCookie.contains("HttpOnly") && mfaCookie.lowercased().contains("samesite=lax"))
             #expect(try await browser.get("/account").location == "/login", "the account page is still closed")
 

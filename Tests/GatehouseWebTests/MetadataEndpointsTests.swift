@@ -56,7 +56,8 @@ struct MetadataEndpointsTests {
 struct MetricsTests {
     @Test("/metrics exposes request and grant counters in Prometheus text format")
     func metrics() async throws {
-        try await withProvider { provider, browser in
+        // A scraper on the host itself (GATEHOUSE_METRICS_ALLOW's default: MetricsAccessTests).
+        try await withMetricsProvider(peer: "127.0.0.1") { provider, browser in
             let client = try await provider.makeClient(grantTypes: [.clientCredentials])
             let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
             #expect(try await rp.token([("grant_type", "client_credentials")]).status == .ok)

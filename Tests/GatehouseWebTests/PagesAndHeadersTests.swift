@@ -39,7 +39,7 @@ struct PagesAndHeadersTests {
             #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
             _ = try await browser.post("/login", form: [("csrf_token", try #require(page.hiddenField("csrf_token"))),
                                                        ("email", user.email), ("password", user.password)])
-            let sessionCookie = try #require(browser.setCookieHeaders.first { $0.hasPrefix("gh_session=") })
+            let sessionCookie = try #require(browser.setCookieHeaders.first { $0.hasPrefix("__Host-gh_session=") })
             for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
                 #expect(sessionCookie.contains(attribute), "session cookie lacks \(attribute): \(sessionCookie)")
             }

@@ -32,7 +32,7 @@ struct RPInitiatedLogoutTests {
             #expect(response.status == .seeOther)
             #expect(response.location == logoutURI + "?state=s%20t%26a%2Fte")
             #expect(queryItems(try #require(response.location))["state"] == "s t&a/te", "state comes back byte for byte")
-            #expect(response.headers[values: .setCookie].contains { $0.hasPrefix("gh_session=") && $0.lowercased().contains("max-age=0") })
+            #expect(response.headers[values: .setCookie].contains { $0.hasPrefix("__Host-gh_session=") && $0.lowercased().contains("max-age=0") })
             #expect(try await liveSessions(provider, user) == 0)
             #expect(try await browser.get("/account").location == "/login")
         }

@@ -32,6 +32,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        let http: HTTPServerConfiguration.Loaded
+        do {
+            http = try HTTPServerConfiguration.load()
+        } catch {
+            throw ValidationError(error.description)
+        }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         try await withBackends(config, needsRedis: true) { backends in
@@ -41,11 +47,22 @@ struct ServeCommand: AsyncParsableCommand {
             let csrfKey = try await backends.instanceSecrets.secret(named: "csrf", candidate: backends.crypto.randomBytes(32))
             if config.developmentMode {
                 try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()
+            } else {
+                try await DevelopmentDemoCheck.refuseLeftovers(backends)
             }
             let mail = MailComposition(backends: backends, mode: mailMode, logger: logger)
             logger.info("mail delivery", metadata: ["mode": "\(mailMode.summary)"])
+            if !config.developmentMode {
+                // Bodies development mode kept for its mailbox go now (PostgresMailOutbox).
+                let removed = try await mail.outbox.removeDeliveredBodies()
+                if removed > 0 {
+                    logger.notice("removed the bodies of delivered mail kept by development mode", metadata: ["mails": "\(removed)"])
+                }
+            }
+            var web = WebSettings(developmentMode: config.developmentMode)
+            web.metricsAccess = http.metricsAccess
             let dependencies = WebDependencies(
-                settings: config.providerSettings, web: WebSettings(developmentMode: config.developmentMode),
+                settings: config.providerSettings, web: web,
                 clients: CachingClientStore(backends.clients, clock: backends.clock), users: backends.users,
                 consents: backends.consents, sessions: backends.sessions,
                 states: backends.authorizationStates, refreshTokens: backends.refreshTokens, signer: signer, verifier: signer,
@@ -67,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger)
             let app = Application(
                 router: GatehouseApplication.router(dependencies),
+                server: GatehouseApplication.server(timeouts: http.timeouts),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
                 services: mail.services + [KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval),
                                                             logger: logger)],

@@ -17,7 +17,8 @@ struct MailComposition {
         let wake = WakeSignal()
         let outbox = PostgresMailOutbox(pool: backends.postgres, isEnabled: mode.isEnabled,
                                         messageIDDomain: URLComponents(string: backends.configuration.issuer)?.host ?? "gatehouse.local",
-                                        clock: backends.clock, onEnqueue: { wake.fire() })
+                                        clock: backends.clock, onEnqueue: { wake.fire() },
+                                        keepsBodies: backends.configuration.developmentMode)
         self.outbox = outbox
         var mailLogger = logger
         mailLogger[metadataKey: "component"] = "mail"

@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseWeb
 
 /// The checks a loaded configuration must pass, as a table: each names its variable and says
 /// what to do.
@@ -22,6 +23,12 @@ enum ConfigurationChecks {
         }
         if config.developmentMode && !isLoopbackHTTP(config.issuer) {
             problems.append("GATEHOUSE_DEV_MODE=1 is refused with GATEHOUSE_ISSUER=\(config.issuer): development mode needs an http issuer on 127.0.0.1, [::1] or localhost")
+        }
+        if config.developmentMode && !isLoopbackHost(config.host) {
+            problems.append("GATEHOUSE_DEV_MODE=1 is refused with GATEHOUSE_HOST=\(config.host): development mode shows mail at /dev/mailbox and has a demo account with a published password, so it listens on loopback only (127.0.0.1, ::1 or localhost)")
+        }
+        if !config.developmentMode && issuerProblem(config.issuer) == nil && isPlainHTTP(config.issuer) && !isLoopbackHTTP(config.issuer) {
+            problems.append("GATEHOUSE_ISSUER=\(config.issuer) is refused: outside development mode the issuer must be https (passwords, cookies and codes would cross the network in clear text); http is allowed only on 127.0.0.1, [::1] or localhost")
         }
         if config.refreshTokenIdleTTL > config.refreshTokenAbsoluteTTL {
             problems.append("GATEHOUSE_REFRESH_TOKEN_IDLE_TTL must not exceed GATEHOUSE_REFRESH_TOKEN_ABSOLUTE_TTL")
@@ -49,6 +56,17 @@ enum ConfigurationChecks {
             return "must be an origin without path, query, fragment or trailing slash (e.g. https://id.example.com)"
         }
         return nil
+    }
+
+    static func isPlainHTTP(_ issuer: String) -> Bool {
+        URLComponents(string: issuer)?.scheme?.lowercased() == "http"
+    }
+
+    /// A bind address that only this machine can reach: localhost, 127.0.0.0/8 or ::1.
+    static func isLoopbackHost(_ host: String) -> Bool {
+        if host.lowercased() == "localhost" { return true }
+        guard let address = IPAddress(host) else { return false }
+        return MetricsAccess.loopback.contains { $0.contains(address) }
     }
 
     static func isLoopbackHTTP(_ issuer: String) -> Bool {

@@ -18,7 +18,7 @@ public struct InvalidMailError: Error, CustomStringConvertible {
 extension OutgoingMail {
     /// The checks every outbox runs before accepting a mail (the MIME writer checks again).
     public func validate() throws(InvalidMailError) {
-        if to.contains(where: \.isNewline) || subject.contains(where: \.isNewline) {
+        if to.contains(where: \.isNewline) || subject.contains(where: \.isNewline) || redactedSubject?.contains(where: \.isNewline) == true {
             throw InvalidMailError("the recipient or subject contains a line break")
         }
         let parts = to.split(separator: "@", omittingEmptySubsequences: false)

@@ -4,12 +4,16 @@ public struct OutgoingMail: Sendable, Codable, Equatable {
     public var subject: String
     public var textBody: String
     public var htmlBody: String?
+    /// The subject to keep once the mail has left, when `subject` itself carries a secret
+    /// ("123456 is your … code"); nil keeps `subject`. The outbox removes the bodies then too.
+    public var redactedSubject: String?
 
-    public init(to: String, subject: String, textBody: String, htmlBody: String? = nil) {
+    public init(to: String, subject: String, textBody: String, htmlBody: String? = nil, redactedSubject: String? = nil) {
         self.to = to
         self.subject = subject
         self.textBody = textBody
         self.htmlBody = htmlBody
+        self.redactedSubject = redactedSubject
     }
 }
 

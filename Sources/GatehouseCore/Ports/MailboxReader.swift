@@ -6,13 +6,14 @@ public struct DeliveredMailSummary: Sendable, Equatable {
     public let messageID: String
     public let to: String
     public let subject: String
-    public let textBody: String
+    /// Nil once the mail left or was given up (outside development mode): it held codes or links.
+    public let textBody: String?
     public let status: MailDeliveryStatus
     public let attempts: Int
     public let createdAt: Date
     public let sentAt: Date?
 
-    public init(id: UUID, messageID: String, to: String, subject: String, textBody: String, status: MailDeliveryStatus,
+    public init(id: UUID, messageID: String, to: String, subject: String, textBody: String?, status: MailDeliveryStatus,
                 attempts: Int, createdAt: Date, sentAt: Date?) {
         self.id = id
         self.messageID = messageID

@@ -9,25 +9,34 @@ public import GatehouseCore
 /// again once its lease ran out. Delivery is therefore at least once, and the Message-ID fixed
 /// here at enqueue lets a receiver recognise a repeat. All state lives in the table: a restart
 /// loses nothing.
+///
+/// Bodies carry reset links and codes, so they are kept only while the mail may still be sent:
+/// when it is sent or given up the bodies go, the subject becomes its redacted form, and the
+/// row stays as the delivery record. A failure that will be retried keeps its body. Development
+/// mode keeps bodies for its mailbox page (`keepsBodies`).
 public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
     let pool: PostgresPool
     public let isEnabled: Bool
     let messageIDDomain: String
     let clock: any Clock
     let onEnqueue: @Sendable () -> Void
+    /// Development mode only: delivered bodies stay for `/dev/mailbox`.
+    let keepsBodies: Bool
 
     /// - Parameters:
     ///   - isEnabled: false when the deployment runs without mail: `enqueue` then throws.
     ///   - messageIDDomain: the right-hand side of generated Message-IDs (the issuer's host).
     ///   - onEnqueue: called after each committed enqueue, to wake this instance's sender at
     ///     once instead of at its next poll.
+    ///   - keepsBodies: keep bodies after delivery (development mode's mailbox only).
     public init(pool: PostgresPool, isEnabled: Bool = true, messageIDDomain: String, clock: any Clock,
-                onEnqueue: @escaping @Sendable () -> Void = {}) {
+                onEnqueue: @escaping @Sendable () -> Void = {}, keepsBodies: Bool = false) {
         self.pool = pool
         self.isEnabled = isEnabled
         self.messageIDDomain = messageIDDomain
         self.clock = clock
         self.onEnqueue = onEnqueue
+        self.keepsBodies = keepsBodies
     }
 
     /// Longest `last_error` kept; libcurl and SMTP servers can be chatty.
@@ -42,11 +51,12 @@ public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
         let now = clock.now
         _ = try await pool.query(
             """
-            INSERT INTO email_outbox (id, message_id, recipient, subject, text_body, html_body, next_attempt_at, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+            INSERT INTO email_outbox (id, message_id, recipient, subject, text_body, html_body, next_attempt_at, created_at,
+                                      redacted_subject)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
             """,
             [.uuid(id), .text(messageID(for: id)), .text(mail.to), .text(mail.subject), .text(mail.textBody),
-             .optionalText(mail.htmlBody), .timestamp(now)])
+             .optionalText(mail.htmlBody), .timestamp(now), .optionalText(mail.redactedSubject)])
         onEnqueue()
     }
 
@@ -61,7 +71,7 @@ public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
         let leaseSeconds = Double(leaseDuration.components.seconds) + Double(leaseDuration.components.attoseconds) / 1e18
         let leaseEnd = now.addingTimeInterval(leaseSeconds)
         return try await pool.transaction { connection in
-            _ = try connection.query(Self.giveUpAbandonedSQL, [.timestamp(now), .int(maxAttempts)])
+            _ = try connection.query(giveUpAbandonedSQL, [.timestamp(now), .int(maxAttempts)])
             let rows = try connection.query(Self.claimSQL, [.timestamp(now), .int(limit), .uuid(lease), .timestamp(leaseEnd)]).rows
             return try rows.map { row in
                 QueuedMail(id: try row.uuid("id"), messageID: try row.string("message_id"),
@@ -76,6 +86,7 @@ public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
         _ = try await pool.query(
             """
             UPDATE email_outbox SET status = 'sent', sent_at = COALESCE(sent_at, $2), lease_id = NULL, lease_expires_at = NULL
+                                    \(removeBodies(at: "$2"))
             WHERE id = $1
             """,
             [.uuid(mail.id), .timestamp(date)])
@@ -94,21 +105,45 @@ public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
             _ = try await pool.query(
                 """
                 UPDATE email_outbox SET status = 'failed', last_error = $3, lease_id = NULL, lease_expires_at = NULL
+                                        \(removeBodies(at: "$4"))
                 WHERE id = $1 AND lease_id = $2 AND status = 'pending'
                 """,
-                [.uuid(mail.id), .uuid(mail.lease), .text(message)])
+                [.uuid(mail.id), .uuid(mail.lease), .text(message), .timestamp(date)])
         }
     }
 
     /// Rows out of attempts whose last sender never reported back (it crashed or hung past its
     /// lease) are given up with a note, instead of being claimed forever.
-    static let giveUpAbandonedSQL = """
+    var giveUpAbandonedSQL: String {
+        """
         UPDATE email_outbox
         SET status = 'failed', lease_id = NULL, lease_expires_at = NULL,
             last_error = 'gave up after ' || attempts || ' attempts; the last sender stopped without reporting (lease expired)'
                          || COALESCE(': ' || last_error, '')
+            \(removeBodies(at: "$1"))
         WHERE status = 'pending' AND attempts >= $2 AND lease_expires_at IS NOT NULL AND lease_expires_at <= $1
         """
+    }
+
+    /// The SET items that turn a row that is no longer pending into its delivery record (none in
+    /// development mode). `time` is the parameter holding the moment.
+    func removeBodies(at time: String) -> String {
+        keepsBodies ? "" : ", text_body = NULL, html_body = NULL, subject = COALESCE(redacted_subject, subject), "
+            + "redacted_subject = NULL, body_removed_at = \(time)"
+    }
+
+    /// Removes the bodies delivered mail still has (written in development mode, whose mailbox
+    /// keeps them): `serve` calls this at start outside development mode. Returns how many.
+    @discardableResult
+    public func removeDeliveredBodies() async throws -> Int {
+        try await pool.query(
+            """
+            UPDATE email_outbox SET text_body = NULL, html_body = NULL, subject = COALESCE(redacted_subject, subject),
+                                    redacted_subject = NULL, body_removed_at = $1
+            WHERE status <> 'pending' AND text_body IS NOT NULL
+            """,
+            [.timestamp(clock.now)]).affectedRows
+    }
 
     /// Due, unleased (or lease expired) rows, oldest due first; rows another sender is claiming
     /// right now are skipped, not waited for.
@@ -136,7 +171,7 @@ public struct PostgresMailOutbox: MailOutbox, MailQueue, MailboxReader {
                 let status = try row.string("status")
                 return DeliveredMailSummary(
                     id: try row.uuid("id"), messageID: try row.string("message_id"), to: try row.string("recipient"),
-                    subject: try row.string("subject"), textBody: try row.string("text_body"),
+                    subject: try row.string("subject"), textBody: try row.optionalString("text_body"),
                     status: MailDeliveryStatus(rawValue: status) ?? .pending, attempts: try row.int("attempts"),
                     createdAt: try row.date("created_at"), sentAt: try row.optionalDate("sent_at"))
             }

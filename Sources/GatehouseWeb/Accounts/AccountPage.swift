@@ -42,7 +42,7 @@ struct AccountPage {
 
     /// The live session and its user, or nil when the browser is signed out.
     func signedIn(_ request: Request) async throws -> (BrowserSession, User)? {
-        guard let session = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value),
+        guard let session = try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request)),
               let user = try await dependencies.users.find(id: session.userID) else { return nil }
         return (session, user)
     }
@@ -50,8 +50,7 @@ struct AccountPage {
     /// The page; `open` unfolds the section whose form came back with `errors`.
     func page(_ request: Request, user: User, session: BrowserSession, notice: String?, errors: [String],
               open: AccountSection? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        let token = csrf.token(forCookie: csrfCookie)
+        let (token, toSet) = csrf.issue(for: request)
         let now = dependencies.clock.now
         let sessions = try await dependencies.sessions.list(userID: user.id, now: now).map { other in
             AccountView.SessionLine(id: other.id.uuidString.lowercased(), device: DeviceDescription.describe(other.userAgent),

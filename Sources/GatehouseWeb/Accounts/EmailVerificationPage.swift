@@ -9,7 +9,7 @@ struct EmailVerificationPage {
     let dependencies: WebDependencies
     let responder: PageResponder
 
-    static let cookie = "gh_verify"
+    static let cookie = BrowserCookie(name: "gh_verify")
 
     var verification: EmailVerification {
         EmailVerification(store: dependencies.accounts.verifications, crypto: dependencies.crypto,
@@ -118,7 +118,7 @@ struct EmailVerificationPage {
         case .accountEmail:
             guard user.email == challenge.email else { return expired() }
             try await dependencies.users.markEmailVerified(userID: userID, at: now)
-            let sameBrowser = request.cookies[Self.cookie].map { ConstantTime.equals($0.value, ticket) } ?? false
+            let sameBrowser = dependencies.cookie(Self.cookie, in: request).map { ConstantTime.equals($0, ticket) } ?? false
             guard sameBrowser, var verified = try await dependencies.users.find(id: userID) else {
                 let suffix = challenge.pendingAuthorizationID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
                 return notice("Email verified", "Your email address is verified. Sign in to continue.", link: ("/login" + suffix, "Sign in"))
@@ -144,8 +144,8 @@ struct EmailVerificationPage {
     }
 
     func page(_ request: Request, ticket: String, email: String, notice: String?, error: String?) -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        let view = VerifyEmailView(csrfToken: csrf.token(forCookie: csrfCookie), ticket: ticket, email: email,
+        let (csrfToken, toSet) = csrf.issue(for: request)
+        let view = VerifyEmailView(csrfToken: csrfToken, ticket: ticket, email: email,
                                    action: "/verify-email", resendAction: "/verify-email/resend", notice: notice, error: error)
         return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
     }

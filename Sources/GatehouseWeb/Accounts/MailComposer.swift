@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 
 /// Renders the account emails (plain text and HTML from `templates/mail/`) and hands them to
@@ -38,7 +39,7 @@ struct MailComposer {
         let link = issuer + "/verify-email/link?" + FormEncoding.encode([("ticket", issued.ticket), ("token", issued.linkToken)])
         let view = VerificationMail(serviceName: settings.serviceName, code: issued.code, email: email, link: link)
         try await send(to: email, subject: "\(issued.code) is your \(settings.serviceName) verification code",
-                       template: "mail/verify", view: view)
+                       template: "mail/verify", view: view, secret: issued.code)
     }
 
     func sendAccountExists(to email: String) async throws {
@@ -58,9 +59,12 @@ struct MailComposer {
                                         resetURL: issuer + "/forgot-password"))
     }
 
-    func send(to email: String, subject: String, template: String, view: Any) async throws {
+    /// `secret`: a code the subject shows, replaced by "[code]" in the subject the outbox keeps
+    /// once the mail has left.
+    func send(to email: String, subject: String, template: String, view: Any, secret: String? = nil) async throws {
         let text = try pages.render(view, template: template + "_text")
         let html = try pages.render(view, template: template + "_html")
-        try await outbox.enqueue(OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html))
+        let redacted = secret.map { subject.replacingOccurrences(of: $0, with: "[code]") }
+        try await outbox.enqueue(OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html, redactedSubject: redacted))
     }
 }

@@ -105,18 +105,18 @@ struct PasswordResetPages {
     }
 
     func forgotPage(_ request: Request, requestID: String?, sentTo: String?) -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
         let view = ForgotPasswordView(
-            csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, sentTo: sentTo,
+            csrfToken: csrfToken, requestID: requestID, sentTo: sentTo,
             unavailable: dependencies.mailOutbox.isEnabled ? nil : "Password reset is not available: this server cannot send email. Ask the people who run it for help.",
             loginURL: "/login" + suffix)
         return responder.page(view, cookies: toSet.map { [$0] } ?? [])
     }
 
     func resetPage(_ request: Request, token: String, email: String, errors: [String], status: HTTPResponse.Status = .ok) -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        let view = ResetPasswordView(csrfToken: csrf.token(forCookie: csrfCookie), token: token, email: email,
+        let (csrfToken, toSet) = csrf.issue(for: request)
+        let view = ResetPasswordView(csrfToken: csrfToken, token: token, email: email,
                                      passwordRules: dependencies.accounts.passwordPolicy.rules, errors: errors)
         return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
     }

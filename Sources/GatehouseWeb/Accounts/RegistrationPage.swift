@@ -94,14 +94,14 @@ struct RegistrationPage {
 
     func page(_ request: Request, requestID: String?, name: String, email: String, errors: [String],
               status: HTTPResponse.Status = .ok) async throws -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         var clientName: String?
         if let requestID, let pending = try await dependencies.states.pending(id: requestID) {
             clientName = try await dependencies.clients.find(id: pending.clientID)?.name
         }
         let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
         let view = RegisterView(
-            csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: clientName, closed: closedReason,
+            csrfToken: csrfToken, requestID: requestID, clientName: clientName, closed: closedReason,
             name: name, email: email, passwordRules: dependencies.accounts.passwordPolicy.rules(forNewAccount: true),
             termsURL: settings.termsURL, privacyURL: settings.privacyURL, errors: errors, loginURL: "/login" + suffix)
         return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])

@@ -14,7 +14,7 @@ struct SignInCompletion {
             .detour(user: user, amr: amr, pendingID: pendingID) {
             return detour
         }
-        if let old = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value) {
+        if let old = try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request)) {
             try await dependencies.browserSessions.end(old)
         }
         let (session, secret) = try await dependencies.browserSessions.start(

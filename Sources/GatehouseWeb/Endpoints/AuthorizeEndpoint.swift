@@ -23,7 +23,7 @@ struct AuthorizeEndpoint {
             let requestID = dependencies.crypto.randomToken()
             try await dependencies.states.savePending(pending, id: requestID, ttl: dependencies.settings.pendingAuthorizationLifetime)
             // A cross-site POST arrives without the Lax cookie: that is "no session", not an error.
-            let session = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value)
+            let session = try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request))
             return try await continuation.proceed(requestID: requestID, pending: pending, session: session)
         } catch let failure as AuthorizationFailure {
             return continuation.respond(to: failure)

@@ -52,15 +52,15 @@ struct ConsentPage {
     func page(_ request: Request, requestID: String, pending: PendingAuthorization, session: BrowserSession) async throws -> Response {
         guard let client = try await dependencies.clients.find(id: pending.clientID),
               let user = try await dependencies.users.find(id: session.userID) else { return expired() }
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         let view = ConsentView(
-            csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: client.name, userEmail: user.email,
+            csrfToken: csrfToken, requestID: requestID, clientName: client.name, userEmail: user.email,
             scopes: pending.scopes.map { ConsentView.ScopeLine(name: $0, explanation: Scope.explanation($0)) })
         return responder.page(view, cookies: toSet.map { [$0] } ?? [])
     }
 
     func session(_ request: Request) async throws -> BrowserSession? {
-        try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value)
+        try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request))
     }
 
     func expired() -> Response {

@@ -44,7 +44,7 @@ struct DevDemo {
         if let error = query["error"] {
             return responder.error(title: "Sign-in did not complete", message: "\(error): \(query["error_description"] ?? "")")
         }
-        let saved = (request.cookies[BrowserCookies.demo]?.value ?? "").split(separator: ".").map(String.init)
+        let saved = (dependencies.cookie(BrowserCookies.demo, in: request) ?? "").split(separator: ".").map(String.init)
         guard saved.count == 3, let state = query["state"], ConstantTime.equals(state, saved[0]), let code = query["code"] else {
             return responder.error(title: "Demo sign-in failed", message: "The state did not match this browser's sign-in. Start again.")
         }

@@ -49,7 +49,7 @@ struct DevMailboxView: PageView {
             case .failed: "failed, gave up after \(summary.attempts) attempts"
             }
             messageID = summary.messageID
-            textBody = summary.textBody
+            textBody = summary.textBody ?? "(The body was removed once the mail left this server: it may have held a code or a link.)"
         }
 
         static func format(_ date: Date) -> String {

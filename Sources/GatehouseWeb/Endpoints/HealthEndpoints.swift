@@ -1,7 +1,8 @@
 import Hummingbird
 
 /// Liveness (the process answers), readiness (PostgreSQL and Redis answer) and Prometheus
-/// metrics, for load balancers, orchestrators and monitoring.
+/// metrics, for load balancers, orchestrators and monitoring. Metrics only for the scrapers
+/// `MetricsAccess` admits; anyone else gets the same 404 as an unknown path.
 struct HealthEndpoints {
     let dependencies: WebDependencies
 
@@ -23,8 +24,14 @@ struct HealthEndpoints {
                                   status: ready ? .ok : .serviceUnavailable, noStore: true)
         }
         if let exposition = dependencies.metricsExposition {
-            router.get("/metrics") { _, _ in
-                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            let access = dependencies.web.metricsAccess
+            let resolver = dependencies.protection.clientAddresses
+            let crypto = dependencies.crypto
+            router.get("/metrics") { request, context in
+                guard access.permits(request, context: context, resolver: resolver, crypto: crypto) else {
+                    throw HTTPError(.notFound)
+                }
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
                          body: .init(byteBuffer: .init(bytes: exposition())))
             }
         }

@@ -13,7 +13,7 @@ struct HomePage {
         }
         router.get("/") { request, _ in
             do {
-                let session = try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value)
+                let session = try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request))
                 return Responses.seeOther(session == nil ? "/login" : "/account")
             } catch {
                 return responder.failure(error)

@@ -73,11 +73,11 @@ struct LoginPage {
     }
 
     func page(_ request: Request, requestID: String?, pending: PendingAuthorization?, email: String, error: String?) async throws -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         let clientName = try await pending.asyncFlatMap { try await dependencies.clients.find(id: $0.clientID)?.name }
         let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
         let registrationOpen = dependencies.accounts.settings.registration == .open && dependencies.mailOutbox.isEnabled
-        let view = LoginView(csrfToken: csrf.token(forCookie: csrfCookie), requestID: requestID, clientName: clientName,
+        let view = LoginView(csrfToken: csrfToken, requestID: requestID, clientName: clientName,
                              email: email, error: error, forgotURL: "/forgot-password" + suffix,
                              registerURL: registrationOpen ? "/register" + suffix : nil)
         return responder.page(view, status: .ok, cookies: toSet.map { [$0] } ?? [])

@@ -34,13 +34,13 @@ struct LogoutEndpoint {
                 // Our own confirmation form must prove it came from our page; a client's form post
                 // carries no token and is only ever answered with that page.
                 let confirmed = form["confirm"] != nil
-                if confirmed, !csrf.isValid(request, form: form) { return responder.csrfFailure() }
+                if confirmed, !csrf.isValid(request, form: form, scope: .browser) { return responder.csrfFailure() }
                 let browser: EndSessionBrowser
                 if let live = try await session(request) {
                     browser = .signedIn(live)
                 } else {
                     // A cross-site POST arrives without the Lax cookie: "no session", so ask (DESIGN.md).
-                    browser = request.cookies[BrowserCookies.session] == nil ? .unknown : .signedOut
+                    browser = dependencies.cookie(BrowserCookies.session, in: request) == nil ? .unknown : .signedOut
                 }
                 return try await respond(request, EndSessionRequest.parse(form), browser: browser, confirmed: confirmed)
             } catch {
@@ -72,16 +72,16 @@ struct LogoutEndpoint {
     }
 
     func confirmPage(_ request: Request, _ parameters: EndSessionRequest, browser: EndSessionBrowser) async throws -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request, scope: .browser)
         var email: String?
         if case .signedIn(let session) = browser { email = try await dependencies.users.find(id: session.userID)?.email }
-        let view = LogoutConfirmView(csrfToken: csrf.token(forCookie: csrfCookie), email: email, idTokenHint: parameters.idTokenHint,
+        let view = LogoutConfirmView(csrfToken: csrfToken, email: email, idTokenHint: parameters.idTokenHint,
                                      postLogoutRedirectURI: parameters.postLogoutRedirectURI, state: parameters.state,
                                      clientID: parameters.clientID)
         return responder.page(view, cookies: toSet.map { [$0] } ?? [])
     }
 
     func session(_ request: Request) async throws -> BrowserSession? {
-        try await dependencies.browserSessions.find(cookie: request.cookies[BrowserCookies.session]?.value)
+        try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request))
     }
 }

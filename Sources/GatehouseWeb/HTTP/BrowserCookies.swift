@@ -1,16 +1,52 @@
 import Hummingbird
 
-/// The cookies Gatehouse's pages use: HttpOnly, SameSite=Lax, Secure on https (DESIGN.md).
-enum BrowserCookies {
-    static let session = "gh_session"
-    static let csrf = "gh_csrf"
-    static let demo = "gh_demo"
+/// A cookie of Gatehouse's pages, by the name the code knows it by. Its name on the wire depends
+/// on the issuer (`BrowserCookies.wireName`), so it is read and written only through
+/// `BrowserCookies`: `request.cookies[...]` does not take one, and cannot read it by mistake
+/// under the wrong name.
+struct BrowserCookie: Sendable, Hashable {
+    let name: String
+}
 
-    static func make(_ name: String, value: String, maxAge: Int?, secure: Bool) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+/// The cookies Gatehouse's pages use: HttpOnly, SameSite=Lax, Path=/, no Domain, Secure on https
+/// (DESIGN.md). On an https issuer their names carry the `__Host-` prefix (RFC 6265bis §4.1.3.2):
+/// a browser keeps such a cookie only when this very host set it with Secure, Path=/ and no
+/// Domain, so a sibling subdomain or a plain-http page on the path cannot plant or overwrite a
+/// session, CSRF or pending sign-in cookie. A plain-named cookie arriving at an https issuer
+/// (which anyone able to set cookies for the parent domain could have written) is ignored.
+/// Browsers refuse the prefix without Secure, so an http issuer (development on loopback) keeps
+/// the plain names.
+enum BrowserCookies {
+    static let session = BrowserCookie(name: "gh_session")
+    static let csrf = BrowserCookie(name: "gh_csrf")
+    static let demo = BrowserCookie(name: "gh_demo")
+
+    static let hostPrefix = "__Host-"
+
+    /// The name the cookie has in `Cookie` and `Set-Cookie` headers.
+    static func wireName(_ cookie: BrowserCookie, secure: Bool) -> String {
+        secure ? hostPrefix + cookie.name : cookie.name
     }
 
-    static func expired(_ name: String, secure: Bool) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    static func make(_ cookie: BrowserCookie, value: String, maxAge: Int?, secure: Bool) -> Cookie {
+        Cookie(name: wireName(cookie, secure: secure), value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+               sameSite: .lax)
+    }
+
+    static func expired(_ cookie: BrowserCookie, secure: Bool) -> Cookie {
+        Cookie(name: wireName(cookie, secure: secure), value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true,
+               sameSite: .lax)
+    }
+
+    /// The cookie's value in `request`, read under its wire name only.
+    static func value(_ cookie: BrowserCookie, in request: Request, secure: Bool) -> String? {
+        request.cookies[wireName(cookie, secure: secure)]?.value
+    }
+}
+
+extension WebDependencies {
+    /// This browser's value of one of our cookies (`BrowserCookies.value` with this issuer's naming).
+    func cookie(_ cookie: BrowserCookie, in request: Request) -> String? {
+        BrowserCookies.value(cookie, in: request, secure: secureCookies)
     }
 }

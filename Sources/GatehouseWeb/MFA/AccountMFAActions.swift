@@ -123,14 +123,14 @@ struct AccountMFAActions {
     }
 
     func codesPage(_ request: Request, codes: [String], lead: String, done: String) -> Response {
-        let (csrfCookie, toSet) = page.csrf.cookie(for: request)
-        return responder.page(RecoveryCodesView(csrfToken: page.csrf.token(forCookie: csrfCookie), lead: lead, codes: codes,
+        let (csrfToken, toSet) = page.csrf.issue(for: request)
+        return responder.page(RecoveryCodesView(csrfToken: csrfToken, lead: lead, codes: codes,
                                                 continueURL: "/account?done=" + done), cookies: toSet.map { [$0] } ?? [])
     }
 
     func enrolmentPage(_ request: Request, user: User, secret: [UInt8], error: String?) -> Response {
-        let (csrfCookie, toSet) = page.csrf.cookie(for: request)
-        let view = MFAEnrolmentPage.view(dependencies, csrfToken: page.csrf.token(forCookie: csrfCookie), user: user, secret: secret,
+        let (csrfToken, toSet) = page.csrf.issue(for: request)
+        let view = MFAEnrolmentPage.view(dependencies, csrfToken: csrfToken, user: user, secret: secret,
                                          lead: "After this, signing in asks for a code from the app on your phone as well as your password.",
                                          action: "/account/mfa/totp/confirm", asksPassword: true, cancelURL: "/account", error: error)
         return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])

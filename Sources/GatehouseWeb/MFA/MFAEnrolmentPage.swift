@@ -84,14 +84,14 @@ struct MFAEnrolmentPage {
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
         await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
         try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        return responder.page(RecoveryCodesView(csrfToken: csrf.token(forCookie: csrfCookie), lead: lead, codes: codes,
+        let (csrfToken, toSet) = csrf.issue(for: request)
+        return responder.page(RecoveryCodesView(csrfToken: csrfToken, lead: lead, codes: codes,
                                                 continueAction: "/mfa/continue"), cookies: toSet.map { [$0] } ?? [])
     }
 
     func page(_ request: Request, user: User, secret: [UInt8], error: String?) -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        var view = Self.view(dependencies, csrfToken: csrf.token(forCookie: csrfCookie), user: user, secret: secret,
+        let (csrfToken, toSet) = csrf.issue(for: request)
+        var view = Self.view(dependencies, csrfToken: csrfToken, user: user, secret: secret,
                              lead: "Signing in here needs a second step: a code from an app on your phone. It takes a minute to set up.",
                              action: "/mfa/enrol", asksPassword: false, cancelURL: nil, error: error)
         if MFAEmailEnrolment.isAvailable(dependencies, for: user) { view.emailAlternativeAction = "/mfa/enrol/email" }
@@ -100,8 +100,8 @@ struct MFAEnrolmentPage {
 
     /// The page after the codes were shown once (a reload): only "Continue" is left.
     func continuePage(_ request: Request) -> Response {
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
-        return responder.page(RecoveryCodesView(heading: "Two-step verification is on", csrfToken: csrf.token(forCookie: csrfCookie),
+        let (csrfToken, toSet) = csrf.issue(for: request)
+        return responder.page(RecoveryCodesView(heading: "Two-step verification is on", csrfToken: csrfToken,
                                                 lead: "Continue to finish signing in.", codes: [], continueAction: "/mfa/continue"),
                               cookies: toSet.map { [$0] } ?? [])
     }

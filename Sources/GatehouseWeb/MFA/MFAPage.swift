@@ -111,7 +111,7 @@ struct MFAPage {
 
     /// The pending sign-in behind this browser's cookie, and its user.
     func current(_ request: Request) async throws -> (token: String, signIn: PendingSignIn, user: User)? {
-        guard let token = request.cookies[SecondFactorGate.cookie]?.value,
+        guard let token = dependencies.cookie(SecondFactorGate.cookie, in: request),
               let signIn = try await dependencies.secondFactorChallenges.find(token: token),
               let user = try await dependencies.users.find(id: signIn.userID) else { return nil }
         return (token, signIn, user)
@@ -128,12 +128,12 @@ struct MFAPage {
             }
         }
         let method = requested.flatMap { available.contains($0) ? $0 : nil } ?? (factors.contains(.totp) ? .totp : .email)
-        let (csrfCookie, toSet) = csrf.cookie(for: request)
+        let (csrfToken, toSet) = csrf.issue(for: request)
         let pending = try await signIn.pendingAuthorizationID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
         let clientName = try await pending.asyncFlatMap { try await dependencies.clients.find(id: $0.clientID)?.name }
         let emailOffered = factors.contains(.email) && dependencies.mailOutbox.isEnabled
         let view = MFAChallengeView(
-            csrfToken: csrf.token(forCookie: csrfCookie), clientName: clientName, method: method.rawValue,
+            csrfToken: csrfToken, clientName: clientName, method: method.rawValue,
             instructions: instructions(method, signIn: signIn, user: user),
             codeLabel: method == .recovery ? "Recovery code" : method == .email ? "Code from the email" : "Code from your authenticator app",
             inputMode: method == .recovery ? "text" : "numeric", maxLength: method == .recovery ? 20 : 8,

@@ -11,6 +11,6 @@ extension MailComposer {
 
     func sendSignInCode(to email: String, code: String) async throws {
         try await send(to: email, subject: "\(code) is your \(settings.serviceName) sign-in code", template: "mail/mfa_code",
-                       view: SignInCodeMail(serviceName: settings.serviceName, code: code, resetURL: issuer + "/forgot-password"))
+                       view: SignInCodeMail(serviceName: settings.serviceName, code: code, resetURL: issuer + "/forgot-password"), secret: code)
     }
 }

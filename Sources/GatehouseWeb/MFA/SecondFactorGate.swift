@@ -12,7 +12,7 @@ struct SecondFactorGate {
     let responder: PageResponder
 
     /// The cookie that binds the pending sign-in to this browser.
-    static let cookie = "gh_mfa"
+    static let cookie = BrowserCookie(name: "gh_mfa")
 
     /// Nil when the sign-in may complete now (the methods include `mfa`, or no second factor is
     /// needed); otherwise the redirect to the second-factor step.

@@ -55,7 +55,7 @@ func postSignIn(_ client: any TestClientProtocol, csrf: (cookie: String, token: 
                 password: String) async throws -> TestResponse {
     let body = FormEncoding.encode([("csrf_token", csrf.token), ("email", email), ("password", password)])
     return try await client.execute(uri: "/login", method: .post,
-                                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "gh_csrf=\(csrf.cookie)"],
+                                    headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "__Host-gh_csrf=\(csrf.cookie)"],
                                     body: ByteBuffer(string: body))
 }
 
