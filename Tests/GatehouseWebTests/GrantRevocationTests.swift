@@ -88,6 +88,24 @@ struct GrantRevocationTests {
         }
     }
 
+    @Test("/userinfo checks the token and its grant in one Redis round trip (it is benchmarked)")
+    func oneRoundTrip() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient()
+            let accessToken = try await TestRelyingParty(provider: provider, client: client, browser: browser)
+                .tokens(for: try await provider.makeUser()).string("access_token")
+            let counting = CountingStateStore(base: provider.dependencies.states)
+            var dependencies = provider.dependencies
+            dependencies.states = counting
+            try await provider.application(dependencies).test(.router) { router in
+                let rp = TestRelyingParty(provider: provider, client: client, browser: TestBrowser(router))
+                let answer = try await rp.userinfo(accessToken)
+                #expect(answer.status == .ok)
+                #expect(counting.calls == 1)
+            }
+        }
+    }
+
     @Test("access tokens name their grant; client_credentials tokens name none and are not affected")
     func grantClaim() async throws {
         try await withProvider { provider, browser in

@@ -69,7 +69,7 @@ public protocol RefreshTokenStore: Sendable {
     func find(digest: [UInt8]) async throws -> StoredRefreshToken?
     /// Revokes every refresh token of the user, or only those issued to `clientID`.
     func revokeAll(userID: UUID, clientID: String?, at: Date) async throws
-    /// Whether every token of the family is revoked (for tests and introspection).
+    /// Whether the family was revoked, or every token of it is (for tests and introspection).
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool
 }
 

@@ -49,3 +49,50 @@ struct HeldRefreshTokenStore: RefreshTokenStore {
     }
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool { try await base.isFamilyRevoked(familyID) }
 }
+
+/// The real short-lived state store, counting the calls it answers: how many Redis round trips
+/// a request made through it (each method of `RedisAuthorizationStateStore` is one command).
+final class CountingStateStore: AuthorizationStateStore, @unchecked Sendable {
+    let base: any AuthorizationStateStore
+    private let lock = NSLock()
+    private var counted = 0
+
+    init(base: any AuthorizationStateStore) { self.base = base }
+
+    var calls: Int { lock.withLock { counted } }
+    private func count() { lock.withLock { counted += 1 } }
+
+    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws {
+        count()
+        try await base.savePending(request, id: id, ttl: ttl)
+    }
+    func pending(id: String) async throws -> PendingAuthorization? {
+        count()
+        return try await base.pending(id: id)
+    }
+    func deletePending(id: String) async throws {
+        count()
+        try await base.deletePending(id: id)
+    }
+    func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws {
+        count()
+        try await base.saveCode(record, digest: digest, ttl: ttl)
+    }
+    func consumeCode(digest: [UInt8], presented: CodeBinding, marker: CodeUseMarker, markerTTL: Duration) async throws
+        -> CodeConsumption {
+        count()
+        return try await base.consumeCode(digest: digest, presented: presented, marker: marker, markerTTL: markerTTL)
+    }
+    func revokeAccessToken(id: String, until: Date, now: Date) async throws {
+        count()
+        try await base.revokeAccessToken(id: id, until: until, now: now)
+    }
+    func revokeGrant(id grantID: UUID, until: Date, now: Date) async throws {
+        count()
+        try await base.revokeGrant(id: grantID, until: until, now: now)
+    }
+    func isAccessTokenRevoked(id: String, grantID: UUID?) async throws -> Bool {
+        count()
+        return try await base.isAccessTokenRevoked(id: id, grantID: grantID)
+    }
+}
