@@ -97,6 +97,12 @@ public struct TestProvider: Sendable {
         Application(router: GatehouseApplication.router(dependencies))
     }
 
+    /// The application over `dependencies` changed from this provider's (a test that wraps a
+    /// store, e.g. to hold a request at a chosen point while another one runs).
+    public func application(_ dependencies: WebDependencies) -> some ApplicationProtocol {
+        Application(router: GatehouseApplication.router(dependencies))
+    }
+
     /// The newest mail sent to `address` (tests read codes and links from it).
     /// Waits (up to 3 s) until `address` has received `count` mails — for flows that mail after
     /// answering, such as the reset link.

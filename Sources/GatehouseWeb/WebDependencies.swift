@@ -123,7 +123,7 @@ extension WebDependencies {
             authenticator: ClientAuthenticator(clients: clients, crypto: crypto),
             authorizationCode: AuthorizationCodeGrant(states: states, refreshTokens: refreshTokens, issuer: issuer,
                                                       crypto: crypto, settings: settings, audit: requestAudit, clock: clock),
-            refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, issuer: issuer, crypto: crypto,
+            refreshToken: RefreshTokenGrant(refreshTokens: refreshTokens, states: states, issuer: issuer, crypto: crypto,
                                             settings: settings, audit: requestAudit, clock: clock),
             clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: settings, clock: clock))
     }
@@ -141,7 +141,8 @@ extension WebDependencies {
 
     var tokenRevocation: TokenRevocation {
         TokenRevocation(authenticator: ClientAuthenticator(clients: clients, crypto: crypto), bearer: bearerValidator,
-                        states: states, refreshTokens: refreshTokens, crypto: crypto, audit: requestAudit, clock: clock)
+                        states: states, refreshTokens: refreshTokens, crypto: crypto, settings: settings, audit: requestAudit,
+                        clock: clock)
     }
 
     var tokenIntrospection: TokenIntrospection {

@@ -281,7 +281,7 @@ class AuthorizationRequest:
     def url(self):
         return ISSUER + "/authorize?" + urlencode({
             "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
-            "scope": "openid profile email", "state": self.state, "nonce": self.nonce,
+            "scope": "openid profile email offline_access", "state": self.state, "nonce": self.nonce,
             "code_challenge": self.challenge, "code_challenge_method": "S256",
         })
 
@@ -448,6 +448,9 @@ def signup_journey(j, person, state, seen_mail):
         j.wait_for_id("approve")
         expect(j.path() == "/consent", f"verifying led to {d().current_url}, not the consent page")
         expect("Journey App" in j.heading(), f"the consent page's heading {j.heading()!r} does not name the app")
+        # OIDC Core 11: offline_access is asked in words before a refresh token is issued.
+        stays = d().find_element(By.ID, "stays-connected").text
+        expect(stays.startswith("Journey App stays connected"), f"the consent page does not say the app stays connected: {stays!r}")
         return j.shot("consent") + f", {j.heading()!r}"
     j.step("typing the code verifies the address and shows the consent page", verify)
 
@@ -473,7 +476,8 @@ def signup_journey(j, person, state, seen_mail):
         expect(info.json().get("email_verified") is True, f"userinfo: {info.json()}")
         expect(info.json().get("name") == person["name"], f"userinfo name {info.json().get('name')}")
         state["refresh_token"] = tokens.get("refresh_token")
-        return f"sub {claims['sub']}, email_verified true" + (", with a refresh token" if state["refresh_token"] else "")
+        expect(state["refresh_token"], f"no refresh token for the consented offline_access: {sorted(tokens)}")
+        return f"sub {claims['sub']}, email_verified true, with a refresh token"
     j.step("the code redeems at /token (PKCE) for tokens with the verified email", redeem)
 
     def account():
@@ -515,8 +519,6 @@ def signup_journey(j, person, state, seen_mail):
     j.step("'Sign out everywhere' shows the signed-out page", sign_out_everywhere)
 
     def refresh_refused():
-        if not state.get("refresh_token"):
-            return "no refresh token was issued: nothing to refuse"
         response = requests.post(ISSUER + "/token", auth=(CLIENT_ID, CLIENT_SECRET), timeout=15, data={
             "grant_type": "refresh_token", "refresh_token": state["refresh_token"]})
         expect(response.status_code == 400 and response.json().get("error") == "invalid_grant",

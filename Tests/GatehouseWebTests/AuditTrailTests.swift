@@ -25,13 +25,50 @@ struct AuditTrailTests {
 
             let recent = try await provider.audit.newest(limit: 500).map(\.event)
             let failure = try #require(recent.first { $0.type == .signInFailed && $0.details["email"] == user.email })
-            #expect(failure.subject == nil, "a failed attempt names the email typed, not an account")
+            #expect(failure.subject == user.user.id, "the account the attempt was against")
+            #expect(failure.details == ["email": user.email, "reason": "invalid_credentials"], "the normalised email")
             #expect(failure.userAgent == agent)
             let success = try #require(try await events(provider, subject: user.user.id).first { $0.type == .signInSucceeded })
             #expect(success.actor == AuditEvent.user(user.user.id))
             #expect(success.userAgent == agent)
             #expect(success.details["amr"] == "pwd")
             #expect(success.details["session_id"] != nil)
+        }
+    }
+
+    @Test("a failed sign-in with an email no account has records no email: the text may be a mistyped password")
+    func unknownEmailNotRecorded() async throws {
+        try await withProvider { provider, browser in
+            let agent = "AuditTest/1.0 (\(provider.crypto.randomToken(byteCount: 6)))"
+            let typed = "Correct-Horse-\(provider.crypto.randomToken(byteCount: 6))"
+            let page = try await browser.get("/login")
+            _ = try await browser.post("/login", form: [("csrf_token", page.hiddenField("csrf_token") ?? ""), ("email", typed),
+                                                       ("password", "x")], headers: [.userAgent: agent])
+            let failure = try #require(try await provider.audit.newest(limit: 500).map(\.event)
+                .first { $0.type == .signInFailed && $0.userAgent == agent })
+            #expect(failure.details == ["reason": "invalid_credentials"])
+            #expect(failure.subject == nil)
+            #expect(failure.actor == "anonymous")
+        }
+    }
+
+    @Test("the user agent is kept to 512 bytes of UTF-8, however it is composed", arguments: [
+        "Agent/1.0 " + String(repeating: "é", count: 400),
+        "a" + String(repeating: "\u{301}", count: 1000),
+    ])
+    func userAgentCapped(tail: String) async throws {
+        try await withProvider { provider, browser in
+            let user = try await provider.makeUser()
+            let agent = provider.crypto.randomToken(byteCount: 6) + " " + tail
+            let page = try await browser.get("/login")
+            _ = try await browser.post("/login", form: [("csrf_token", page.hiddenField("csrf_token") ?? ""), ("email", user.email),
+                                                       ("password", user.password)], headers: [.userAgent: agent])
+            let success = try #require(try await events(provider, subject: user.user.id).first { $0.type == .signInSucceeded })
+            let stored = try #require(success.userAgent)
+            #expect(stored.utf8.count <= 512 && stored.utf8.count >= 510, "\(stored.utf8.count) bytes")
+            #expect(agent.unicodeScalars.starts(with: stored.unicodeScalars), "a prefix, cut between scalars")
+            let session = try #require(try await provider.dependencies.sessions.list(userID: user.user.id, now: provider.clock.now).first)
+            #expect(session.userAgent == stored, "the session keeps the same capped value")
         }
     }
 

@@ -93,7 +93,7 @@ struct AuthorizationCodeFlowTests {
             request.scope = "openid email"
             let code = try #require(try await rp.signIn(user, request)["code"])
             let tokens = try await rp.redeem(code: code, verifier: request.verifier).json()
-            #expect(tokens["refresh_token"] != nil, "the client may use refresh tokens")
+            #expect(tokens["refresh_token"] == nil, "no offline_access asked, no refresh token (OIDC Core §11)")
             let info = try await rp.userinfo(try #require(tokens["access_token"] as? String)).json()
             #expect(info["email"] as? String == user.email)
             #expect(info["name"] == nil)

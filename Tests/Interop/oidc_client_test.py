@@ -286,6 +286,14 @@ def main():
         # RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family.
         return expect_invalid_grant(ctx["refreshed"]["refresh_token"], "the newest refresh token after a reuse")
 
+    def family_access_refused():
+        # RFC 7009 §2.1: the revoked family's grant takes its access tokens with it.
+        client = OAuth2Session(client_id, client_secret, token=ctx["refreshed"], default_timeout=TIMEOUT)
+        response = client.get(ctx["metadata"]["userinfo_endpoint"])
+        expect(response.status_code == 401,
+               f"userinfo with the refreshed access token answered {response.status_code} after the family was revoked")
+        return response.headers.get("WWW-Authenticate", "")
+
     def code_reuse():
         client = OAuth2Session(client_id, client_secret, redirect_uri=redirect_uri, code_challenge_method="S256",
                                default_timeout=TIMEOUT)
@@ -317,6 +325,7 @@ def main():
         ("refresh_token grant rotates the refresh token", refresh),
         ("the rotated refresh token is refused (invalid_grant)", reuse),
         ("the reuse revoked the family: the newest refresh token is refused too", family_revoked),
+        ("the revoked family's access token is refused too (userinfo 401)", family_access_refused),
         ("a second redemption of the code is refused (invalid_grant)", code_reuse),
         ("the code's reuse revoked the access token it issued (userinfo 401 invalid_token)", code_reuse_revokes),
     ]

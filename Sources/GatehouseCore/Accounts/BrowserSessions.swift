@@ -22,7 +22,7 @@ public struct BrowserSessions: Sendable {
         let session = BrowserSession(
             id: UUID(), userID: userID, authTime: now, amr: amr, createdAt: now,
             expiresAt: now.addingTimeInterval(settings.sessionLifetime.timeInterval), lastSeenAt: now,
-            ipAddress: ipAddress, userAgent: userAgent.map { String($0.prefix(512)) })
+            ipAddress: ipAddress, userAgent: userAgent.map(UserAgent.capped))
         try await store.create(session, tokenDigest: crypto.tokenDigest(secret))
         return (session, secret)
     }

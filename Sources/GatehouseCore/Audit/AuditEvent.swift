@@ -66,19 +66,28 @@ public struct AuditEvent: Sendable, Equatable {
     /// The actor string for a client acting through a protocol endpoint.
     public static func client(_ id: String) -> String { "client:" + id }
 
+    /// The facts of a failed password sign-in. The email is named only when it is an account's
+    /// (then also the event's subject): what people type into the email field is often a
+    /// password meant for the next field, and the trail must not keep it.
+    public static func signInFailureDetails(account: User?) -> [String: String] {
+        var details = ["reason": "invalid_credentials"]
+        if let account { details["email"] = account.email }
+        return details
+    }
+
     /// The event as it is stored: the time in whole microseconds, NUL characters removed
-    /// (PostgreSQL text and jsonb cannot hold them) and long values cut, so what is MACed is
-    /// exactly what reads back.
+    /// (PostgreSQL text and jsonb cannot hold them) and long values cut to a number of UTF-8
+    /// bytes (the user agent to `UserAgent.maxBytes`), so what is MACed is exactly what reads back.
     public var sanitized: AuditEvent {
         func clean(_ text: String?, _ limit: Int) -> String? {
-            text.map { String($0.replacingOccurrences(of: "\u{0}", with: "").prefix(limit)) }
+            text.map { $0.replacingOccurrences(of: "\u{0}", with: "").utf8Prefix(maxBytes: limit) }
         }
         var copy = self
         copy.occurredAt = Date(timeIntervalSince1970: TimeInterval(AuditChain.microseconds(occurredAt)) / 1_000_000)
         copy.actor = clean(actor, 200)
         copy.clientID = clean(clientID, 200)
         copy.ip = clean(ip, 64)
-        copy.userAgent = clean(userAgent, 512)
+        copy.userAgent = userAgent.map(UserAgent.capped)
         copy.details = Dictionary(details.sorted { $0.key < $1.key }.prefix(32).map { (clean($0.key, 64) ?? "", clean($0.value, 1000) ?? "") },
                                   uniquingKeysWith: { first, _ in first })
         return copy

@@ -2,7 +2,10 @@ import Foundation
 
 /// Redeems an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.6, OIDC Core §3.1.3).
 /// The code is swapped atomically for a marker naming what this use issues, so a second use
-/// fails and revokes those tokens (RFC 6749 §4.1.2).
+/// fails and revokes those tokens (RFC 6749 §4.1.2). The swap happens only for a request bound
+/// like the code (client, redirect URI, PKCE), checked in the same atomic step: anyone else who
+/// learns a code can neither burn it nor, once it is used, revoke what it issued.
+/// A refresh token comes only with a consented `offline_access` (`OfflineAccess`).
 public struct AuthorizationCodeGrant: Sendable {
     let states: any AuthorizationStateStore
     let refreshTokens: any RefreshTokenStore
@@ -28,51 +31,56 @@ public struct AuthorizationCodeGrant: Sendable {
         guard let redirectURI = request.redirectURI else { throw OAuthError(.invalidRequest, "redirect_uri is required") }
         let now = clock.now
         let accessTokenID = issuer.newTokenID()
-        let familyID = client.allows(.refreshToken) ? UUID() : nil
+        // Chosen before the code is consumed, so the marker names the grant before anything of
+        // it exists: a second use that arrives while this exchange still issues revokes the
+        // grant, and whatever this exchange stores afterwards is revoked with it.
+        let grantID = UUID()
+        let presented = CodeBinding(clientID: client.id, redirectURI: redirectURI,
+                                    codeChallenge: request.codeVerifier.map(presentedChallenge))
         let marker = CodeUseMarker(
-            accessTokenID: accessTokenID,
-            accessTokenExpiresAt: now.addingTimeInterval(settings.accessTokenLifetime.timeInterval),
-            refreshFamilyID: familyID)
+            binding: presented, accessTokenID: accessTokenID,
+            accessTokenExpiresAt: now.addingTimeInterval(settings.accessTokenLifetime.timeInterval), grantID: grantID)
 
         let record: AuthorizationCodeRecord
-        switch try await states.consumeCode(digest: crypto.tokenDigest(code), marker: marker,
-                                            markerTTL: settings.accessTokenLifetime + .seconds(60)) {
+        switch try await states.consumeCode(digest: crypto.tokenDigest(code), presented: presented, marker: marker,
+                                            markerTTL: settings.accessTokenLifetime + GrantRevocation.inFlightMargin) {
         case .notFound:
+            throw OAuthError(.invalidGrant, "the code is invalid or expired")
+        case .mismatch(let bound):
+            // Nothing was consumed or revoked: a request that could not redeem the code (another
+            // client, another redirect URI, no proof of the PKCE verifier) must not burn it, nor
+            // revoke what its rightful first use issued.
+            try checkBinding(bound, presented: presented, verifier: request.codeVerifier)
             throw OAuthError(.invalidGrant, "the code is invalid or expired")
         case .alreadyUsed(let earlier):
             try await revoke(earlier, now: now)
             await audit.record(AuditEvent(
                 type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), clientID: client.id,
                 details: ["token_type": "authorization_code", "revoked_jti": earlier.accessTokenID,
-                          "revoked_family_id": earlier.refreshFamilyID?.uuidString.lowercased() ?? "none"]))
+                          "revoked_grant_id": earlier.grantID.uuidString.lowercased()]))
             throw OAuthError(.invalidGrant, "the code was already used; the tokens it issued are revoked")
         case .fresh(let found):
             record = found
         }
 
-        guard record.clientID == client.id else {
-            throw OAuthError(.invalidGrant, "the code was issued to another client")
-        }
+        // The store compared the binding already; checked again here, where the rule is written.
+        try checkBinding(record.binding, presented: presented, verifier: request.codeVerifier)
         guard record.issuedAt.addingTimeInterval(settings.authorizationCodeLifetime.timeInterval) > now else {
             throw OAuthError(.invalidGrant, "the code is invalid or expired")
         }
-        guard record.redirectURI == redirectURI else {
-            throw OAuthError(.invalidGrant, "redirect_uri differs from the one in the authorization request")
-        }
-        try checkPKCE(record, verifier: request.codeVerifier)
 
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: accessTokenID, subject: subject, clientID: client.id, scopes: record.scopes,
-                                            authTime: record.authTime, sessionID: record.sessionID, now: now)
+                                            authTime: record.authTime, sessionID: record.sessionID, grantID: grantID, now: now)
         let idToken = record.scopes.contains(Scope.openid)
             ? try issuer.idToken(subject: subject, clientID: client.id, nonce: record.nonce, authTime: record.authTime,
                                  amr: record.amr, sessionID: record.sessionID, accessToken: access.token, now: now)
             : nil
         var refreshToken: String?
-        if let familyID {
+        if OfflineAccess.grantsRefreshToken(scopes: record.scopes, client: client) {
             let token = crypto.randomToken()
             try await refreshTokens.insert(RefreshTokenRecord(
-                digest: crypto.tokenDigest(token), familyID: familyID, clientID: client.id, userID: record.userID,
+                digest: crypto.tokenDigest(token), familyID: grantID, clientID: client.id, userID: record.userID,
                 scopes: record.scopes, sessionID: record.sessionID, authTime: record.authTime, amr: record.amr,
                 createdAt: now, expiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
                 familyExpiresAt: now.addingTimeInterval(settings.refreshTokenAbsoluteLifetime.timeInterval)))
@@ -82,10 +90,28 @@ public struct AuthorizationCodeGrant: Sendable {
                              scope: Scope.join(record.scopes), refreshToken: refreshToken, idToken: idToken)
     }
 
+    /// What the store compares with the code's `code_challenge`: the S256 transform of the
+    /// verifier (RFC 7636 §4.6), or a value no challenge can equal for a malformed verifier.
+    func presentedChallenge(_ verifier: String) -> String {
+        PKCE.isWellFormed(verifier) ? PKCE.s256Challenge(for: verifier, crypto: crypto) : "!malformed"
+    }
+
+    /// The code's binding against the request, each rule with its own error: the client it was
+    /// issued to (RFC 6749 §4.1.3), the redirect URI (§4.1.3) and PKCE (RFC 7636 §4.6).
+    func checkBinding(_ bound: CodeBinding, presented: CodeBinding, verifier: String?) throws {
+        guard bound.clientID == presented.clientID else {
+            throw OAuthError(.invalidGrant, "the code was issued to another client")
+        }
+        guard bound.redirectURI == presented.redirectURI else {
+            throw OAuthError(.invalidGrant, "redirect_uri differs from the one in the authorization request")
+        }
+        try checkPKCE(challenge: bound.codeChallenge, verifier: verifier)
+    }
+
     /// RFC 7636 §4.6; a verifier for a code issued without a challenge is refused too, so a
     /// PKCE downgrade cannot go unnoticed (RFC 9700 §2.1.1).
-    func checkPKCE(_ record: AuthorizationCodeRecord, verifier: String?) throws {
-        switch (record.codeChallenge, verifier) {
+    func checkPKCE(challenge: String?, verifier: String?) throws {
+        switch (challenge, verifier) {
         case (nil, nil):
             return
         case (nil, .some):
@@ -99,10 +125,11 @@ public struct AuthorizationCodeGrant: Sendable {
         }
     }
 
+    /// A second use: the first use's access token by its id, and its whole grant (RFC 6749
+    /// §4.1.2), so tokens refreshed since, and a refresh token the first use stores only now,
+    /// are revoked too.
     func revoke(_ marker: CodeUseMarker, now: Date) async throws {
         try await states.revokeAccessToken(id: marker.accessTokenID, until: marker.accessTokenExpiresAt, now: now)
-        if let family = marker.refreshFamilyID {
-            try await refreshTokens.revokeFamily(family, at: now)
-        }
+        try await GrantRevocation(states: states, refreshTokens: refreshTokens, settings: settings).revoke(grantID: marker.grantID, at: now)
     }
 }

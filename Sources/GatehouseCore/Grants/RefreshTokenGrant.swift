@@ -1,18 +1,20 @@
 import Foundation
 
 /// Exchanges a refresh token (RFC 6749 §6) with rotation on every use and reuse detection that
-/// revokes the family (RFC 9700 §4.14.2).
+/// revokes the family (RFC 9700 §4.14.2) — the whole grant, its access tokens included.
 public struct RefreshTokenGrant: Sendable {
     let refreshTokens: any RefreshTokenStore
+    let states: any AuthorizationStateStore
     let issuer: TokenIssuer
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
 
-    public init(refreshTokens: any RefreshTokenStore, issuer: TokenIssuer,
+    public init(refreshTokens: any RefreshTokenStore, states: any AuthorizationStateStore, issuer: TokenIssuer,
                 crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
         self.refreshTokens = refreshTokens
+        self.states = states
         self.issuer = issuer
         self.crypto = crypto
         self.settings = settings
@@ -38,7 +40,10 @@ public struct RefreshTokenGrant: Sendable {
         case .rotated(let replacement): record = replacement
         case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
         case .reused(let familyID):
-            // The family is revoked already; the audit names whose it was.
+            // The store revoked the family's refresh tokens; the grant's access tokens go too
+            // (the family id is the grant id they carry). The audit names whose it was.
+            try await GrantRevocation(states: states, refreshTokens: refreshTokens, settings: settings)
+                .revoke(grantID: familyID, at: now)
             let owner = try await refreshTokens.find(digest: crypto.tokenDigest(presented))?.record.userID
             await audit.record(AuditEvent(
                 type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), subject: owner, clientID: client.id,
@@ -51,7 +56,8 @@ public struct RefreshTokenGrant: Sendable {
         // No user lookup: the store never rotates a token whose user is gone (`.notFound`).
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, clientID: client.id, scopes: scopes,
-                                            authTime: record.authTime, sessionID: record.sessionID, now: now)
+                                            authTime: record.authTime, sessionID: record.sessionID,
+                                            grantID: record.familyID, now: now)
         // OIDC Core §12.2: a refreshed ID token keeps auth_time and carries no nonce.
         let idToken = scopes.contains(Scope.openid)
             ? try issuer.idToken(subject: subject, clientID: client.id, nonce: nil, authTime: record.authTime,

@@ -61,13 +61,15 @@ public protocol RefreshTokenStore: Sendable {
     /// leaves the token as it was and reports `.refused`. A token of another client, or of a
     /// user who no longer exists, is `.notFound` and left untouched.
     func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation
+    /// Revokes the family for good: its tokens now, and any token of it stored later (an
+    /// exchange or a rotation that raced the revocation) is revoked from the start.
     func revokeFamily(_ familyID: UUID, at: Date) async throws
     /// The token with this digest, whatever its state (for introspection and revocation); nil
     /// when unknown. Changes nothing.
     func find(digest: [UInt8]) async throws -> StoredRefreshToken?
     /// Revokes every refresh token of the user, or only those issued to `clientID`.
     func revokeAll(userID: UUID, clientID: String?, at: Date) async throws
-    /// Whether every token of the family is revoked (for tests and introspection).
+    /// Whether the family was revoked, or every token of it is (for tests and introspection).
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool
 }
 
@@ -77,12 +79,19 @@ public protocol AuthorizationStateStore: Sendable {
     func pending(id: String) async throws -> PendingAuthorization?
     func deletePending(id: String) async throws
     func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws
-    /// Swaps the code for `marker` in one atomic step (kept for `markerTTL`) and returns what
-    /// was there: the code on first use, the earlier marker on a second.
-    func consumeCode(digest: [UInt8], marker: CodeUseMarker, markerTTL: Duration) async throws -> CodeConsumption
+    /// In one atomic step: compares `presented` with the binding stored with the code (or with
+    /// its marker) and, only when they match, swaps a live code for `marker` (kept for
+    /// `markerTTL`). Returns the code on first use, the earlier marker on a matching second use,
+    /// and `.mismatch` — with nothing changed — when the binding differs.
+    func consumeCode(digest: [UInt8], presented: CodeBinding, marker: CodeUseMarker, markerTTL: Duration) async throws
+        -> CodeConsumption
     /// Refuses an access token until it would have expired anyway.
     func revokeAccessToken(id: String, until: Date, now: Date) async throws
-    func isAccessTokenRevoked(id: String) async throws -> Bool
+    /// Refuses every access token that carries `grantID` (RFC 7009 §2.1: the access tokens of a
+    /// revoked grant), until `until`, by which all of them have expired.
+    func revokeGrant(id grantID: UUID, until: Date, now: Date) async throws
+    /// Whether the access token `id`, or its grant, was revoked: one round trip for both.
+    func isAccessTokenRevoked(id: String, grantID: UUID?) async throws -> Bool
 }
 
 /// Errors stores report in domain words.

@@ -118,12 +118,13 @@ public struct AuthorizationRequestValidator: Sendable {
     }
 
     /// RFC 6749 §3.3: malformed scope is refused; scopes the client may not have are dropped
-    /// (the token response reports the granted scope).
+    /// (the token response reports the granted scope). `offline_access` is dropped for a client
+    /// without the refresh_token grant (OIDC Core §11: it would bring nothing).
     func checkScopes(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> [String] {
         guard let requested = Scope.parse(parameters["scope"]) else {
             throw context.fail(.invalidScope, "scope contains characters that are not allowed")
         }
-        return requested.filter(client.permittedScopes.contains)
+        return requested.filter { client.permittedScopes.contains($0) && ($0 != Scope.offlineAccess || OfflineAccess.isAvailable(to: client)) }
     }
 
     /// RFC 7636 §4.3 and RFC 9700 §2.1.1: S256 only; public clients must send a challenge.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Validates an access token presented as a bearer token (RFC 6750, RFC 9068 §4): our
-/// signature, `typ: at+jwt` (so an ID token is refused), our issuer, not expired, not revoked.
+/// signature, `typ: at+jwt` (so an ID token is refused), our issuer, not expired, not revoked —
+/// neither the token itself nor the grant it was issued from.
 public struct BearerTokenValidator: Sendable {
     let verifier: any TokenVerifier
     let states: any AuthorizationStateStore
@@ -19,7 +20,10 @@ public struct BearerTokenValidator: Sendable {
         let claims = try issuedClaims(token)
         let invalid = { (text: String) in OAuthError(.invalidToken, text) }
         guard claims.exp > clock.now.numericDate else { throw invalid("the access token has expired") }
-        guard try await !states.isAccessTokenRevoked(id: claims.jti) else { throw invalid("the access token was revoked") }
+        // The token's own id and its grant's (RFC 7009 §2.1) in one round trip.
+        guard try await !states.isAccessTokenRevoked(id: claims.jti, grantID: claims.grant) else {
+            throw invalid("the access token was revoked")
+        }
         return claims
     }
 

@@ -36,15 +36,20 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var scope: String?
     public var authTime: Int?
     public var sid: String?
+    /// The grant the token was issued from (an authorization code's exchange and the refresh
+    /// tokens that follow it; the refresh-token family id): revoking the grant refuses every
+    /// access token that names it (RFC 7009 §2.1). Absent for `client_credentials`.
+    public var grantID: String?
 
     enum CodingKeys: String, CodingKey {
         case iss, sub, aud, exp, iat, jti, scope, sid
         case clientID = "client_id"
         case authTime = "auth_time"
+        case grantID = "grant_id"
     }
 
     public init(iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String, clientID: String, scope: String?,
-                authTime: Int?, sid: String?) {
+                authTime: Int?, sid: String?, grantID: String? = nil) {
         self.iss = iss
         self.sub = sub
         self.aud = aud
@@ -55,9 +60,13 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.scope = scope
         self.authTime = authTime
         self.sid = sid
+        self.grantID = grantID
     }
 
     public var scopes: [String] { Scope.parse(scope ?? "") ?? [] }
+
+    /// `grant_id` as a UUID; nil when absent or not one of ours.
+    public var grant: UUID? { grantID.flatMap(UUID.init(uuidString:)) }
 }
 
 extension IDTokenClaims {
@@ -88,6 +97,7 @@ extension AccessTokenClaims {
         json.write("auth_time", authTime)
         json.write("client_id", clientID)
         json.write("exp", exp)
+        json.write("grant_id", grantID)
         json.write("iat", iat)
         json.write("iss", iss)
         json.write("jti", jti)

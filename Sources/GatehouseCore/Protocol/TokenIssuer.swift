@@ -22,13 +22,15 @@ public struct TokenIssuer: Sendable {
     /// A new, unpredictable `jti`.
     public func newTokenID() -> String { crypto.randomToken(byteCount: 16) }
 
+    /// `grantID` names the grant the token belongs to (nil for `client_credentials`), so that
+    /// revoking the grant refuses the token (RFC 7009 §2.1).
     public func accessToken(id: String, subject: String, clientID: String, scopes: [String], authTime: Date?,
-                            sessionID: UUID?, now: Date) throws -> AccessToken {
+                            sessionID: UUID?, grantID: UUID? = nil, now: Date) throws -> AccessToken {
         let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
-            sid: sessionID?.uuidString.lowercased())
+            sid: sessionID?.uuidString.lowercased(), grantID: grantID?.uuidString.lowercased())
         return AccessToken(token: try signer.sign(payload: claims.jsonBytes, type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)
     }

@@ -4,6 +4,11 @@ public import GatehouseCore
 /// Refresh-token families in PostgreSQL (`refresh_tokens`). Rotation changes the presented row
 /// only while it is live, under its row lock, so two concurrent uses of one token cannot both
 /// succeed. A token cannot outlive its user or client (foreign keys ON DELETE CASCADE).
+///
+/// A revoked family is also recorded on its own (`refresh_token_family_revocations`), and every
+/// read of a token checks it: a token stored after its family was revoked — by an exchange or a
+/// rotation that raced the revocation, which the UPDATE of the rows could not see — is revoked
+/// from the start.
 public struct PostgresRefreshTokenStore: RefreshTokenStore {
     let pool: PostgresPool
 
@@ -36,7 +41,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
     private func explainRefusal(_ request: RefreshRotationRequest) async throws -> RefreshRotation {
         try await pool.transaction { connection in
             guard let row = try connection.query(
-                "SELECT \(Self.columns), used_at, revoked_at FROM refresh_tokens WHERE digest = $1 FOR UPDATE",
+                "SELECT \(Self.columns), used_at, \(Self.revokedAtColumn) FROM refresh_tokens WHERE digest = $1 FOR UPDATE",
                 [.bytes(request.digest)]).rows.first else { return .notFound }
             let record = try Self.record(row)
             guard record.clientID == request.clientID else { return .notFound }
@@ -65,6 +70,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
             UPDATE refresh_tokens SET used_at = $3
             WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL
               AND expires_at > $3 AND family_expires_at > $3 AND scopes @> $4::text[]
+              AND NOT EXISTS (SELECT 1 FROM refresh_token_family_revocations r WHERE r.family_id = refresh_tokens.family_id)
             RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at)
         INSERT INTO refresh_tokens (\(columns))
         SELECT $5, family_id, client_id, user_id, scopes, session_id, auth_time, amr, $3,
@@ -78,33 +84,54 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
     }
 
     public func find(digest: [UInt8]) async throws -> StoredRefreshToken? {
-        try await pool.query("SELECT \(Self.columns), used_at, revoked_at FROM refresh_tokens WHERE digest = $1",
+        try await pool.query("SELECT \(Self.columns), used_at, \(Self.revokedAtColumn) FROM refresh_tokens WHERE digest = $1",
                              [.bytes(digest)]).rows.first.map { row in
             StoredRefreshToken(record: try Self.record(row), usedAt: try row.optionalDate("used_at"),
                                revokedAt: try row.optionalDate("revoked_at"))
         }
     }
 
+    /// Records each family it touches as revoked too, so a rotation racing the revocation
+    /// cannot leave a live replacement behind.
     public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
-        if let clientID {
-            _ = try await pool.query(
-                "UPDATE refresh_tokens SET revoked_at = $3 WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL",
-                [.uuid(userID), .text(clientID), .timestamp(date)])
-        } else {
-            _ = try await pool.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                                     [.uuid(userID), .timestamp(date)])
-        }
+        _ = try await pool.query(
+            """
+            WITH revoked AS (
+                UPDATE refresh_tokens SET revoked_at = $3
+                WHERE user_id = $1 AND ($2::text IS NULL OR client_id = $2) AND revoked_at IS NULL
+                RETURNING family_id)
+            INSERT INTO refresh_token_family_revocations (family_id, revoked_at)
+            SELECT DISTINCT family_id, $3::timestamptz FROM revoked
+            ON CONFLICT (family_id) DO NOTHING
+            """, [.uuid(userID), clientID.map(PostgresValue.text) ?? .null, .timestamp(date)])
     }
 
     public func isFamilyRevoked(_ familyID: UUID) async throws -> Bool {
         let row = try await pool.query(
-            "SELECT count(*) FILTER (WHERE revoked_at IS NULL) AS live, count(*) AS total FROM refresh_tokens WHERE family_id = $1",
-            [.uuid(familyID)]).rows.first
-        return try row.map { try $0.int("total") > 0 && $0.int("live") == 0 } ?? false
+            """
+            SELECT EXISTS (SELECT 1 FROM refresh_token_family_revocations WHERE family_id = $1) AS recorded,
+                   (SELECT count(*) FILTER (WHERE revoked_at IS NULL) FROM refresh_tokens WHERE family_id = $1) AS live,
+                   (SELECT count(*) FROM refresh_tokens WHERE family_id = $1) AS total
+            """, [.uuid(familyID)]).rows.first
+        return try row.map { try $0.bool("recorded") || ($0.int("total") > 0 && $0.int("live") == 0) } ?? false
     }
 
     static let insertSQL = "INSERT INTO refresh_tokens (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    static let revokeFamilySQL = "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL"
+
+    /// $1 family, $2 now: the family is recorded as revoked (first revocation wins), then its
+    /// live tokens are marked.
+    static let revokeFamilySQL = """
+        WITH recorded AS (
+            INSERT INTO refresh_token_family_revocations (family_id, revoked_at) VALUES ($1, $2)
+            ON CONFLICT (family_id) DO NOTHING)
+        UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL
+        """
+
+    /// A token's revocation time: its own, or else its family's recorded revocation.
+    static let revokedAtColumn = """
+        COALESCE(revoked_at, (SELECT r.revoked_at FROM refresh_token_family_revocations r
+                              WHERE r.family_id = refresh_tokens.family_id)) AS revoked_at
+        """
 
     static func values(_ token: RefreshTokenRecord) -> [PostgresValue] {
         [.bytes(token.digest), .uuid(token.familyID), .text(token.clientID), .uuid(token.userID), .textArray(token.scopes),

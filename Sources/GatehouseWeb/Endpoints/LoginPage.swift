@@ -47,8 +47,9 @@ struct LoginPage {
         guard case .success(let user) = outcome
         else {
             Telemetry.login("invalid_credentials")
-            await dependencies.recordAudit(.signInFailed, subject: nil, actor: "anonymous", clientID: pending?.clientID,
-                                           details: ["email": User.normalizedEmail(email), "reason": "invalid_credentials"])
+            let account = try await dependencies.users.find(email: User.normalizedEmail(email))
+            await dependencies.recordAudit(.signInFailed, subject: account?.id, actor: "anonymous", clientID: pending?.clientID,
+                                           details: AuditEvent.signInFailureDetails(account: account))
             return try await page(request, requestID: requestID, pending: pending, email: email,
                                   error: "The email or password is not right. Check them and try again.")
         }

@@ -1,3 +1,5 @@
+import GatehouseCore
+
 /// View models, one per page. Every value is escaped by `{{x}}` in the templates.
 struct LoginView: PageView {
     let templateName = "login"
@@ -20,6 +22,18 @@ struct ConsentView: PageView {
     let clientName: String
     let userEmail: String
     let scopes: [ScopeLine]
+    /// The app asks for `offline_access`: the page says in a sentence of its own that the app
+    /// stays connected (OIDC Core §11: a refresh token only with the user's consent).
+    let staysConnected: Bool
+
+    init(csrfToken: String, requestID: String, clientName: String, userEmail: String, scopes: [ScopeLine]) {
+        self.csrfToken = csrfToken
+        self.requestID = requestID
+        self.clientName = clientName
+        self.userEmail = userEmail
+        self.scopes = scopes
+        staysConnected = scopes.contains { $0.name == Scope.offlineAccess }
+    }
 
     struct ScopeLine {
         let name: String

@@ -1,0 +1,98 @@
+import Foundation
+import GatehouseCore
+
+/// A point where one request waits until the test lets it go: `arrive()` blocks (after telling
+/// `waitUntilReached()`), `open()` releases it and every later arrival passes.
+actor HoldPoint {
+    private var reached = false
+    private var released = false
+    private var reachedWaiters: [CheckedContinuation<Void, Never>] = []
+    private var heldWaiters: [CheckedContinuation<Void, Never>] = []
+
+    func arrive() async {
+        reached = true
+        reachedWaiters.forEach { $0.resume() }
+        reachedWaiters = []
+        guard !released else { return }
+        await withCheckedContinuation { heldWaiters.append($0) }
+    }
+
+    func waitUntilReached() async {
+        guard !reached else { return }
+        await withCheckedContinuation { reachedWaiters.append($0) }
+    }
+
+    func open() {
+        released = true
+        heldWaiters.forEach { $0.resume() }
+        heldWaiters = []
+    }
+}
+
+/// The real refresh-token store with `insert` held at a `HoldPoint`: a code exchange then stops
+/// after consuming the code and signing its tokens, just before storing its refresh token — the
+/// gap in which a second use of the code must still end with that refresh token revoked.
+struct HeldRefreshTokenStore: RefreshTokenStore {
+    let base: any RefreshTokenStore
+    let hold: HoldPoint
+
+    func insert(_ token: RefreshTokenRecord) async throws {
+        await hold.arrive()
+        try await base.insert(token)
+    }
+
+    func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation { try await base.rotate(request) }
+    func revokeFamily(_ familyID: UUID, at date: Date) async throws { try await base.revokeFamily(familyID, at: date) }
+    func find(digest: [UInt8]) async throws -> StoredRefreshToken? { try await base.find(digest: digest) }
+    func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
+        try await base.revokeAll(userID: userID, clientID: clientID, at: date)
+    }
+    func isFamilyRevoked(_ familyID: UUID) async throws -> Bool { try await base.isFamilyRevoked(familyID) }
+}
+
+/// The real short-lived state store, counting the calls it answers: how many Redis round trips
+/// a request made through it (each method of `RedisAuthorizationStateStore` is one command).
+final class CountingStateStore: AuthorizationStateStore, @unchecked Sendable {
+    let base: any AuthorizationStateStore
+    private let lock = NSLock()
+    private var counted = 0
+
+    init(base: any AuthorizationStateStore) { self.base = base }
+
+    var calls: Int { lock.withLock { counted } }
+    private func count() { lock.withLock { counted += 1 } }
+
+    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws {
+        count()
+        try await base.savePending(request, id: id, ttl: ttl)
+    }
+    func pending(id: String) async throws -> PendingAuthorization? {
+        count()
+        return try await base.pending(id: id)
+    }
+    func deletePending(id: String) async throws {
+        count()
+        try await base.deletePending(id: id)
+    }
+    func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws {
+        count()
+        try await base.saveCode(record, digest: digest, ttl: ttl)
+    }
+    func consumeCode(digest: [UInt8], presented: CodeBinding, marker: CodeUseMarker, markerTTL: Duration) async throws
+        -> CodeConsumption {
+        count()
+        return try await base.consumeCode(digest: digest, presented: presented, marker: marker, markerTTL: markerTTL)
+    }
+    func revokeAccessToken(id: String, until: Date, now: Date) async throws {
+        count()
+        try await base.revokeAccessToken(id: id, until: until, now: now)
+    }
+    func revokeGrant(id grantID: UUID, until: Date, now: Date) async throws {
+        count()
+        try await base.revokeGrant(id: grantID, until: until, now: now)
+    }
+    func isAccessTokenRevoked(id: String, grantID: UUID?) async throws -> Bool {
+        count()
+        return try await base.isAccessTokenRevoked(id: id, grantID: grantID)
+    }
+}
