@@ -82,7 +82,10 @@ public struct WebSettings: Sendable {
     /// Largest form body accepted (413 beyond).
     public var maxFormBytes: Int
 
-    public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = 16 * 1024) {
+    /// 16 KiB: the largest form body, and the longest query string (`FormBody.query`).
+    public static let defaultMaxFormBytes = 16 * 1024
+
+    public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = defaultMaxFormBytes) {
         self.developmentMode = developmentMode
         self.demoClientID = demoClientID
         self.maxFormBytes = maxFormBytes
