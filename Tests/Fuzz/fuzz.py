@@ -111,9 +111,23 @@ def rand_unicode(rng, count):
     return "".join(out)
 
 
-def value(rng, ctx, name):
-    """An encoded value for parameter `name`: realistic, weird, raw escapes, long or random bytes."""
+CLEAN_WEIRD = [w for w in WEIRD if not any(ord(c) < 0x20 and c not in "\t\r\n" for c in w)]
+
+
+def value(rng, ctx, name, clean):
+    """An encoded value for parameter `name`: realistic, weird, raw escapes, long or random bytes.
+    A clean value decodes (no control character, valid escapes and UTF-8), so the request gets
+    past decoding to the endpoint's own checks and its stores."""
     pick = rng.random()
+    if clean:
+        if pick < 0.45:
+            pick = 0        # realistic
+        elif pick < 0.75:
+            return encode(rng.choice(CLEAN_WEIRD))
+        elif pick < 0.9:
+            return encode(rand_text(rng, 0, 8) + rng.choice(CLEAN_WEIRD) + rand_text(rng, 0, 8))
+        else:
+            return "A" * rng.choice([513, 2049, 4097, 8193])
     if pick < 0.25:
         known = {
             "client_id": ctx.client_id, "redirect_uri": ctx.redirect_uri, "response_type": "code",
@@ -139,12 +153,12 @@ def value(rng, ctx, name):
     return encode(rand_text(rng, 0, 200))
 
 
-def parameters(rng, ctx, count):
+def parameters(rng, ctx, count, clean):
     parts = []
     for _ in range(count):
         name = rng.choice(NAMES) if rng.random() < 0.85 else rand_text(rng, 0, 12)
-        name = encode(name) if rng.random() < 0.95 else rng.choice(RAW_ESCAPES)
-        val = value(rng, ctx, name if isinstance(name, str) else "")
+        name = encode(name) if clean or rng.random() < 0.95 else rng.choice(RAW_ESCAPES)
+        val = value(rng, ctx, name, clean)
         parts.append(as_bytes(name) + (b"=" + as_bytes(val) if rng.random() < 0.95 else b""))
     if rng.random() < 0.4:       # the realistic core of an authorization or token request
         core = [("response_type", "code"), ("client_id", ctx.client_id), ("redirect_uri", ctx.redirect_uri),
@@ -208,12 +222,13 @@ def build(index, seed, ctx, endpoints=None):
         method = rng.choice(["PUT", "DELETE", "PATCH", "HEAD", "TRACE", "OPTIONS", "GET", "POST"])
     query = b""
     body = b""
+    clean = rng.random() < 0.5
     if method == "GET" or rng.random() < 0.2:
-        query = parameters(rng, ctx, rng.randint(0, 8))
+        query = parameters(rng, ctx, rng.randint(0, 8), clean)
     if method in ("POST", "PUT", "PATCH"):
         pick = rng.random()
         if pick < 0.75:
-            body = parameters(rng, ctx, rng.randint(0, 10))
+            body = parameters(rng, ctx, rng.randint(0, 10), clean)
         elif pick < 0.85:
             body = json.dumps({"client_id": ctx.client_id, "grant_type": "client_credentials"}).encode()
         elif pick < 0.95:
@@ -396,10 +411,11 @@ def main():
     if alive != 200:
         print(f"fuzz: the server no longer answers /health/live ({alive})")
     summary = f"fuzz: {total} requests, {len(failures)} server errors, {len(unanswered_well_formed)} unanswered"
-    if args.summary_file:
+    if args.summary_file:        # run.sh prints it last
         with open(args.summary_file, "w") as handle:
             handle.write(summary + "\n")
-    print(summary)
+    else:
+        print(summary)
     return 0 if ok else 1
 
 
