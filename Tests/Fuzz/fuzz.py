@@ -169,11 +169,67 @@ def parameters(rng, ctx, count, clean):
     return b"&".join(parts)
 
 
+def template(rng, ctx, path):
+    """A valid request's parameters for `path`, as a real client or browser would send them."""
+    verifier_challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+    token = base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
+    request_id = base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
+    csrf = ("csrf_token", ctx.csrf_token or "")
+    grant = rng.choice(["client_credentials", "authorization_code", "refresh_token"])
+    templates = {
+        "/authorize": [("response_type", "code"), ("client_id", ctx.client_id), ("redirect_uri", ctx.redirect_uri),
+                       ("scope", "openid profile"), ("state", token[:12]), ("nonce", token[12:24]),
+                       ("code_challenge", verifier_challenge), ("code_challenge_method", "S256"),
+                       ("login_hint", ctx.user_email), ("prompt", rng.choice(["none", "login", "consent"])),
+                       ("max_age", "60"), ("acr_values", "mfa"), ("response_mode", rng.choice(["query", "form_post"]))],
+        "/token": [("grant_type", grant), ("code", token), ("redirect_uri", ctx.redirect_uri), ("code_verifier", token + "x"),
+                   ("refresh_token", token), ("scope", "openid"), ("client_id", ctx.client_id)],
+        "/revoke": [("token", token), ("token_type_hint", rng.choice(["access_token", "refresh_token"]))],
+        "/introspect": [("token", token), ("token_type_hint", "access_token")],
+        "/userinfo": [("access_token", "eyJ" + token)],
+        "/logout": [("id_token_hint", "eyJ" + token), ("post_logout_redirect_uri", ctx.redirect_uri), ("state", token[:8]),
+                    ("client_id", ctx.client_id), csrf, ("confirm", "yes")],
+        "/login": [csrf, ("email", ctx.user_email), ("password", token), ("request", request_id)],
+        "/consent": [csrf, ("request", request_id), ("decision", "approve")],
+        "/register": [csrf, ("name", "Fuzz Person"), ("email", f"fuzz-{token[:10]}@example.com"), ("password", token),
+                      ("request", request_id), ("accept_terms", "yes")],
+        "/verify-email": [csrf, ("ticket", token), ("code", "123456")],
+        "/verify-email/resend": [csrf, ("ticket", token)],
+        "/verify-email/link": [("ticket", token), ("token", token)],
+        "/forgot-password": [csrf, ("email", ctx.user_email), ("request", request_id)],
+        "/reset-password": [csrf, ("token", token), ("password", token), ("confirm", token)],
+        "/mfa": [csrf, ("method", rng.choice(["totp", "email", "recovery"])), ("code", "123456")],
+        "/mfa/enrol": [csrf, ("code", "123456")],
+        "/mfa/enrol/email/confirm": [csrf, ("code", "123456")],
+    }
+    account = [csrf, ("current_password", token), ("email", f"new-{token[:8]}@example.com"), ("password", token),
+               ("confirm", token), ("name", "Fuzz"), ("picture", "https://images.example/a.png"), ("session", token),
+               ("client", ctx.client_id), ("code", "123456")]
+    return templates.get(path, account if path.startswith("/account") else [csrf])
+
+
+BAD = ["%00", "a%00b", "%01", "%08", "%1B", "%1F", "%FF", "%C3", "%ED%A0%80", "%zz", "%", "%0D%0A", "%7F", "%C2%85"]
+
+
+def mutated(rng, ctx, path):
+    """The valid request with one or two values replaced by bad or odd ones, and maybe one more parameter."""
+    pairs = [(name, encode(value)) for name, value in template(rng, ctx, path) if rng.random() < 0.9]
+    for _ in range(rng.randint(1, 2)):
+        if not pairs:
+            break
+        index = rng.randrange(len(pairs))
+        bad = rng.choice(BAD) if rng.random() < 0.5 else value(rng, ctx, pairs[index][0], clean=rng.random() < 0.5)
+        pairs[index] = (pairs[index][0], bad)
+    if rng.random() < 0.2:
+        pairs.append((rng.choice(NAMES), value(rng, ctx, "", clean=True)))
+    return b"&".join(as_bytes(name) + b"=" + as_bytes(val) for name, val in pairs)
+
+
 def as_bytes(text):
     return text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
 
 
-def headers_for(rng, ctx, method, has_body):
+def headers_for(rng, ctx, method, path, has_body):
     headers = [(b"Host", f"{ctx.host}:{ctx.port}".encode())]
     cookies = []
     if ctx.csrf_cookie and rng.random() < 0.6:
@@ -187,6 +243,8 @@ def headers_for(rng, ctx, method, has_body):
     if cookies:
         headers.append((b"Cookie", b"; ".join(cookies)))
     pick = rng.random()
+    if path in ("/token", "/revoke", "/introspect") and pick < 0.5:
+        pick = 0
     if pick < 0.15:
         credentials = f"{ctx.client_id}:{ctx.client_secret}".encode()
         headers.append((b"Authorization", b"Basic " + base64.b64encode(credentials)))
@@ -197,9 +255,14 @@ def headers_for(rng, ctx, method, has_body):
     if rng.random() < 0.3:
         headers.append((b"User-Agent", rng.choice([b"", b"\x00", b"Mozilla/5.0 \x01\x02", b"\xff\xfe\xfd", b"U" * 6000,
                                                    "\"\u0301>\u0301".encode()])))
-    if rng.random() < 0.15:
+    # run.sh trusts 127.0.0.1 as a proxy: most requests come from an address of their own (so the
+    # per-IP limits do not turn everything into 429 and the deep paths are reached), some from odd ones.
+    pick = rng.random()
+    if pick < 0.85:
+        headers.append((b"X-Forwarded-For", f"198.18.{rng.randrange(256)}.{rng.randrange(256)}".encode()))
+    elif pick < 0.95:
         headers.append((b"X-Forwarded-For", rng.choice([b"1.2.3.4", b"::1", b"not-an-ip", b"999.1.1.1, \x00",
-                                                        b"1.1.1.1, " * 200, b"[::1]:80", b"\xff"])))
+                                                        b"1.1.1.1, " * 200, b"[::1]:80", b"\xff", b"2001:db8::1"])))
     if rng.random() < 0.05:
         headers.append((b"X-Huge", b"h" * rng.choice([8000, 40000, 90000])))
     if rng.random() < 0.05:
@@ -223,12 +286,13 @@ def build(index, seed, ctx, endpoints=None):
     query = b""
     body = b""
     clean = rng.random() < 0.5
+    mutate = rng.random() < 0.5      # a valid request with one or two values made bad, else random parameters
     if method == "GET" or rng.random() < 0.2:
-        query = parameters(rng, ctx, rng.randint(0, 8), clean)
+        query = mutated(rng, ctx, path) if mutate else parameters(rng, ctx, rng.randint(0, 8), clean)
     if method in ("POST", "PUT", "PATCH"):
         pick = rng.random()
         if pick < 0.75:
-            body = parameters(rng, ctx, rng.randint(0, 10), clean)
+            body = mutated(rng, ctx, path) if mutate else parameters(rng, ctx, rng.randint(0, 10), clean)
         elif pick < 0.85:
             body = json.dumps({"client_id": ctx.client_id, "grant_type": "client_credentials"}).encode()
         elif pick < 0.95:
@@ -236,7 +300,7 @@ def build(index, seed, ctx, endpoints=None):
         else:
             body = b"a=" + b"x" * rng.choice([16 * 1024, 17000, 70000])
     target = path.encode() + (b"?" + query if query else b"")
-    headers = headers_for(rng, ctx, method, bool(body))
+    headers = headers_for(rng, ctx, method, path, bool(body))
     well_formed = True
     request_line = method.encode() + b" " + target + b" HTTP/1.1"
     if rng.random() < 0.04:      # broken at the HTTP level: the server may close without answering
