@@ -84,7 +84,10 @@ public struct WebSettings: Sendable {
     /// Who may read `/metrics` (loopback only unless configured).
     public var metricsAccess = MetricsAccess()
 
-    public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = 16 * 1024) {
+    /// 16 KiB: the largest form body, and the longest query string (`FormBody.query`).
+    public static let defaultMaxFormBytes = 16 * 1024
+
+    public init(developmentMode: Bool = false, demoClientID: String = "gatehouse-demo", maxFormBytes: Int = defaultMaxFormBytes) {
         self.developmentMode = developmentMode
         self.demoClientID = demoClientID
         self.maxFormBytes = maxFormBytes

@@ -91,13 +91,19 @@ struct ClientCredentialsTests {
             [("client_id", "app"), ("client_secret", "s")], [("client_id", "")],
         ]
         for _ in 0..<10_000 {
-            var token = Data(random.text(from: credentialAtoms, maxCount: 6).utf8).base64EncodedString()
+            let text = random.text(from: credentialAtoms, maxCount: 6)
+            var token = Data(text.utf8).base64EncodedString()
             if Int.random(in: 0..<6, using: &random) == 0 { token = String(token.dropLast(Int.random(in: 0...2, using: &random))) }
             let header = schemes.randomElement(using: &random)! + spaces.randomElement(using: &random)! + token
                 + spaces.randomElement(using: &random)!
             let form = RequestParameters(forms.randomElement(using: &random)!)
             let new = Result { () throws(OAuthError) in try ClientCredentials.from(authorizationHeader: header, form: form) }
             let old = Result { () throws(OAuthError) in try FoundationReference.credentials(authorizationHeader: header, form: form) }
+            // The one difference: credentials holding NUL (or another C0 control) are not credentials now
+            // (`ControlCharacters`; PostgreSQL text cannot hold NUL).
+            if text.contains("\u{0}"), new == .failure(OAuthError(.invalidClient, "the Authorization header is not valid Basic credentials")) {
+                continue
+            }
             #expect(new == old, "\(header.debugDescription)")
         }
     }

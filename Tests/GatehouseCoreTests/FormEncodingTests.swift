@@ -17,8 +17,44 @@ struct FormEncodingTests {
         #expect(FormEncoding.decodeComponent("%e2%82%ac+%F0%9F%98%80") == "€ 😀")
         #expect(FormEncoding.decodeComponent("é€😀") == "é€😀", "raw UTF-8 passes through")
         #expect(FormEncoding.decodeComponent("é+%41") == "é A")
-        #expect(FormEncoding.decodeComponent("%00") == "\u{0}")
         #expect(FormEncoding.decodeComponent("a\r\nb") == "a\r\nb")
+        #expect(FormEncoding.decodeComponent("a%09b%0D%0Ac") == "a\tb\r\nc", "tab and line breaks are text")
+    }
+
+    @Test("NUL and the other C0 controls but tab, LF and CR are refused, escaped or raw")
+    func controlCharacters() {
+        for text in ["%00", "a%00", "\u{0}", "a\u{0}b", "%01", "%07", "%08", "%0B", "%0C", "%1B", "%1F", "\u{1F}", "a+%00+b"] {
+            #expect(FormEncoding.decodeComponent(text) == nil, "\(Array(text.utf8))")
+        }
+        for text in ["%7F", "%C2%80", "%C2%9F", "%20", "\u{7F}", "%E2%80%8B"] {
+            #expect(FormEncoding.decodeComponent(text) != nil, "\(text): DEL, C1 controls and the rest are PostgreSQL-safe text")
+        }
+        for byte in UInt8(0)...UInt8(0x7F) {
+            #expect(ControlCharacters.isRefused(byte) == (byte < 0x20 && ![0x09, 0x0A, 0x0D].contains(byte)), "\(byte)")
+        }
+    }
+
+    @Test("decode says which parameter broke which rule")
+    func decodeErrors() throws {
+        #expect(throws: FormDecodingError(problem: .controlCharacter, parameter: "client_id")) {
+            try FormEncoding.decode("response_type=code&client_id=abc%00")
+        }
+        #expect(throws: FormDecodingError(problem: .notUTF8, parameter: "state")) { try FormEncoding.decode("state=%FF") }
+        #expect(throws: FormDecodingError(problem: .badEscape, parameter: "a")) { try FormEncoding.decode("a=%4") }
+        #expect(throws: FormDecodingError(problem: .controlCharacter, parameter: nil)) { try FormEncoding.decode("ok=1&%00=1") }
+        #expect(throws: FormDecodingError(problem: .controlCharacter, parameter: "x")) { try FormEncoding.decode("x=\u{1}") }
+        #expect(try FormEncoding.decode("a=1%092").pairs.map { [$0.name, $0.value] } == [["a", "1\t2"]])
+
+        #expect(FormDecodingError(problem: .controlCharacter, parameter: "client_id").description
+                == "the value of client_id holds a control character (NUL, or a C0 control other than tab and line breaks)")
+        #expect(FormDecodingError(problem: .notUTF8, parameter: "state").description == "the value of state is not UTF-8")
+        #expect(FormDecodingError(problem: .badEscape, parameter: "a").description
+                == "the value of a has a '%' that is not followed by two hex digits")
+        #expect(FormDecodingError(problem: .notUTF8, parameter: nil).description == "a parameter name is not UTF-8")
+        for odd in ["<b>", "a b", "\u{301}", String(repeating: "n", count: 41), ""] {
+            #expect(FormDecodingError(problem: .notUTF8, parameter: odd).description == "a parameter value is not UTF-8",
+                    "a name is repeated only when short and plain: \(odd)")
+        }
     }
 
     @Test("decodeComponent refuses a broken escape or bytes that are not UTF-8")
@@ -95,12 +131,13 @@ struct FormEncodingTests {
             // one difference allowed is the lone %A9, the only way to U+FFFD from these atoms.
             let old = FoundationReference.decodeComponent(text)
             let new = FormEncoding.decodeComponent(text)
-            if !(new == nil && old?.contains("\u{FFFD}") == true) {
+            // The other: NUL and C0 controls are refused now (`ControlCharacters`).
+            if !(new == nil && (old?.contains("\u{FFFD}") == true || old.map { ControlCharacters.isPresent(in: $0) } == true)) {
                 #expect(new.map { Array($0.utf8) } == old.map { Array($0.utf8) }, "\(Array(text.utf8))")
             }
             let oldPairs = FoundationReference.parse(text)
             let pairs = FormEncoding.parse(text)
-            if !(pairs == nil && oldPairs?.joined().contains { $0.contains("\u{FFFD}") } == true) {
+            if !(pairs == nil && oldPairs?.joined().contains { $0.contains("\u{FFFD}") || ControlCharacters.isPresent(in: $0) } == true) {
                 #expect(pairs?.pairs.map { [Array($0.name.utf8), Array($0.value.utf8)] }
                         == oldPairs?.map { $0.map { Array($0.utf8) } }, "\(Array(text.utf8))")
             }

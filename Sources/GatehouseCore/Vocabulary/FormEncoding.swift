@@ -4,13 +4,21 @@ import Foundation
 /// the Basic credentials of RFC 6749 §2.3.1.
 public enum FormEncoding {
     /// Parses `a=1&b=2`, keeping order and repeats. Nil if a component is not valid
-    /// percent-encoded UTF-8.
+    /// percent-encoded UTF-8 or holds a control character `decode` refuses.
+    public static func parse(_ text: String) -> RequestParameters? {
+        try? decode(text)
+    }
+
+    /// Parses `a=1&b=2`, keeping order and repeats, or says why the whole text is refused: a
+    /// broken `%` escape, bytes that are not UTF-8, or a control character no parameter may hold
+    /// (`ControlCharacters`). This is the one decoder of form bodies and query strings, so no NUL
+    /// or stray control byte reaches a store (PostgreSQL text cannot hold NUL) or a page.
     ///
     /// Every form body and query string goes through here, the token endpoint's on each request;
     /// splitting and decoding on UTF-8 bytes replaced Foundation's bridged `split` and
     /// `removingPercentEncoding`, which cost several per cent of a token request. The separators
     /// are bytes, as WHATWG URL §5.1 defines them.
-    public static func parse(_ text: String) -> RequestParameters? {
+    public static func decode(_ text: String) throws(FormDecodingError) -> RequestParameters {
         var pairs: [(name: String, value: String)] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
@@ -18,15 +26,25 @@ public enum FormEncoding {
             let end = utf8[start...].firstIndex(of: ampersand) ?? utf8.endIndex
             if start < end {                                    // "a=1&&b=2": empty pieces are skipped
                 let piece = text[start..<end]
-                let name: Substring, value: Substring
+                let rawName: Substring, rawValue: Substring
                 if let equals = piece.utf8.firstIndex(of: equalsSign) {
-                    name = piece[..<equals]
-                    value = piece[piece.utf8.index(after: equals)...]
+                    rawName = piece[..<equals]
+                    rawValue = piece[piece.utf8.index(after: equals)...]
                 } else {
-                    name = piece
-                    value = ""
+                    rawName = piece
+                    rawValue = ""
                 }
-                guard let name = decodeComponent(name), let value = decodeComponent(value) else { return nil }
+                let name: String, value: String
+                do {
+                    name = try decodeChecked(rawName)
+                } catch {
+                    throw FormDecodingError(problem: error, parameter: nil)
+                }
+                do {
+                    value = try decodeChecked(rawValue)
+                } catch {
+                    throw FormDecodingError(problem: error, parameter: name)
+                }
                 pairs.append((name, value))
             }
             start = end < utf8.endIndex ? utf8.index(after: end) : end
@@ -38,11 +56,17 @@ public enum FormEncoding {
         decodeComponent(text[...])
     }
 
-    /// '+' is a space and `%XX` a byte; the bytes must be UTF-8. A leading byte order mark is
+    /// '+' is a space and `%XX` a byte; the bytes must be UTF-8 and free of the control
+    /// characters `ControlCharacters` refuses. Nil otherwise. A leading byte order mark is
     /// dropped, as CoreFoundation's UTF-8 decoding under `removingPercentEncoding` did.
     public static func decodeComponent(_ text: Substring) -> String? {
+        try? decodeChecked(text)
+    }
+
+    static func decodeChecked(_ text: Substring) throws(FormDecodingError.Problem) -> String {
         let utf8 = text.utf8
         guard let first = utf8.firstIndex(where: { $0 == percentSign || $0 == plusSign }) else {
+            guard !utf8.contains(where: ControlCharacters.isRefused) else { throw .controlCharacter }
             return UTF8Text.droppingByteOrderMark(text)
         }
         var bytes = [UInt8]()
@@ -56,16 +80,18 @@ public enum FormEncoding {
             case plusSign:
                 bytes.append(UInt8(ascii: " "))
             case percentSign:
-                guard index < utf8.endIndex, let high = hexValue(utf8[index]) else { return nil }
+                guard index < utf8.endIndex, let high = hexValue(utf8[index]) else { throw .badEscape }
                 utf8.formIndex(after: &index)
-                guard index < utf8.endIndex, let low = hexValue(utf8[index]) else { return nil }
+                guard index < utf8.endIndex, let low = hexValue(utf8[index]) else { throw .badEscape }
                 utf8.formIndex(after: &index)
                 bytes.append(high << 4 | low)
             default:
                 bytes.append(byte)
             }
         }
-        return UTF8Text.string(bytes)
+        guard !bytes.contains(where: ControlCharacters.isRefused) else { throw .controlCharacter }
+        guard let decoded = UTF8Text.string(bytes) else { throw .notUTF8 }
+        return decoded
     }
 
     private static let ampersand = UInt8(ascii: "&"), equalsSign = UInt8(ascii: "=")

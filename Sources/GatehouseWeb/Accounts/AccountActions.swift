@@ -41,7 +41,7 @@ struct AccountActions {
         let picture = field("picture", 2000)
         if let picture, URLComponents(string: picture)?.scheme != "https" || URLComponents(string: picture)?.host == nil {
             return try await page.page(request, user: user, session: session, notice: nil,
-                                       errors: ["The picture must be an https:// address of an image."], open: .profile, status: .badRequest)
+                                       errors: ["The picture must be an https:// address of an image."], open: .profile)
         }
         try await dependencies.users.updateProfile(userID: user.id, name: field("name", 200), givenName: field("given_name", 100),
                                                    familyName: field("family_name", 100), picture: picture, at: dependencies.clock.now)
@@ -58,7 +58,7 @@ struct AccountActions {
             errors.append("Your current password is not right.")
         }
         guard errors.isEmpty else {
-            return try await page.page(request, user: user, session: session, notice: nil, errors: errors, open: .email, status: .badRequest)
+            return try await page.page(request, user: user, session: session, notice: nil, errors: errors, open: .email)
         }
         let verification = EmailVerificationPage(dependencies: dependencies, responder: responder)
         let taken = try await dependencies.users.find(email: newEmail) != nil
@@ -78,13 +78,13 @@ struct AccountActions {
     func changePassword(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
         guard try await verifyPassword(form["current_password"], of: user) else {
             return try await page.page(request, user: user, session: session, notice: nil,
-                                       errors: ["Your current password is not right."], open: .password, status: .badRequest)
+                                       errors: ["Your current password is not right."], open: .password)
         }
         let password = form["password"] ?? ""
         let check = NewPasswordCheck(dependencies: dependencies)
         let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)
         guard problems.isEmpty else {
-            return try await page.page(request, user: user, session: session, notice: nil, errors: problems, open: .password, status: .badRequest)
+            return try await page.page(request, user: user, session: session, notice: nil, errors: problems, open: .password)
         }
         try await check.setPassword(password, for: user.id)
         // Other devices lose access; this one stays signed in.

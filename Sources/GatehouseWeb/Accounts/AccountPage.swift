@@ -47,9 +47,10 @@ struct AccountPage {
         return (session, user)
     }
 
-    /// The page; `open` unfolds the section whose form came back with `errors`.
+    /// The page; `open` unfolds the section whose form came back with `errors` (a refused
+    /// submission: 400, `PageResponder.form`).
     func page(_ request: Request, user: User, session: BrowserSession, notice: String?, errors: [String],
-              open: AccountSection? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+              open: AccountSection? = nil) async throws -> Response {
         let (token, toSet) = csrf.issue(for: request)
         let now = dependencies.clock.now
         let sessions = try await dependencies.sessions.list(userID: user.id, now: now).map { other in
@@ -66,7 +67,7 @@ struct AccountPage {
                                passwordRules: dependencies.accounts.passwordPolicy.rules,
                                twoStep: try await AccountMFAActions.section(dependencies, user: user), sessions: sessions, apps: apps,
                                notice: notice, errors: errors, open: AccountView.OpenSections(open))
-        return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: !errors.isEmpty, cookies: toSet.map { [$0] } ?? [])
     }
 
     static func format(_ date: Date) -> String {

@@ -147,7 +147,7 @@ struct EmailVerificationPage {
         let (csrfToken, toSet) = csrf.issue(for: request)
         let view = VerifyEmailView(csrfToken: csrfToken, ticket: ticket, email: email,
                                    action: "/verify-email", resendAction: "/verify-email/resend", notice: notice, error: error)
-        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
     func notice(_ title: String, _ message: String, link: (String, String)? = nil) -> Response {

@@ -25,7 +25,7 @@ struct PasswordResetPages {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/forgot-password") { request, _ in
             do {
-                return forgotPage(request, requestID: try FormBody.query(request)["request"], sentTo: nil)
+                return forgotPage(request, requestID: try FormBody.query(request).pendingRequestID(), sentTo: nil)
             } catch {
                 return responder.failure(error)
             }
@@ -37,7 +37,10 @@ struct PasswordResetPages {
                 try await dependencies.limitPerIP(.passwordReset, context)
                 guard dependencies.mailOutbox.isEnabled else { return forgotPage(request, requestID: nil, sentTo: nil) }
                 let email = User.normalizedEmail(form["email"] ?? "")
-                guard EmailAddress.isPlausible(email) else { return forgotPage(request, requestID: form["request"], sentTo: nil) }
+                guard EmailAddress.isPlausible(email) else {
+                    return forgotPage(request, requestID: try form.pendingRequestID(), sentTo: nil,
+                                      error: "Enter the email address of your account, like name@example.com.")
+                }
                 // The link is made and mailed after the answer, off the request: whether an
                 // account exists then changes neither the page nor how long it takes to come.
                 let logger = context.logger
@@ -50,7 +53,7 @@ struct PasswordResetPages {
                         logger.error("password reset mail failed", metadata: ["error": "\(String(reflecting: error))"])
                     }
                 }
-                return forgotPage(request, requestID: form["request"], sentTo: email)
+                return forgotPage(request, requestID: try form.pendingRequestID(), sentTo: email)
             } catch {
                 return responder.failure(error)
             }
@@ -84,7 +87,7 @@ struct PasswordResetPages {
         let password = form["password"] ?? ""
         let check = NewPasswordCheck(dependencies: dependencies)
         let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)
-        guard problems.isEmpty else { return resetPage(request, token: token, email: user.email, errors: problems, status: .badRequest) }
+        guard problems.isEmpty else { return resetPage(request, token: token, email: user.email, errors: problems, refused: true) }
         // Consuming is the atomic step: of two submissions at once, one wins.
         guard try await resets.consume(token) == userID else { return invalidLink() }
         try await check.setPassword(password, for: userID)
@@ -104,21 +107,24 @@ struct PasswordResetPages {
         return response
     }
 
-    func forgotPage(_ request: Request, requestID: String?, sentTo: String?) -> Response {
+    /// The form; with `error` it is a refused submission shown again (400, `PageResponder.form`).
+    func forgotPage(_ request: Request, requestID: String?, sentTo: String?, error: String? = nil) -> Response {
         let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         let suffix = requestID.map { "?request=" + FormEncoding.encodeComponent($0) } ?? ""
         let view = ForgotPasswordView(
             csrfToken: csrfToken, requestID: requestID, sentTo: sentTo,
             unavailable: dependencies.mailOutbox.isEnabled ? nil : "Password reset is not available: this server cannot send email. Ask the people who run it for help.",
-            loginURL: "/login" + suffix)
-        return responder.page(view, cookies: toSet.map { [$0] } ?? [])
+            loginURL: "/login" + suffix, error: error)
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
-    func resetPage(_ request: Request, token: String, email: String, errors: [String], status: HTTPResponse.Status = .ok) -> Response {
+    /// The form. `refused`: a submission came back with `errors` (400, `PageResponder.form`); the
+    /// first showing may carry an explanation in `errors` too (an expired password), with 200.
+    func resetPage(_ request: Request, token: String, email: String, errors: [String], refused: Bool = false) -> Response {
         let (csrfToken, toSet) = csrf.issue(for: request)
         let view = ResetPasswordView(csrfToken: csrfToken, token: token, email: email,
                                      passwordRules: dependencies.accounts.passwordPolicy.rules, errors: errors)
-        return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: refused, cookies: toSet.map { [$0] } ?? [])
     }
 
     func invalidLink() -> Response {

@@ -18,7 +18,7 @@ struct RegistrationPage {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/register") { request, _ in
             do {
-                let requestID = try FormBody.query(request)["request"]
+                let requestID = try FormBody.query(request).pendingRequestID()
                 return try await page(request, requestID: requestID, name: "", email: "", errors: [])
             } catch {
                 return responder.failure(error)
@@ -48,7 +48,7 @@ struct RegistrationPage {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
         try await dependencies.limitPerIP(.registration, context)
-        let requestID = form["request"]
+        let requestID = try form.pendingRequestID()
         guard closedReason == nil else {
             return try await page(request, requestID: requestID, name: "", email: "", errors: [])
         }
@@ -65,7 +65,7 @@ struct RegistrationPage {
         errors += try await NewPasswordCheck(dependencies: dependencies)
             .problems(password, confirmation: nil, context: PasswordContext(email: email, names: [name]), user: nil)
         guard errors.isEmpty else {
-            return try await page(request, requestID: requestID, name: name, email: email, errors: errors, status: .badRequest)
+            return try await page(request, requestID: requestID, name: name, email: email, errors: errors)
         }
 
         // Both branches spend one argon2 hash, so the time taken says nothing either.
@@ -92,8 +92,8 @@ struct RegistrationPage {
         return verificationPage.redirectToPage(ticket: issued.ticket)
     }
 
-    func page(_ request: Request, requestID: String?, name: String, email: String, errors: [String],
-              status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The form; with `errors` it is a refused submission shown again (400, `PageResponder.form`).
+    func page(_ request: Request, requestID: String?, name: String, email: String, errors: [String]) async throws -> Response {
         let (csrfToken, toSet) = csrf.issue(for: request, requestID: requestID)
         var clientName: String?
         if let requestID, let pending = try await dependencies.states.pending(id: requestID) {
@@ -104,6 +104,6 @@ struct RegistrationPage {
             csrfToken: csrfToken, requestID: requestID, clientName: clientName, closed: closedReason,
             name: name, email: email, passwordRules: dependencies.accounts.passwordPolicy.rules(forNewAccount: true),
             termsURL: settings.termsURL, privacyURL: settings.privacyURL, errors: errors, loginURL: "/login" + suffix)
-        return responder.page(view, status: status, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: !errors.isEmpty, cookies: toSet.map { [$0] } ?? [])
     }
 }

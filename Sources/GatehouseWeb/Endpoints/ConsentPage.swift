@@ -20,7 +20,7 @@ struct ConsentPage {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/consent") { request, _ in
             do {
-                guard let requestID = try FormBody.query(request)["request"],
+                guard let requestID = try FormBody.query(request).pendingRequestID(),
                       let pending = try await dependencies.states.pending(id: requestID) else { return expired() }
                 return try await continuation.proceed(requestID: requestID, pending: pending, session: try await session(request)) {
                     try await page(request, requestID: requestID, pending: pending, session: $0)
@@ -41,7 +41,7 @@ struct ConsentPage {
     func submit(_ request: Request) async throws -> Response {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
-        guard let requestID = form["request"], let pending = try await dependencies.states.pending(id: requestID) else {
+        guard let requestID = try form.pendingRequestID(), let pending = try await dependencies.states.pending(id: requestID) else {
             return expired()
         }
         let answer: AuthorizationFlow.ConsentAnswer = form["decision"] == "approve" ? .approve : .deny

@@ -14,7 +14,7 @@ struct LoginPage {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/login") { request, _ in
             do {
-                let requestID = try FormBody.query(request)["request"]
+                let requestID = try FormBody.query(request).pendingRequestID()
                 let pending = try await requestID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
                 if requestID != nil && pending == nil { return expired() }
                 return try await page(request, requestID: pending == nil ? nil : requestID, pending: pending,
@@ -37,7 +37,7 @@ struct LoginPage {
         try await dependencies.limitPerIP(.login, context)
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
-        let requestID = form["request"]
+        let requestID = try form.pendingRequestID()
         let pending = try await requestID.asyncFlatMap { try await dependencies.states.pending(id: $0) }
         if requestID != nil && pending == nil { return expired() }
         let email = form["email"] ?? ""
@@ -81,7 +81,7 @@ struct LoginPage {
         let view = LoginView(csrfToken: csrfToken, requestID: requestID, clientName: clientName,
                              email: email, error: error, forgotURL: "/forgot-password" + suffix,
                              registerURL: registrationOpen ? "/register" + suffix : nil)
-        return responder.page(view, status: .ok, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
     func expired() -> Response {

@@ -2,8 +2,11 @@ import GatehouseCore
 import Hummingbird
 import NIOCore
 
-/// Reads an `application/x-www-form-urlencoded` body once, with a size limit, into
-/// `RequestParameters`. Failures are `WebInputError`s with a reason.
+/// Reads an `application/x-www-form-urlencoded` body or a query string once, with a size limit,
+/// into `RequestParameters`: the one place where request parameters are decoded, so a NUL,
+/// another control character, bytes that are not UTF-8 or an over-long query are refused here
+/// (`FormEncoding.decode`), before any store or page sees them. Failures are `WebInputError`s
+/// with a reason; each route answers them with its own 400.
 enum FormBody {
     static func read(_ request: Request, limit: Int) async throws(WebInputError) -> RequestParameters {
         guard isFormEncoded(request.headers[.contentType]) else {
@@ -17,11 +20,18 @@ enum FormBody {
         } catch {
             throw .malformed("the body could not be read")
         }
-        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes),
-              let parameters = FormEncoding.parse(text) else {
+        guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
             throw .malformed("the body is not valid form encoding")
         }
-        return parameters
+        return try decode(text)
+    }
+
+    private static func decode(_ text: String) throws(WebInputError) -> RequestParameters {
+        do {
+            return try FormEncoding.decode(text)
+        } catch {
+            throw .malformed(error.description)
+        }
     }
 
     /// Whether the Content-Type's media type (RFC 9110 §8.3.1: before any `;` parameter,
@@ -40,11 +50,12 @@ enum FormBody {
 
     private static let formType = Array("application/x-www-form-urlencoded".utf8)
 
-    /// Query parameters, kept in order with repeats.
-    static func query(_ request: Request) throws(WebInputError) -> RequestParameters {
+    /// Query parameters, kept in order with repeats. A query string is held to the limit of a
+    /// form body (`WebSettings.maxFormBytes`, the same parameters travel in either).
+    static func query(_ request: Request, limit: Int = WebSettings.defaultMaxFormBytes) throws(WebInputError) -> RequestParameters {
         guard let query = request.uri.query else { return RequestParameters([]) }
-        guard let parameters = FormEncoding.parse(query) else { throw .malformed("the query string is not valid") }
-        return parameters
+        guard query.utf8.count <= limit else { throw .malformed("the query string is longer than \(limit) bytes") }
+        return try decode(query)
     }
 }
 
@@ -65,5 +76,18 @@ enum WebInputError: Error, Equatable {
         case .tooLarge: return .contentTooLarge
         case .unsupportedMediaType, .malformed: return .badRequest
         }
+    }
+}
+
+extension RequestParameters {
+    /// The `request` parameter of the sign-in pages (a pending authorization's id), nil when
+    /// absent. One whose format is not `PendingAuthorizationID`'s is refused (400) before it is
+    /// looked up or printed into a page.
+    func pendingRequestID() throws(WebInputError) -> String? {
+        guard let id = self["request"] else { return nil }
+        guard PendingAuthorizationID.isWellFormed(id) else {
+            throw .malformed("This page's link is broken: it names a sign-in this server did not start. Go back to the application and start again.")
+        }
+        return id
     }
 }

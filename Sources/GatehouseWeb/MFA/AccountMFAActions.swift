@@ -61,11 +61,11 @@ struct AccountMFAActions {
         guard dependencies.mailOutbox.isEnabled, user.emailVerified else {
             return try await page.page(request, user: user, session: session, notice: nil,
                                        errors: ["Emailed codes need a verified email address and a server that can send email."],
-                                       open: .twoStep, status: .badRequest)
+                                       open: .twoStep)
         }
         guard try await actions.verifyPassword(form["current_password"], of: user) else {
             return try await page.page(request, user: user, session: session, notice: nil,
-                                       errors: ["Your current password is not right."], open: .twoStep, status: .badRequest)
+                                       errors: ["Your current password is not right."], open: .twoStep)
         }
         if try await dependencies.mfa.credentials.enableWithoutSecret(userID: user.id, kind: .email, at: dependencies.clock.now) {
             await dependencies.recordAudit(.mfaEnrolled, subject: user.id, details: ["method": "email"])
@@ -78,13 +78,13 @@ struct AccountMFAActions {
                  _ user: User) async throws -> Response {
         guard try await actions.verifyPassword(form["current_password"], of: user) else {
             return try await page.page(request, user: user, session: session, notice: nil,
-                                       errors: ["Your current password is not right."], open: .twoStep, status: .badRequest)
+                                       errors: ["Your current password is not right."], open: .twoStep)
         }
         let others = try await dependencies.confirmedFactors(userID: user.id).filter { $0 != kind }
         if others.isEmpty && dependencies.settings.requireMFA {
             return try await page.page(request, user: user, session: session, notice: nil,
                                        errors: ["This server requires two-step verification. Set up another method before turning this one off."],
-                                       open: .twoStep, status: .badRequest)
+                                       open: .twoStep)
         }
         guard try await dependencies.mfa.credentials.remove(userID: user.id, kind: kind) else { return Responses.seeOther("/account") }
         if others.isEmpty {
@@ -100,7 +100,7 @@ struct AccountMFAActions {
                                  _ user: User) async throws -> Response {
         guard try await actions.verifyPassword(form["current_password"], of: user) else {
             return try await page.page(request, user: user, session: session, notice: nil,
-                                       errors: ["Your current password is not right."], open: .twoStep, status: .badRequest)
+                                       errors: ["Your current password is not right."], open: .twoStep)
         }
         guard try await !dependencies.confirmedFactors(userID: user.id).isEmpty else { return Responses.seeOther("/account") }
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
@@ -133,7 +133,7 @@ struct AccountMFAActions {
         let view = MFAEnrolmentPage.view(dependencies, csrfToken: csrfToken, user: user, secret: secret,
                                          lead: "After this, signing in asks for a code from the app on your phone as well as your password.",
                                          action: "/account/mfa/totp/confirm", asksPassword: true, cancelURL: "/account", error: error)
-        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
     /// The account page's section, for `AccountPage`.

@@ -122,6 +122,6 @@ struct MFAEmailEnrolment {
     func page(_ request: Request, user: User, notice: String?, error: String?) -> Response {
         let (csrfToken, toSet) = csrf.issue(for: request)
         let view = EmailEnrolmentView(csrfToken: csrfToken, email: user.email, notice: notice, error: error)
-        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 }

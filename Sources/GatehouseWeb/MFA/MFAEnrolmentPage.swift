@@ -95,7 +95,7 @@ struct MFAEnrolmentPage {
                              lead: "Signing in here needs a second step: a code from an app on your phone. It takes a minute to set up.",
                              action: "/mfa/enrol", asksPassword: false, cancelURL: nil, error: error)
         if MFAEmailEnrolment.isAvailable(dependencies, for: user) { view.emailAlternativeAction = "/mfa/enrol/email" }
-        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
     /// The page after the codes were shown once (a reload): only "Continue" is left.

@@ -142,7 +142,7 @@ struct MFAPage {
             recoveryURL: method != .recovery && available.contains(.recovery) ? "/mfa?method=recovery" : nil,
             emailAction: emailOffered ? "/mfa/email" : nil,
             emailButton: method == .email && signIn.emailTicket != nil ? "Send a new code" : "Email me a code")
-        return responder.page(view, status: error == nil ? .ok : .badRequest, cookies: toSet.map { [$0] } ?? [])
+        return responder.form(view, refused: error != nil, cookies: toSet.map { [$0] } ?? [])
     }
 
     func instructions(_ method: SecondFactorVerifier.Method, signIn: PendingSignIn, user: User) -> String {

@@ -36,6 +36,8 @@ struct ForgotPasswordView: PageView {
     let sentTo: String?
     let unavailable: String?
     let loginURL: String
+    /// Why the submitted form was refused (an address that cannot be one).
+    var error: String? = nil
 }
 
 struct ResetPasswordView: PageView {

@@ -1,8 +1,13 @@
 import Foundation
 import Mustache
 
-/// Renders the hosted pages from `templates/` with swift-mustache. Refuses to start when a
-/// template is missing (a missing directory would otherwise give an empty library silently).
+/// Renders the hosted pages and the mails from `templates/` with swift-mustache. Refuses to start
+/// when a template is missing (a missing directory would otherwise give an empty library silently).
+///
+/// HTML templates see their view through `EscapedView`, so every value is escaped by the one
+/// `HTMLEscaping.escape` (on Unicode scalars; swift-mustache's own escaping works per grapheme and
+/// lets `"` plus a combining mark through). Plain-text templates (the mails' `_text` parts) start
+/// with `{{% CONTENT_TYPE: TEXT}}` and get their values unescaped, as plain text must.
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
     /// The one stylesheet, served at `/static/gatehouse.css`.
@@ -26,6 +31,14 @@ public struct PageRenderer: Sendable {
         guard missing.isEmpty else {
             throw PageRendererError(message: "templates missing in \(url.path): \(missing.joined(separator: ", ")) (set GATEHOUSE_TEMPLATES_DIR)")
         }
+        for name in Self.requiredTemplates {
+            let text = library.getTemplate(named: name)?.description ?? ""
+            // The pragma counts only as the first line: a template switching type midway would
+            // print escaped text as plain text, or plain values into HTML.
+            if text.contains("CONTENT_TYPE") && !text.hasPrefix(Self.plainTextPragma) {
+                throw PageRendererError(message: "template \(name) sets a content type other than by starting with \(Self.plainTextPragma)")
+            }
+        }
         do {
             stylesheet = try String(contentsOf: url.appendingPathComponent("gatehouse.css"), encoding: .utf8)
         } catch {
@@ -33,12 +46,19 @@ public struct PageRenderer: Sendable {
         }
     }
 
+    /// The first line of a plain-text template.
+    static let plainTextPragma = "{{% CONTENT_TYPE: TEXT}}"
+
     func render(_ view: some PageView) throws -> String {
         try render(view, template: view.templateName)
     }
 
     func render(_ view: Any, template: String) throws -> String {
-        guard let text = library.render(view, withTemplate: template) else {
+        guard let mustache = library.getTemplate(named: template) else {
+            throw PageRendererError(message: "template \(template) did not render")
+        }
+        let isPlainText = mustache.description.hasPrefix(Self.plainTextPragma)
+        guard let text = library.render(isPlainText ? view : EscapedView(value: view), withTemplate: template) else {
             throw PageRendererError(message: "template \(template) did not render")
         }
         return text

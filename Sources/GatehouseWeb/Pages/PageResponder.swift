@@ -22,6 +22,21 @@ struct PageResponder {
         return response
     }
 
+    /// A page with a form, first shown or shown again. The one convention for every page (login,
+    /// registration, email verification, forgot / reset password, MFA, MFA enrolment, the
+    /// account actions): a form shown again because its submission was refused (a wrong password
+    /// or code, a field that breaks a rule), with the error on it, answers 400 Bad Request; a form
+    /// shown for the first time, or with a notice, answers 200. 400 says "your submission was
+    /// refused, here is the form again", as server-rendered frameworks answer an invalid form, and
+    /// tells scripts and automated clients the truth instead of a 200 that looks like success;
+    /// browsers show the page all the same. README ("Pages and status codes") says the same.
+    func form(_ view: some PageView, refused: Bool, cookies: [Cookie] = []) -> Response {
+        page(view, status: refused ? Self.refusedForm : .ok, cookies: cookies)
+    }
+
+    /// The status of a form shown again with the reason its submission was refused.
+    static let refusedForm: HTTPResponse.Status = .badRequest
+
     func error(title: String, message: String, status: HTTPResponse.Status = .badRequest) -> Response {
         page(ErrorView(title: title, message: message), status: status)
     }
