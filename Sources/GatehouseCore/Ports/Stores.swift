@@ -73,8 +73,18 @@ public protocol RefreshTokenStore: Sendable {
 
 /// Short-lived protocol state (Redis): every key expires.
 public protocol AuthorizationStateStore: Sendable {
-    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws
+    /// Stores a new pending request under `id` for `ttl` unless `owner` (a client address key;
+    /// nil: not counted per owner) already keeps `limits.perOwner` live requests or the store
+    /// keeps `limits.total`, decided and stored in one atomic step. The only way a pending
+    /// request comes into being (`PendingAuthorizationBudget`).
+    func startPending(_ request: PendingAuthorization, id: String, ttl: Duration, owner: String?,
+                      limits: PendingAuthorizationLimits, now: Date) async throws -> PendingAdmission
+    /// Replaces a pending request that exists (and gives it `ttl` from now); never creates one,
+    /// so nothing stored escapes the budget. Returns false when it was gone.
+    @discardableResult
+    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws -> Bool
     func pending(id: String) async throws -> PendingAuthorization?
+    /// Deletes the request; it stops counting against its owner and the total at once.
     func deletePending(id: String) async throws
     func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws
     /// Swaps the code for `marker` in one atomic step (kept for `markerTTL`) and returns what
@@ -83,6 +93,26 @@ public protocol AuthorizationStateStore: Sendable {
     /// Refuses an access token until it would have expired anyway.
     func revokeAccessToken(id: String, until: Date, now: Date) async throws
     func isAccessTokenRevoked(id: String) async throws -> Bool
+}
+
+/// How many pending authorization requests may be kept at once, per owner and in all (0: no limit).
+public struct PendingAuthorizationLimits: Sendable, Equatable {
+    public var perOwner: Int
+    public var total: Int
+
+    public init(perOwner: Int, total: Int) {
+        self.perOwner = perOwner
+        self.total = total
+    }
+}
+
+/// What `startPending` did.
+public enum PendingAdmission: Sendable, Equatable {
+    case stored
+    /// The owner keeps `perOwner` requests; the oldest of them expires after `retryAfter`.
+    case ownerFull(retryAfter: Duration)
+    /// The store keeps `total` requests.
+    case storeFull
 }
 
 /// Errors stores report in domain words.

@@ -38,18 +38,19 @@ struct MailComposer {
         let link = issuer + "/verify-email/link?" + FormEncoding.encode([("ticket", issued.ticket), ("token", issued.linkToken)])
         let view = VerificationMail(serviceName: settings.serviceName, code: issued.code, email: email, link: link)
         try await send(to: email, subject: "\(issued.code) is your \(settings.serviceName) verification code",
-                       template: "mail/verify", view: view)
+                       template: "mail/verify", view: view, limitedPerRecipient: true)
     }
 
     func sendAccountExists(to email: String) async throws {
         try await send(to: email, subject: "You already have a \(settings.serviceName) account", template: "mail/account_exists",
-                       view: AccountExistsMail(serviceName: settings.serviceName, email: email, resetURL: issuer + "/forgot-password"))
+                       view: AccountExistsMail(serviceName: settings.serviceName, email: email, resetURL: issuer + "/forgot-password"),
+                       limitedPerRecipient: true)
     }
 
     func sendReset(to email: String, token: String) async throws {
         let link = issuer + "/reset-password?" + FormEncoding.encode([("token", token)])
         try await send(to: email, subject: "Reset your \(settings.serviceName) password", template: "mail/reset",
-                       view: ResetMail(serviceName: settings.serviceName, email: email, link: link))
+                       view: ResetMail(serviceName: settings.serviceName, email: email, link: link), limitedPerRecipient: true)
     }
 
     func sendNotice(to email: String, subject: String, message: String) async throws {
@@ -58,9 +59,17 @@ struct MailComposer {
                                         resetURL: issuer + "/forgot-password"))
     }
 
-    func send(to email: String, subject: String, template: String, view: Any) async throws {
+    /// `limitedPerRecipient`: a mail anyone can cause by typing the address (a code or link to
+    /// prove it, "you already have an account"); past the per-recipient limit it is dropped
+    /// silently (`MailOutbox.enqueueLimitedPerRecipient`).
+    func send(to email: String, subject: String, template: String, view: Any, limitedPerRecipient: Bool = false) async throws {
         let text = try pages.render(view, template: template + "_text")
         let html = try pages.render(view, template: template + "_html")
-        try await outbox.enqueue(OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html))
+        let mail = OutgoingMail(to: email, subject: subject, textBody: text, htmlBody: html)
+        if limitedPerRecipient {
+            try await outbox.enqueueLimitedPerRecipient(mail)
+        } else {
+            try await outbox.enqueue(mail)
+        }
     }
 }
