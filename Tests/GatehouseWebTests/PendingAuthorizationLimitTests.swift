@@ -39,17 +39,25 @@ struct PendingAuthorizationLimitTests {
         }
     }
 
+    /// A request with a 1500-byte `state` takes about 2.45 KB of a budget (its JSON, about 1.85 KB,
+    /// and the store's 600 bytes of bookkeeping): budgets below are in units of it, with room
+    /// either way (each must take between 2.2 and 2.64 KB).
+    static let unit = 2400
+    static var longState: String { String(repeating: "s", count: 1500) }
+
     @Test("one address keeps at most its budget of pending requests (429); others are apart; past the total, 503; finished or expired ones free their place")
     func budget() async throws {
         let protection = TestProtection.behindProxy {
-            $0.pendingAuthorizationsPerAddress = 3
-            $0.pendingAuthorizationsTotal = 5
+            $0.pendingAuthorizationBytesPerAddress = Self.unit * 7 / 2   // three of them
+            $0.pendingAuthorizationBytesTotal = Self.unit * 11 / 2       // five
         }
         try await withProtectedProvider(protection: protection) { provider, browser in
             let client = try await provider.makeClient()
             let party = TestRelyingParty(provider: provider, client: client, browser: browser)
             func authorize(from address: String) async throws -> TestResponse {
-                try await browser.get(party.authorizeURL(.init()), headers: [.xForwardedFor: address])
+                var request = TestRelyingParty.Request()
+                request.state = Self.longState
+                return try await browser.get(party.authorizeURL(request), headers: [.xForwardedFor: address])
             }
             var kept: [String] = []
             for _ in 0..<3 {
@@ -91,17 +99,19 @@ struct PendingAuthorizationLimitTests {
     @Test("a trusted network is not counted per address, but still counts toward the total")
     func exemptNetwork() async throws {
         var protection = TestProtection.behindProxy {
-            $0.pendingAuthorizationsPerAddress = 1
-            $0.pendingAuthorizationsTotal = 4
+            $0.pendingAuthorizationBytesPerAddress = 1
+            $0.pendingAuthorizationBytesTotal = Self.unit * 9 / 2   // four
         }
         protection.clientAddresses.exemptNetworks = [try #require(IPNetwork("198.51.100.0/24"))]
         try await withProtectedProvider(protection: protection) { provider, browser in
             let client = try await provider.makeClient()
             let party = TestRelyingParty(provider: provider, client: client, browser: browser)
+            var request = TestRelyingParty.Request()
+            request.state = Self.longState
             for _ in 0..<4 {
-                #expect(try await browser.get(party.authorizeURL(.init()), headers: [.xForwardedFor: "198.51.100.20"]).status == .seeOther)
+                #expect(try await browser.get(party.authorizeURL(request), headers: [.xForwardedFor: "198.51.100.20"]).status == .seeOther)
             }
-            #expect(try await browser.get(party.authorizeURL(.init()), headers: [.xForwardedFor: "198.51.100.20"]).status == .serviceUnavailable)
+            #expect(try await browser.get(party.authorizeURL(request), headers: [.xForwardedFor: "198.51.100.20"]).status == .serviceUnavailable)
         }
     }
 }

@@ -61,13 +61,15 @@ enum ProtectionConfiguration {
                 problems.append("\(name)=\(text) must be N/SECONDS (at most N per SECONDS for one \(per), e.g. 5/3600) or 0 for no limit")
             }
         }
-        settings.pendingAuthorizationsPerAddress = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS",
-                                                                  default: settings.pendingAuthorizationsPerAddress, in: 0...10_000_000)
-        settings.pendingAuthorizationsTotal = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_MAX",
-                                                             default: settings.pendingAuthorizationsTotal, in: 0...100_000_000)
-        if settings.pendingAuthorizationsTotal > 0, settings.pendingAuthorizationsPerAddress > settings.pendingAuthorizationsTotal {
-            problems.append("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS (\(settings.pendingAuthorizationsPerAddress)) must not exceed "
-                            + "GATEHOUSE_PENDING_AUTHORIZATIONS_MAX (\(settings.pendingAuthorizationsTotal))")
+        let perAddressKB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS_KB",
+                                          default: settings.pendingAuthorizationBytesPerAddress >> 10, in: 0...10_485_760)
+        let totalMB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB", default: settings.pendingAuthorizationBytesTotal >> 20,
+                                     in: 0...1_048_576)
+        settings.pendingAuthorizationBytesPerAddress = perAddressKB << 10
+        settings.pendingAuthorizationBytesTotal = totalMB << 20
+        if totalMB > 0, perAddressKB > totalMB << 10 {
+            problems.append("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS_KB (\(perAddressKB)) must not exceed "
+                            + "GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB (\(totalMB)) in KB (\(totalMB << 10))")
         }
 
         (loaded.trustedProxies, problems) = networks("GATEHOUSE_TRUSTED_PROXIES", reader, problems)

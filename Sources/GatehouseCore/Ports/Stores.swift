@@ -73,10 +73,11 @@ public protocol RefreshTokenStore: Sendable {
 
 /// Short-lived protocol state (Redis): every key expires.
 public protocol AuthorizationStateStore: Sendable {
-    /// Stores a new pending request under `id` for `ttl` unless `owner` (a client address key;
-    /// nil: not counted per owner) already keeps `limits.perOwner` live requests or the store
-    /// keeps `limits.total`, decided and stored in one atomic step. The only way a pending
-    /// request comes into being (`PendingAuthorizationBudget`).
+    /// Stores a new pending request under `id` for `ttl` unless it would take what `owner` (a
+    /// client address key; nil: not counted per owner) keeps past `limits.bytesPerOwner`, or
+    /// what the store keeps past `limits.bytesTotal`, decided and stored in one atomic step.
+    /// Bytes are the request as stored plus the store's bookkeeping for it. The only way a
+    /// pending request comes into being (`PendingAuthorizationBudget`).
     func startPending(_ request: PendingAuthorization, id: String, ttl: Duration, owner: String?,
                       limits: PendingAuthorizationLimits, now: Date) async throws -> PendingAdmission
     /// Replaces a pending request that exists (and gives it `ttl` from now); never creates one,
@@ -95,23 +96,24 @@ public protocol AuthorizationStateStore: Sendable {
     func isAccessTokenRevoked(id: String) async throws -> Bool
 }
 
-/// How many pending authorization requests may be kept at once, per owner and in all (0: no limit).
+/// How many bytes of pending authorization requests may be kept at once, per owner and in all
+/// (0: no limit).
 public struct PendingAuthorizationLimits: Sendable, Equatable {
-    public var perOwner: Int
-    public var total: Int
+    public var bytesPerOwner: Int
+    public var bytesTotal: Int
 
-    public init(perOwner: Int, total: Int) {
-        self.perOwner = perOwner
-        self.total = total
+    public init(bytesPerOwner: Int, bytesTotal: Int) {
+        self.bytesPerOwner = bytesPerOwner
+        self.bytesTotal = bytesTotal
     }
 }
 
 /// What `startPending` did.
 public enum PendingAdmission: Sendable, Equatable {
     case stored
-    /// The owner keeps `perOwner` requests; the oldest of them expires after `retryAfter`.
+    /// The owner's requests fill `bytesPerOwner`; the oldest of them expires after `retryAfter`.
     case ownerFull(retryAfter: Duration)
-    /// The store keeps `total` requests.
+    /// The store's requests fill `bytesTotal`.
     case storeFull
 }
 

@@ -4,12 +4,14 @@ import Foundation
 /// cannot fill Redis (every stored parameter is also capped in size by
 /// `AuthorizationParameterLimits`, before anything is looked up or stored).
 ///
-/// - Per address: at most `pendingAuthorizationsPerAddress` requests *kept* at once (not a rate:
-///   a request stops counting when it is finished and deleted, or expires). The default, 1000,
-///   lets a school behind one NAT start 500 sign-ins at 8:00 with room to spare; past it the
-///   address gets 429 with `Retry-After` (when its oldest request expires). Trusted networks
-///   (`ClientOrigin.isExempt`) are not counted per address.
-/// - In all: at most `pendingAuthorizationsTotal`; past it every new request gets 503 with
+/// Measured in bytes stored (the request as encoded, plus the store's bookkeeping), since memory
+/// is what runs out: a request with long values costs its share, an ordinary one about 1 KB.
+/// - Per address: at most `pendingAuthorizationBytesPerAddress` *kept* at once (not a rate: a
+///   request stops counting when it is finished and deleted, or expires). The default, 4 MiB,
+///   is about 4,000 ordinary sign-ins in progress: a school behind one NAT starting 500 at 8:00
+///   has room to spare. Past it the address gets 429 with `Retry-After` (when its oldest request
+///   expires). Trusted networks (`ClientOrigin.isExempt`) are not counted per address.
+/// - In all: at most `pendingAuthorizationBytesTotal`; past it every new request gets 503 with
 ///   `Retry-After` (`PendingAuthorizationsFull`) rather than Redis filling up, which with the
 ///   required `noeviction` policy would refuse every write, counters and codes included.
 ///
@@ -36,9 +38,9 @@ public struct PendingAuthorizationBudget: Sendable {
     /// when the store does, `ProtectionUnavailable` when Redis cannot store it.
     public func start(_ pending: PendingAuthorization, from origin: ClientOrigin) async throws -> String {
         let id = crypto.randomToken()
-        let owner = origin.isExempt || settings.pendingAuthorizationsPerAddress <= 0 ? nil : origin.limitKey
-        let limits = PendingAuthorizationLimits(perOwner: settings.pendingAuthorizationsPerAddress,
-                                                total: settings.pendingAuthorizationsTotal)
+        let owner = origin.isExempt || settings.pendingAuthorizationBytesPerAddress <= 0 ? nil : origin.limitKey
+        let limits = PendingAuthorizationLimits(bytesPerOwner: settings.pendingAuthorizationBytesPerAddress,
+                                                bytesTotal: settings.pendingAuthorizationBytesTotal)
         let now = clock.now
         // A Redis that cannot store (down, or full under `noeviction`) is a 503, not a 500.
         let admission = try await unlessUnavailable {

@@ -22,12 +22,13 @@ public struct ProtectionSettings: Sendable, Equatable {
     /// Mails anyone can cause by typing an address (verification codes, reset links, "you
     /// already have an account"), per recipient: 5 an hour; beyond, they are dropped silently.
     public var mailPerRecipient = LimitPolicy(limit: 5, window: .seconds(60 * 60))
-    /// Pending authorization requests one address may keep stored at once (finished or
-    /// abandoned ones stop counting when they are deleted or expire); 0 switches it off.
-    public var pendingAuthorizationsPerAddress = 1000
-    /// Pending authorization requests stored at once, all addresses together; past it
-    /// `/authorize` answers 503 rather than let Redis fill up. 0 switches it off.
-    public var pendingAuthorizationsTotal = 50_000
+    /// Bytes of pending authorization requests one address may keep stored at once (a finished
+    /// or abandoned one stops counting when it is deleted or expires): 4 MiB, about 4,000 typical
+    /// sign-ins in progress; 0 switches it off.
+    public var pendingAuthorizationBytesPerAddress = 4 << 20
+    /// Bytes of pending authorization requests stored at once, all addresses together; past it
+    /// `/authorize` answers 503 rather than let Redis fill up: 128 MiB. 0 switches it off.
+    public var pendingAuthorizationBytesTotal = 128 << 20
 
     public init() {}
 
@@ -43,8 +44,8 @@ public struct ProtectionSettings: Sendable, Equatable {
         for action in RateLimitedAction.allCases { settings.perIP[action]?.limit = 0 }
         settings.passwordWorkPerAccount.limit = 0
         settings.mailPerRecipient.limit = 0
-        settings.pendingAuthorizationsPerAddress = 0
-        settings.pendingAuthorizationsTotal = 0
+        settings.pendingAuthorizationBytesPerAddress = 0
+        settings.pendingAuthorizationBytesTotal = 0
         return settings
     }
 }

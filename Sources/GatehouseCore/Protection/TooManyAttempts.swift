@@ -31,7 +31,7 @@ public struct TooManyAttempts: Error, Sendable, Equatable {
 }
 
 /// The store of pending authorization requests holds as many as it may
-/// (`ProtectionSettings.pendingAuthorizationsTotal`): new sign-ins are refused with 503 and
+/// (`ProtectionSettings.pendingAuthorizationBytesTotal`): new sign-ins are refused with 503 and
 /// `Retry-After` until some finish or expire, rather than letting Redis fill up (with
 /// `noeviction`, a full Redis would refuse every write, counters included).
 public struct PendingAuthorizationsFull: Error, Sendable, Equatable {
