@@ -15,6 +15,12 @@ public struct TestProtection: Sendable {
     /// The counters' Redis key prefix. Two providers given the same one behave as two instances
     /// of one deployment.
     public var namespace = "gh:test-\(UUID().uuidString.lowercased()):limit:"
+    /// The Redis key prefix of the provider's short-lived protocol state (pending requests and
+    /// their budget, codes), beside the counters' but not under them: `forgetAttemptCounters`
+    /// leaves it alone. Two providers with one namespace share it, like two instances.
+    public var stateNamespace: String {
+        (namespace.hasSuffix("limit:") ? String(namespace.dropLast("limit:".count)) : namespace) + "state:"
+    }
     /// Another Redis for every short-lived store of this provider (e.g. a dead port, to see
     /// requests fail closed). The provider owns that pool: call `shutdown()` when done.
     public var redisURL: String?

@@ -63,7 +63,7 @@ public struct TestProvider: Sendable {
             settings: settings, web: WebSettings(developmentMode: false),
             clients: PostgresClientStore(pool: postgres), users: PostgresUserStore(pool: postgres),
             consents: PostgresConsentStore(pool: postgres), sessions: PostgresSessionStore(pool: postgres),
-            states: RedisAuthorizationStateStore(pool: redis), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
+            states: RedisAuthorizationStateStore(pool: redis, prefix: protection.stateNamespace), refreshTokens: PostgresRefreshTokenStore(pool: postgres),
             signer: signer, verifier: signer, crypto: OpenSSLCrypto(), hasher: try hasher ?? TestProvider.cheapHasher(),
             clock: clock, pages: pages, accounts: accounts,
             mfa: MFADependencies(settings: MFASettings(), credentials: PostgresMFACredentialStore(pool: postgres),

@@ -22,7 +22,8 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountDependencies
     /// Second factors: TOTP, emailed codes, recovery codes, pending sign-ins.
     public var mfa: MFADependencies
-    /// Where account emails go (PostgreSQL outbox, drained by the mail sender).
+    /// Where account emails go (PostgreSQL outbox, drained by the mail sender), behind the
+    /// per-recipient limit (`RecipientLimitedMailOutbox`, applied in `init`).
     public var mailOutbox: any MailOutbox
     /// The tamper-evident audit trail of security events (PostgreSQL HMAC chain).
     public var audit: any AuditLog
@@ -62,7 +63,10 @@ public struct WebDependencies: Sendable {
         self.pages = pages
         self.accounts = accounts
         self.mfa = mfa
-        self.mailOutbox = mailOutbox
+        // Every page mails through here, so no flow can skip the per-recipient limit.
+        self.mailOutbox = RecipientLimitedMailOutbox(
+            base: mailOutbox, counter: protection.counter, policy: protection.settings.mailPerRecipient, crypto: crypto, clock: clock,
+            dropped: { [logger] in logger.notice("mail not sent: its recipient had the most mails of this kind for now") })
         self.audit = audit
         self.protection = protection
         self.mailbox = mailbox

@@ -61,6 +61,19 @@ struct AuthorizationRequestValidatorTests {
         #expect(try await validate(pairs).scopes == ["openid", "email"])
     }
 
+    @Test("every parameter the request may store has a size cap: one byte over is displayed as invalid_request, before any lookup",
+          arguments: AuthorizationParameterLimits.maxBytes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    func parameterCaps(name: String, cap: Int) async throws {
+        // An unknown client: had the cap not come first, this would fail as "not registered".
+        let pairs = [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb"), (name, String(repeating: "x", count: cap + 1))]
+        let failure = await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
+        #expect(failure == .display(title: "Invalid sign-in link",
+                                    message: "The application sent a sign-in request with a value that is too long (\(name) is over \(cap) bytes), "
+                                        + "so it was refused (invalid_request). Go back to the application and try again."))
+        let stored = ["state", "nonce", "login_hint", "redirect_uri", "scope", "acr_values", "ui_locales", "code_challenge"]
+        #expect(stored.allSatisfy { AuthorizationParameterLimits.maxBytes[$0] != nil })
+    }
+
     @Test("missing client or redirect is displayed, never redirected")
     func displayed() async throws {
         for pairs in [[("response_type", "code")], [("client_id", "web")], [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb")],

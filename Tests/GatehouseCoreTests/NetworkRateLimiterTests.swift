@@ -18,6 +18,14 @@ struct NetworkRateLimiterTests {
         func block(key: String, until: Date, now: Date) async throws {}
         func reset(key: String, now: Date) async throws {}
         func clear(key: String) async throws {}
+        func release(key: String, policy: LimitPolicy, now: Date) async throws {
+            lock.withLock {
+                calls += 1
+                if let entry = counts[key], entry.n > 0, now.timeIntervalSince(entry.start) < policy.window.timeInterval {
+                    counts[key] = (entry.n - 1, entry.start)
+                }
+            }
+        }
 
         func answer(_ key: String, _ policy: LimitPolicy, _ now: Date, counting: Bool) -> AttemptCount {
             lock.withLock {
@@ -56,21 +64,57 @@ struct NetworkRateLimiterTests {
         #expect(counter.calls == asked + 2)
     }
 
-    @Test("limits on failures: checking costs no counter call; the failure over the limit is refused and remembered")
+    @Test("failures counted after the check: the one over the limit is refused, then refused from memory until the window ends")
     func failures() async throws {
         let counter = CountingCounter(), clock = TestClock()
         var settings = ProtectionSettings()
         settings.perIP[.clientAuthentication] = LimitPolicy(limit: 2, window: .seconds(300))
         let limits = NetworkRateLimiter(counter: counter, settings: settings, clock: clock)
-        for _ in 0..<50 { try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3") }
-        #expect(counter.calls == 0, "successes never reach the counter")
-        try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3")
-        try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3")
-        await #expect(throws: TooManyAttempts.self) { try await limits.recordFailure(.clientAuthentication, from: "203.0.113.3") }
-        #expect(throws: TooManyAttempts.self) { try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3") }
-        try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.4")
+        let origin = ClientOrigin(address: "203.0.113.3")
+        try await limits.recordFailure(.clientAuthentication, from: origin)
+        try await limits.recordFailure(.clientAuthentication, from: origin)
+        let refusal = await #expect(throws: TooManyAttempts.self) { try await limits.recordFailure(.clientAuthentication, from: origin) }
+        #expect(refusal?.scope == .network(.clientAuthentication))
+        #expect(refusal?.retryAfterSeconds == 300)
+        let asked = counter.calls
+        for _ in 0..<20 {
+            await #expect(throws: TooManyAttempts.self) { try await limits.recordFailure(.clientAuthentication, from: origin) }
+        }
+        #expect(counter.calls == asked, "refused from memory")
+        try await limits.recordFailure(.clientAuthentication, from: ClientOrigin(address: "203.0.113.4"))
         clock.advance(by: 300)
-        try limits.refuseIfKnownExhausted(.clientAuthentication, from: "203.0.113.3")
+        try await limits.recordFailure(.clientAuthentication, from: origin)
+    }
+
+    @Test("a failure reserved before the check and given back after a success: 100 successes never fill a limit of 3")
+    func failureSlots() async throws {
+        let counter = CountingCounter(), clock = TestClock()
+        var settings = ProtectionSettings()
+        settings.perIP[.login] = LimitPolicy(limit: 3, window: .seconds(300))
+        let limits = NetworkRateLimiter(counter: counter, settings: settings, clock: clock)
+        let origin = ClientOrigin(address: "203.0.113.5")
+        for _ in 0..<100 {
+            let slot = try #require(try await limits.reserveFailure(.login, from: origin))
+            try await slot.release()
+        }
+        for _ in 0..<3 { _ = try await limits.reserveFailure(.login, from: origin) }   // three failures, kept
+        let refusal = await #expect(throws: TooManyAttempts.self) { _ = try await limits.reserveFailure(.login, from: origin) }
+        #expect(refusal?.scope == .network(.login))
+    }
+
+    @Test("a trusted network is never counted nor refused by a per-IP limit")
+    func exempt() async throws {
+        let counter = CountingCounter(), clock = TestClock()
+        var settings = ProtectionSettings()
+        for action in RateLimitedAction.allCases { settings.perIP[action] = LimitPolicy(limit: 1, window: .seconds(60)) }
+        let limits = NetworkRateLimiter(counter: counter, settings: settings, clock: clock)
+        let trusted = ClientOrigin(address: "198.51.100.7", isExempt: true)
+        for _ in 0..<10 {
+            try await limits.reserve(.registration, from: trusted)
+            #expect(try await limits.reserveFailure(.login, from: trusted) == nil)
+            try await limits.recordFailure(.clientAuthentication, from: trusted)
+        }
+        #expect(counter.calls == 0)
     }
 
     @Test("a limit of 0 never counts or refuses")

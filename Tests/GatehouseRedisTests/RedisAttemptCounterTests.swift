@@ -52,6 +52,23 @@ struct RedisAttemptCounterTests {
         }
     }
 
+    @Test("release takes one attempt back from the window in force, never below zero nor from an ended window")
+    func release() async throws {
+        try await withCounter { counter, key async throws in
+            try await counter.release(key: key, policy: policy, now: start)   // nothing there: nothing happens
+            for _ in 0..<5 { _ = try await counter.reserve(key: key, policy: policy, now: start) }
+            #expect(try await counter.peek(key: key, policy: policy, now: start).allowed == false)
+            try await counter.release(key: key, policy: policy, now: start.addingTimeInterval(1))
+            let again = try await counter.reserve(key: key, policy: policy, now: start.addingTimeInterval(2))
+            #expect(again.allowed && again.count == 5, "the released attempt is free again")
+            for _ in 0..<10 { try await counter.release(key: key, policy: policy, now: start.addingTimeInterval(3)) }
+            #expect(try await counter.reserve(key: key, policy: policy, now: start.addingTimeInterval(4)).count == 1, "never below zero")
+            try await counter.release(key: key, policy: policy, now: start.addingTimeInterval(900))
+            #expect(try await counter.reserve(key: key, policy: policy, now: start.addingTimeInterval(900)).count == 1,
+                    "a new window starts from nothing, whatever was released after the old one")
+        }
+    }
+
     @Test("a block refuses until it ends, then the count starts over; reset does not lift it, clear does")
     func block() async throws {
         try await withCounter { counter, key async throws in

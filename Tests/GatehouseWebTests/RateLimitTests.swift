@@ -72,7 +72,7 @@ struct RateLimitTests {
         }
     }
 
-    @Test("failed client authentication at /token: 429 JSON after the limit; successful grants are never limited")
+    @Test("failed client authentication at /token: 429 JSON after the limit; a right secret is never refused for others' failures")
     func clientAuthenticationFailures() async throws {
         let protection = TestProtection.behindProxy { $0.perIP[.clientAuthentication] = LimitPolicy(limit: 3, window: .seconds(300)) }
         try await withProtectedProvider(protection: protection) { provider, browser in
@@ -92,8 +92,9 @@ struct RateLimitTests {
             let body = try refused.json()
             #expect(body["error"] as? String == "temporarily_unavailable")
             #expect(body["error_description"] as? String == "too many failed attempts; retry after 300 seconds")
-            #expect(try await grant(secret, from: "203.0.113.21").status == .tooManyRequests,
-                    "an exhausted address cannot keep testing secrets, right or wrong")
+            #expect(try await grant(secret, from: "203.0.113.21").status == .ok,
+                    "a right 256-bit secret on an address out of failures (a fuzzer beside a service) still works")
+            #expect(try await grant("wrong", from: "203.0.113.21").status == .tooManyRequests, "its failures stay refused")
 
             #expect(try await grant(secret, from: "203.0.113.20").status == .ok, "other addresses keep working")
             provider.clock.advance(by: 300)
@@ -116,7 +117,29 @@ struct RateLimitTests {
             #expect(try await browser.post("/introspect", form: wrong, headers: headers).status == .tooManyRequests)
             #expect(try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", client.id),
                                                             ("client_secret", try #require(client.secret))], headers: headers).status
-                    == .tooManyRequests)
+                    == .ok, "the right secret is never refused")
+        }
+    }
+
+    @Test("failed client authentication is counted per client id too, from any address; the right secret still works")
+    func clientAuthenticationFailuresPerClient() async throws {
+        let protection = TestProtection.behindProxy { $0.perIP[.clientAuthentication] = LimitPolicy(limit: 3, window: .seconds(300)) }
+        try await withProtectedProvider(protection: protection) { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            func grant(_ secret: String, from address: String) async throws -> TestResponse {
+                try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", client.id),
+                                                        ("client_secret", secret)], headers: [.xForwardedFor: address])
+            }
+            // A stale secret in three deployments of one service, each on its own address.
+            for index in 0..<3 { #expect(try await grant("stale", from: "203.0.113.\(100 + index)").status == .unauthorized) }
+            let refused = try await grant("stale", from: "203.0.113.110")
+            #expect(refused.status == .tooManyRequests, "the client id used up its failures, whatever the address")
+            #expect(refused.headers[.retryAfter] == "300")
+            #expect(try await grant(try #require(client.secret), from: "203.0.113.110").status == .ok)
+            let other = try await provider.makeClient(grantTypes: [.clientCredentials])
+            #expect(try await browser.post("/token", form: [("grant_type", "client_credentials"), ("client_id", other.id),
+                                                            ("client_secret", "wrong")], headers: [.xForwardedFor: "203.0.113.111"]).status
+                    == .unauthorized, "another client id has a count of its own")
         }
     }
 

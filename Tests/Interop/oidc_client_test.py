@@ -17,6 +17,7 @@ check passed.
 
 import os
 import sys
+import time
 import traceback
 import warnings
 from html.parser import HTMLParser
@@ -316,6 +317,35 @@ def main():
                f"WWW-Authenticate is {challenge!r}, expected a Bearer challenge with error=\"invalid_token\" (RFC 6750 §3)")
         return challenge
 
+    def crowd():
+        # Issue 8 #16 / DESIGN.md "Limits that a shared network survives": per-IP limits count
+        # failures, so people signing in correctly behind one address (a school's NAT) are never
+        # refused. 60 full sign-ins from 127.0.0.1 with the default limits, well within 5 minutes.
+        metadata = ctx["metadata"]
+        started = time.monotonic()
+        statuses = []
+        for index in range(60):
+            client = OAuth2Session(client_id, client_secret, scope="openid", redirect_uri=redirect_uri,
+                                   code_challenge_method="S256", default_timeout=TIMEOUT)
+            url, state = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=generate_token(64))
+            browser = Browser(issuer, redirect_uri)
+            page = browser.go("GET", url)
+            if not isinstance(page, str) and urlsplit(page.url).path == "/login":
+                login = the_form(page, "/login")
+                login["fields"].update(email=email, password=password)
+                page = browser.go("POST", urljoin(page.url, login["action"]), data=login["fields"])
+            if not isinstance(page, str) and urlsplit(page.url).path == "/consent":
+                consent = the_form(page, "/consent")
+                page = browser.go("POST", urljoin(page.url, consent["action"]), data=dict(consent["fields"], decision="approve"))
+            statuses.extend(line.rsplit(" ", 1)[-1] for line in browser.pages)
+            expect(isinstance(page, str), f"sign-in {index + 1} of 60 ended on HTTP {getattr(page, 'status_code', '?')}: "
+                   + ", ".join(browser.pages))
+            expect(parse_qs(urlsplit(page).query).get("code"), f"sign-in {index + 1} of 60 got no code: {page}")
+        elapsed = time.monotonic() - started
+        expect("429" not in statuses, "a correct sign-in was refused with 429")
+        expect(elapsed < 300, f"the 60 sign-ins took {elapsed:.0f} s, more than the 5 minutes the check is about")
+        return f"60 codes, no 429, in {elapsed:.1f} s"
+
     steps = [
         ("discovery metadata (Authlib OpenIDProviderMetadata.validate) and JWKS", discovery),
         ("authorization response: redirect with code, state echoed, iss = issuer (RFC 9207)", authorize),
@@ -328,6 +358,7 @@ def main():
         ("the revoked family's access token is refused too (userinfo 401)", family_access_refused),
         ("a second redemption of the code is refused (invalid_grant)", code_reuse),
         ("the code's reuse revoked the access token it issued (userinfo 401 invalid_token)", code_reuse_revokes),
+        ("60 correct sign-ins from one address within 5 minutes, default limits: none refused (429)", crowd),
     ]
     try:
         for name, func in steps:

@@ -42,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         try await withBackends(config, needsRedis: true) { backends in
             try await MigrationCheck.requireCurrent(backends)
+            await RedisEvictionCheck.run(backends.redis, logger: logger)
             let hasher = try backends.makeHasher()
             let pages = try await PageRenderer(directory: config.templatesDirectory)
             let csrfKey = try await backends.instanceSecrets.secret(named: "csrf", candidate: backends.crypto.randomBytes(32))

@@ -8,6 +8,7 @@ extension Backends {
         guard let redis else { preconditionFailure("Backends opened without Redis") }
         return ProtectionDependencies(settings: configuration.settings, counter: RedisAttemptCounter(pool: redis),
                                       lockouts: PostgresLockoutStore(pool: postgres),
-                                      clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies))
+                                      clientAddresses: ClientAddressResolver(trustedProxies: configuration.trustedProxies,
+                                                                             exemptNetworks: configuration.exemptNetworks))
     }
 }

@@ -2,12 +2,15 @@ import Foundation
 import GatehouseCore
 import GatehouseWeb
 
-/// The brute-force settings (`GATEHOUSE_LOCKOUT_*`, `GATEHOUSE_RATE_LIMIT_*`,
-/// `GATEHOUSE_TRUSTED_PROXIES`), read from the environment like the rest, each bad value named.
+/// The brute-force and abuse settings (`GATEHOUSE_LOCKOUT_*`, `GATEHOUSE_RATE_LIMIT_*`,
+/// `GATEHOUSE_PENDING_AUTHORIZATIONS_*`, `GATEHOUSE_TRUSTED_PROXIES`), read from the environment
+/// like the rest, each bad value named.
 enum ProtectionConfiguration {
     struct Loaded: Sendable {
         var settings = ProtectionSettings()
         var trustedProxies: [IPNetwork] = []
+        /// Networks exempt from per-IP limits (`GATEHOUSE_RATE_LIMIT_EXEMPT`).
+        var exemptNetworks: [IPNetwork] = []
     }
 
     /// The per-IP limits by variable: `N/SECONDS` (N requests per SECONDS from one address) or `0`.
@@ -19,6 +22,7 @@ enum ProtectionConfiguration {
         ("GATEHOUSE_RATE_LIMIT_VERIFICATION", .verification),
         ("GATEHOUSE_RATE_LIMIT_VERIFICATION_RESEND", .verificationResend),
         ("GATEHOUSE_RATE_LIMIT_CLIENT_AUTH_FAILURES", .clientAuthentication),
+        ("GATEHOUSE_RATE_LIMIT_PASSWORD_WORK", .passwordWork),
     ]
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Loaded {
@@ -44,20 +48,52 @@ enum ProtectionConfiguration {
             }
         }
 
-        for entry in (reader.optionalString("GATEHOUSE_TRUSTED_PROXIES") ?? "").split(separator: ",") {
-            let text = entry.trimmingCharacters(in: .whitespaces)
-            guard !text.isEmpty else { continue }
-            if let network = IPNetwork(text) {
-                loaded.trustedProxies.append(network)
+        // The other `N/SECONDS` limits (per account, per recipient), by variable.
+        let otherRateVariables: [(name: String, per: String, path: WritableKeyPath<ProtectionSettings, LimitPolicy>)] = [
+            ("GATEHOUSE_RATE_LIMIT_PASSWORD_WORK_PER_ACCOUNT", "account", \.passwordWorkPerAccount),
+            ("GATEHOUSE_RATE_LIMIT_MAIL_PER_RECIPIENT", "recipient address", \.mailPerRecipient),
+        ]
+        for (name, per, path) in otherRateVariables {
+            guard let text = reader.optionalString(name) else { continue }
+            if let policy = parseRate(text) {
+                settings[keyPath: path] = policy
             } else {
-                problems.append("GATEHOUSE_TRUSTED_PROXIES: \(text) is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)")
+                problems.append("\(name)=\(text) must be N/SECONDS (at most N per SECONDS for one \(per), e.g. 5/3600) or 0 for no limit")
             }
         }
+        let perAddressKB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS_KB",
+                                          default: settings.pendingAuthorizationBytesPerAddress >> 10, in: 0...10_485_760)
+        let totalMB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB", default: settings.pendingAuthorizationBytesTotal >> 20,
+                                     in: 0...1_048_576)
+        settings.pendingAuthorizationBytesPerAddress = perAddressKB << 10
+        settings.pendingAuthorizationBytesTotal = totalMB << 20
+        if totalMB > 0, perAddressKB > totalMB << 10 {
+            problems.append("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS_KB (\(perAddressKB)) must not exceed "
+                            + "GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB (\(totalMB)) in KB (\(totalMB << 10))")
+        }
+
+        (loaded.trustedProxies, problems) = networks("GATEHOUSE_TRUSTED_PROXIES", reader, problems)
+        (loaded.exemptNetworks, problems) = networks("GATEHOUSE_RATE_LIMIT_EXEMPT", reader, problems)
 
         loaded.settings = settings
         problems = reader.problems + problems
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         return loaded
+    }
+
+    /// A comma-separated list of IP addresses and CIDR blocks, each bad entry a problem.
+    static func networks(_ name: String, _ reader: EnvironmentReader, _ problems: [String]) -> ([IPNetwork], [String]) {
+        var found: [IPNetwork] = [], problems = problems
+        for entry in (reader.optionalString(name) ?? "").split(separator: ",") {
+            let text = entry.trimmingCharacters(in: .whitespaces)
+            guard !text.isEmpty else { continue }
+            if let network = IPNetwork(text) {
+                found.append(network)
+            } else {
+                problems.append("\(name): \(text) is not an IP address or CIDR block (e.g. 10.0.0.0/8, ::1)")
+            }
+        }
+        return (found, problems)
     }
 
     /// `N/SECONDS`, or `0` / `off` for no limit.

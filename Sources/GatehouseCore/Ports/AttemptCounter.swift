@@ -17,6 +17,10 @@ public protocol AttemptCounter: Sendable {
     func reserve(key: String, policy: LimitPolicy, now: Date) async throws -> AttemptCount
     /// What `reserve` would answer, without counting (for limits on failures only).
     func peek(key: String, policy: LimitPolicy, now: Date) async throws -> AttemptCount
+    /// Gives back one attempt reserved in the current window: a limit on failures reserves
+    /// before the secret is checked and returns the attempt when the secret was right. Nothing
+    /// happens when the window has ended or holds no attempt (a block in force stays).
+    func release(key: String, policy: LimitPolicy, now: Date) async throws
     /// Refuses every attempt under `key` until `until`; the count starts over afterwards.
     func block(key: String, until: Date, now: Date) async throws
     /// Forgets the key's attempts after a success (a block in force stays).

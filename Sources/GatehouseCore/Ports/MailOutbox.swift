@@ -23,4 +23,16 @@ public protocol MailOutbox: Sendable {
     /// Whether mail can be sent at all (`GATEHOUSE_SMTP_URL=none` turns the mail flows off).
     var isEnabled: Bool { get }
     func enqueue(_ mail: OutgoingMail) async throws
+    /// Enqueues a mail anyone can cause by typing an address — a verification code, a reset
+    /// link, "you already have an account" — which must not let them flood that mailbox. The
+    /// outbox the web layer uses (`RecipientLimitedMailOutbox`) sends at most
+    /// `ProtectionSettings.mailPerRecipient` of them per recipient and drops the rest silently;
+    /// a plain outbox just enqueues.
+    func enqueueLimitedPerRecipient(_ mail: OutgoingMail) async throws
+}
+
+extension MailOutbox {
+    public func enqueueLimitedPerRecipient(_ mail: OutgoingMail) async throws {
+        try await enqueue(mail)
+    }
 }

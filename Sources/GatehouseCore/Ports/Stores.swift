@@ -75,8 +75,19 @@ public protocol RefreshTokenStore: Sendable {
 
 /// Short-lived protocol state (Redis): every key expires.
 public protocol AuthorizationStateStore: Sendable {
-    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws
+    /// Stores a new pending request under `id` for `ttl` unless it would take what `owner` (a
+    /// client address key; nil: not counted per owner) keeps past `limits.bytesPerOwner`, or
+    /// what the store keeps past `limits.bytesTotal`, decided and stored in one atomic step.
+    /// Bytes are the request as stored plus the store's bookkeeping for it. The only way a
+    /// pending request comes into being (`PendingAuthorizationBudget`).
+    func startPending(_ request: PendingAuthorization, id: String, ttl: Duration, owner: String?,
+                      limits: PendingAuthorizationLimits, now: Date) async throws -> PendingAdmission
+    /// Replaces a pending request that exists (and gives it `ttl` from now); never creates one,
+    /// so nothing stored escapes the budget. Returns false when it was gone.
+    @discardableResult
+    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws -> Bool
     func pending(id: String) async throws -> PendingAuthorization?
+    /// Deletes the request; it stops counting against its owner and the total at once.
     func deletePending(id: String) async throws
     func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws
     /// In one atomic step: compares `presented` with the binding stored with the code (or with
@@ -92,6 +103,27 @@ public protocol AuthorizationStateStore: Sendable {
     func revokeGrant(id grantID: UUID, until: Date, now: Date) async throws
     /// Whether the access token `id`, or its grant, was revoked: one round trip for both.
     func isAccessTokenRevoked(id: String, grantID: UUID?) async throws -> Bool
+}
+
+/// How many bytes of pending authorization requests may be kept at once, per owner and in all
+/// (0: no limit).
+public struct PendingAuthorizationLimits: Sendable, Equatable {
+    public var bytesPerOwner: Int
+    public var bytesTotal: Int
+
+    public init(bytesPerOwner: Int, bytesTotal: Int) {
+        self.bytesPerOwner = bytesPerOwner
+        self.bytesTotal = bytesTotal
+    }
+}
+
+/// What `startPending` did.
+public enum PendingAdmission: Sendable, Equatable {
+    case stored
+    /// The owner's requests fill `bytesPerOwner`; the oldest of them expires after `retryAfter`.
+    case ownerFull(retryAfter: Duration)
+    /// The store's requests fill `bytesTotal`.
+    case storeFull
 }
 
 /// Errors stores report in domain words.

@@ -13,11 +13,17 @@ import Foundation
 ///    `failed()`; the failure that fills the window locks the subject for `lockoutDuration`,
 ///    records the lock durably, tells the observers once, and throws `TooManyAttempts`.
 ///
+/// Reserved `from` a `ClientOrigin` (every sign-in step does), the attempt also reserves one
+/// failure of the address (`RateLimitedAction.login` for passwords, `.secondFactor` for codes)
+/// before the account's: an address that used up its failures is refused first, cheaply, and a
+/// right secret gives the address's failure back, so only failures count per IP (a crowd behind
+/// one NAT signing in correctly is never refused).
+///
 /// An unreachable Redis refuses the attempt (`ProtectionUnavailable`, 503): never an uncounted
 /// check. A limit of 0 switches the subject's limit off.
 ///
 /// ```swift
-/// let attempt = try await limiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+/// let attempt = try await limiter.reserve(.secondFactor(userID: user.id), from: context.origin)
 /// guard codeIsRight else { try await attempt.failed(); return wrongCodePage }  // throws when this locks
 /// try await attempt.succeeded()
 /// ```
@@ -28,19 +34,43 @@ public struct AttemptLimiter: Sendable {
     let crypto: any CryptoPrimitives
     let clock: any Clock
     let observer: any LockoutObserver
+    /// The per-IP refusals this process remembers (shared with `NetworkRateLimiter`).
+    let memory: RefusalMemory
 
     public init(counter: any AttemptCounter, lockouts: any LockoutStore, settings: ProtectionSettings,
-                crypto: any CryptoPrimitives, clock: any Clock, observer: any LockoutObserver) {
+                crypto: any CryptoPrimitives, clock: any Clock, observer: any LockoutObserver,
+                memory: RefusalMemory = RefusalMemory()) {
         self.counter = counter
         self.lockouts = lockouts
         self.settings = settings
         self.crypto = crypto
         self.clock = clock
         self.observer = observer
+        self.memory = memory
     }
 
-    /// Reserves one attempt for `subject`, or throws `TooManyAttempts` when it is locked or its
-    /// window is full, and `ProtectionUnavailable` when the counters cannot be reached.
+    /// Reserves one failure of the address, then one attempt for `subject`: the way every
+    /// sign-in step (password, second factor) checks a secret. Throws `TooManyAttempts` when the
+    /// address used up its failures or the subject is locked or full, `ProtectionUnavailable`
+    /// when the counters cannot be reached.
+    public func reserve(_ subject: AttemptSubject, from origin: ClientOrigin) async throws -> AttemptReservation {
+        let network = NetworkRateLimiter(counter: counter, settings: settings, clock: clock, memory: memory)
+        let slot = try await network.reserveFailure(subject.kind.networkAction, from: origin)
+        do {
+            var reservation = try await reserve(subject, clientIP: origin.address)
+            reservation.networkSlot = slot
+            return reservation
+        } catch {
+            // Refused before any secret was checked: not a failure of the address.
+            try? await slot?.release()
+            throw error
+        }
+    }
+
+    /// Reserves one attempt for `subject` alone, or throws `TooManyAttempts` when it is locked or
+    /// its window is full, and `ProtectionUnavailable` when the counters cannot be reached. For
+    /// checks whose address is limited otherwise (the account page's password, charged as
+    /// password work); sign-in steps use `reserve(_:from:)`.
     public func reserve(_ subject: AttemptSubject, clientIP: String?) async throws -> AttemptReservation {
         let policy = policy(for: subject)
         guard policy.isEnabled else { return AttemptReservation(limiter: self, subject: subject, attempt: 0, clientIP: clientIP) }
@@ -103,6 +133,22 @@ public struct AttemptLimiter: Sendable {
         let now = clock.now
         try await unlessUnavailable { try await counter.reset(key: key, now: now) }
     }
+
+    func abandoned(_ subject: AttemptSubject) async throws {
+        let key = subject.counterKey(crypto)
+        let now = clock.now
+        try await unlessUnavailable { try await counter.release(key: key, policy: policy(for: subject), now: now) }
+    }
+}
+
+extension AttemptSubject.Kind {
+    /// The per-IP limit on failures that attempts on this kind of secret also count against.
+    var networkAction: RateLimitedAction {
+        switch self {
+        case .password: .login
+        case .secondFactor: .secondFactor
+        }
+    }
 }
 
 /// One reserved attempt: the caller checks the secret, then reports how it went.
@@ -112,16 +158,34 @@ public struct AttemptReservation: Sendable {
     /// This attempt's number in the current window (1 for the first; 0 when the limit is off).
     public let attempt: Int
     let clientIP: String?
+    /// The failure reserved for the address (nil when not reserved from an origin, exempt, or off).
+    var networkSlot: NetworkFailureSlot?
+
+    init(limiter: AttemptLimiter, subject: AttemptSubject, attempt: Int, clientIP: String?) {
+        self.limiter = limiter
+        self.subject = subject
+        self.attempt = attempt
+        self.clientIP = clientIP
+    }
 
     /// Attempts left in the window after this one failed.
     public var remainingAfterFailure: Int {
         max(0, limiter.policy(for: subject).limit - attempt)
     }
 
-    /// The secret was right: the count starts over.
+    /// The secret was right: the count starts over, and the address's failure is given back.
     public func succeeded() async throws {
+        try await networkSlot?.release()
         guard attempt > 0 else { return }
         try await limiter.succeeded(subject)
+    }
+
+    /// Nothing was checked after all (the hasher was full, a store failed): the attempt and the
+    /// address's failure are given back.
+    public func abandoned() async throws {
+        try await networkSlot?.release()
+        guard attempt > 0 else { return }
+        try await limiter.abandoned(subject)
     }
 
     /// The secret was wrong. Returns the attempts left; the failure that fills the window locks

@@ -1,9 +1,11 @@
-/// `PasswordLogin` behind the per-account limiter: the attempt is reserved for the normalized
-/// email before argon2 runs, so at most `limit` checks per window reach the hasher however many
-/// guesses arrive at once, and an unknown email is counted and locked exactly like a real one.
+/// `PasswordLogin` behind the limiters: the attempt is reserved for the address's failures and
+/// for the normalized email before argon2 runs, so at most `limit` checks per window reach the
+/// hasher however many guesses arrive at once, an unknown email is counted and locked exactly
+/// like a real one, and a right password gives the address's failure back (per-IP limits count
+/// failures only: a crowd behind one NAT signing in correctly is never refused).
 ///
-/// Throws `TooManyAttempts` when the email is locked or this failure locked it, and
-/// `ProtectionUnavailable` when the counters cannot be reached.
+/// Throws `TooManyAttempts` when the address used up its failures, the email is locked or this
+/// failure locked it, and `ProtectionUnavailable` when the counters cannot be reached.
 public struct ProtectedPasswordLogin: Sendable {
     let login: PasswordLogin
     let attempts: AttemptLimiter
@@ -13,12 +15,19 @@ public struct ProtectedPasswordLogin: Sendable {
         self.attempts = attempts
     }
 
-    public func authenticate(email: String, password: String, clientIP: String?) async throws -> PasswordLogin.Outcome {
+    public func authenticate(email: String, password: String, from origin: ClientOrigin) async throws -> PasswordLogin.Outcome {
         // Under a flood the pool is full: answer 503 before spending counters and queries on an
         // attempt it could not check. Nothing is counted, nothing checked.
         if login.hasher.isSaturated { throw PasswordHasherError.overloaded }
-        let attempt = try await attempts.reserve(.password(email: email), clientIP: clientIP)
-        let outcome = try await login.authenticate(email: email, password: password)
+        let attempt = try await attempts.reserve(.password(email: email), from: origin)
+        let outcome: PasswordLogin.Outcome
+        do {
+            outcome = try await login.authenticate(email: email, password: password)
+        } catch {
+            // Nothing was decided (the pool filled up meanwhile, a store failed): not a failure.
+            try? await attempt.abandoned()
+            throw error
+        }
         switch outcome {
         case .success:
             try await attempt.succeeded()

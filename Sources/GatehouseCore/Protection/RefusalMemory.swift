@@ -4,9 +4,11 @@ import Foundation
 /// address over its limit is answered without a Redis round trip per request.
 ///
 /// Safe to keep per instance: a per-IP refusal holds until its window ends whatever any instance
-/// does (windows are fixed and nothing clears a per-IP key), so the memory only repeats an answer
-/// the shared counter would give. Account keys are never remembered here: a password reset lifts
-/// those. Bounded: beyond `capacity` live entries it forgets everything and asks Redis again.
+/// does (windows are fixed and nothing clears a per-IP key; a right password in flight may give
+/// back one failure, which this instance then does not offer until the window ends), so the
+/// memory repeats the answer the shared counter gave. Account keys are never remembered here: a
+/// password reset lifts those. Bounded: beyond `capacity` live entries it forgets everything and
+/// asks Redis again.
 public final class RefusalMemory: @unchecked Sendable {
     private let lock = NSLock()
     private var refusals: [String: Date] = [:]

@@ -10,6 +10,10 @@ public struct TooManyAttempts: Error, Sendable, Equatable {
         case secondFactor
         /// Too many requests of one kind from one address.
         case network(RateLimitedAction)
+        /// Too much password work (argon2) asked for one account in a short time.
+        case passwordWork
+        /// One address keeps too many unfinished authorization requests stored.
+        case pendingAuthorizations
     }
 
     public let scope: Scope
@@ -24,6 +28,17 @@ public struct TooManyAttempts: Error, Sendable, Equatable {
     public var retryAfterSeconds: Int {
         max(1, Int(retryAfter.timeInterval.rounded(.up)))
     }
+}
+
+/// The store of pending authorization requests holds as many as it may
+/// (`ProtectionSettings.pendingAuthorizationBytesTotal`): new sign-ins are refused with 503 and
+/// `Retry-After` until some finish or expire, rather than letting Redis fill up (with
+/// `noeviction`, a full Redis would refuse every write, counters included).
+public struct PendingAuthorizationsFull: Error, Sendable, Equatable {
+    /// When to try again: a minute, long enough for some requests to finish.
+    public let retryAfterSeconds = 60
+
+    public init() {}
 }
 
 /// The counters cannot be reached (Redis down): the attempt is refused rather than let through

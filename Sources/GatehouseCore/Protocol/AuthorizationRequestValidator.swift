@@ -15,6 +15,7 @@ public struct AuthorizationRequestValidator: Sendable {
     }
 
     public func validate(_ parameters: RequestParameters) async throws -> PendingAuthorization {
+        try rejectOversizedParameters(parameters)
         let (client, redirect) = try await trustedClientAndRedirect(parameters)
         let context = FailureContext(redirect: redirect, state: parameters["state"],
                                      responseMode: ResponseMode(rawValue: parameters["response_mode"] ?? "") ?? .query)
@@ -49,6 +50,17 @@ public struct AuthorizationRequestValidator: Sendable {
         func fail(_ code: OAuthError.Code, _ description: String) -> AuthorizationFailure {
             .redirect(OAuthError(code, description), to: redirect, state: state, responseMode: responseMode)
         }
+    }
+
+    /// `AuthorizationParameterLimits`: a value over its cap is refused first, before any lookup
+    /// and before anything is stored, and shown (400 `invalid_request`) rather than redirected:
+    /// echoing an oversized `state` back is what the cap is there to prevent.
+    func rejectOversizedParameters(_ parameters: RequestParameters) throws {
+        guard let (name, limit) = AuthorizationParameterLimits.firstOverLimit(parameters) else { return }
+        throw AuthorizationFailure.display(
+            title: "Invalid sign-in link",
+            message: "The application sent a sign-in request with a value that is too long (\(name) is over \(limit) bytes), "
+                + "so it was refused (invalid_request). Go back to the application and try again.")
     }
 
     /// RFC 6749 §4.1.2.1: an unknown client or an unregistered redirect URI must not be

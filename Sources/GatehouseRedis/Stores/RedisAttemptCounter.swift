@@ -26,6 +26,11 @@ public struct RedisAttemptCounter: AttemptCounter {
         try await evaluate(Self.reserveScript, key: key, policy: policy, now: now, counting: false)
     }
 
+    public func release(key: String, policy: LimitPolicy, now: Date) async throws {
+        let window = max(1, Int((policy.window.timeInterval * 1000).rounded(.up)))
+        _ = try await pool.command(["EVAL", Self.releaseScript, "1", prefix + key, String(Self.milliseconds(now)), String(window)])
+    }
+
     public func block(key: String, until: Date, now: Date) async throws {
         _ = try await pool.command(["EVAL", Self.blockScript, "1", prefix + key,
                                     String(Self.milliseconds(now)), String(Self.milliseconds(until))])
@@ -78,6 +83,17 @@ public struct RedisAttemptCounter: AttemptCounter {
           redis.call('PEXPIRE', KEYS[1], math.max(1, start + window - now))
         end
         return {1, n, start + window - now}
+        """
+
+    /// KEYS[1] the counter; ARGV: now (ms), window (ms). Takes one attempt back from the window in
+    /// force; a window that ended, an empty one or a missing key is left alone.
+    static let releaseScript = """
+        local h = redis.call('HMGET', KEYS[1], 'n', 'start')
+        local n = tonumber(h[1]) or 0
+        local start = tonumber(h[2])
+        if not start or n <= 0 or tonumber(ARGV[1]) - start >= tonumber(ARGV[2]) then return 0 end
+        redis.call('HSET', KEYS[1], 'n', n - 1)
+        return 1
         """
 
     /// KEYS[1] the counter; ARGV: now (ms), until (ms). The count starts over when the block ends.

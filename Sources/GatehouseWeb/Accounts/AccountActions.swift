@@ -2,7 +2,10 @@ import Foundation
 import GatehouseCore
 import Hummingbird
 
-/// The POST actions of the account page. Each needs the session and a valid CSRF token.
+/// The POST actions of the account page. Each needs the session and a valid CSRF token. An
+/// action whose form carries the current password (changing the email or password, every
+/// two-step change) runs argon2 — up to `historyCount + 2` hashes for a new password — so it is
+/// admitted as password work (`PasswordWorkLimiter`: per address and per account) before it runs.
 struct AccountActions {
     let page: AccountPage
 
@@ -21,11 +24,13 @@ struct AccountActions {
     }
 
     func route(_ router: Router<GatehouseRequestContext>, _ path: String, _ action: @escaping Action) {
-        router.post(RouterPath(path)) { request, _ in
+        router.post(RouterPath(path)) { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
                 guard page.csrf.isValid(request, form: form) else { return responder.csrfFailure() }
                 guard let (session, user) = try await page.signedIn(request) else { return Responses.seeOther("/login") }
+                // `verifyPassword` hashes only a password that was sent: charge exactly those.
+                if form["current_password"] != nil { try await dependencies.admitPasswordWork(.user(user.id), context) }
                 return try await action(request, form, session, user)
             } catch {
                 return responder.failure(error)

@@ -70,20 +70,22 @@ struct PasswordResetPages {
                 return responder.failure(error)
             }
         }
-        router.post("/reset-password") { request, _ in
+        router.post("/reset-password") { request, context in
             do {
-                return try await submitReset(request)
+                return try await submitReset(request, context: context)
             } catch {
                 return responder.failure(error)
             }
         }
     }
 
-    func submitReset(_ request: Request) async throws -> Response {
+    func submitReset(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
         guard let token = form["token"], let userID = try await resets.user(of: token),
               let user = try await dependencies.users.find(id: userID) else { return invalidLink() }
+        // The history check and the new hash run argon2: admitted per address and account first.
+        try await dependencies.admitPasswordWork(.user(userID), context)
         let password = form["password"] ?? ""
         let check = NewPasswordCheck(dependencies: dependencies)
         let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)

@@ -69,6 +69,7 @@ struct RegistrationPage {
         }
 
         // Both branches spend one argon2 hash, so the time taken says nothing either.
+        try await dependencies.admitPasswordWork(.email(email), context)
         let hash = try await dependencies.hasher.hash(PasswordPolicy.normalized(password))
         let now = dependencies.clock.now
         let user = User(id: UUID(), email: email, emailVerified: false, name: name.isEmpty ? nil : name,

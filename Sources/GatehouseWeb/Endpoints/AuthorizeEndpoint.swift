@@ -8,20 +8,20 @@ struct AuthorizeEndpoint {
     let responder: PageResponder
 
     func register(on router: Router<GatehouseRequestContext>) {
-        router.get("/authorize") { request, _ in
-            await handle(request) { try FormBody.query(request) }
+        router.get("/authorize") { request, context in
+            await handle(request, context) { try FormBody.query(request) }
         }
-        router.post("/authorize") { request, _ in
-            await handle(request) { try await FormBody.read(request, limit: dependencies.web.maxFormBytes) }
+        router.post("/authorize") { request, context in
+            await handle(request, context) { try await FormBody.read(request, limit: dependencies.web.maxFormBytes) }
         }
     }
 
-    func handle(_ request: Request, parameters: () async throws -> RequestParameters) async -> Response {
+    func handle(_ request: Request, _ context: GatehouseRequestContext, parameters: () async throws -> RequestParameters) async -> Response {
         let continuation = AuthorizationContinuation(dependencies: dependencies, responder: responder)
         do {
             let pending = try await dependencies.validator.validate(try await parameters())
-            let requestID = dependencies.crypto.randomToken()
-            try await dependencies.states.savePending(pending, id: requestID, ttl: dependencies.settings.pendingAuthorizationLifetime)
+            // Stored within the address's and the overall budget (429 / 503 past them).
+            let requestID = try await dependencies.pendingAuthorizations.start(pending, from: context.origin)
             // A cross-site POST arrives without the Lax cookie: that is "no session", not an error.
             let session = try await dependencies.browserSessions.find(cookie: dependencies.cookie(BrowserCookies.session, in: request))
             return try await continuation.proceed(requestID: requestID, pending: pending, session: session)

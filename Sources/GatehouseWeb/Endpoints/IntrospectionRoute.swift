@@ -11,8 +11,8 @@ struct IntrospectionRoute {
         router.post("/introspect") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                // Failed client authentication counts toward the same per-IP limit as at /token.
-                let answer = try await dependencies.limitingClientAuthenticationFailures(context) {
+                // Failed client authentication counts toward the same limits as at /token.
+                let answer = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
                     try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
                 }
                 return Responses.json(answer, noStore: true)

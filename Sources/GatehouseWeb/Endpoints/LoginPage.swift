@@ -33,8 +33,6 @@ struct LoginPage {
     }
 
     func submit(_ request: Request, context: GatehouseRequestContext) async throws -> Response {
-        // First, before any other work: a flood from an address over its limit costs little.
-        try await dependencies.limitPerIP(.login, context)
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
         let requestID = try form.pendingRequestID()
@@ -42,8 +40,9 @@ struct LoginPage {
         if requestID != nil && pending == nil { return expired() }
         let email = form["email"] ?? ""
 
+        // Counts against the address's failures (given back when right) and the email's lock.
         let outcome = try await dependencies.passwordLogin.authenticate(email: email, password: form["password"] ?? "",
-                                                                        clientIP: context.clientIP)
+                                                                        from: context.origin)
         guard case .success(let user) = outcome
         else {
             Telemetry.login("invalid_credentials")

@@ -12,8 +12,8 @@ struct RevocationRoute {
         router.post("/revoke") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                // Failed client authentication counts toward the same per-IP limit as at /token.
-                try await dependencies.limitingClientAuthenticationFailures(context) {
+                // Failed client authentication counts toward the same limits as at /token.
+                try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
                     try await revocation.handle(form: form, authorizationHeader: request.headers[.authorization])
                 }
                 return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])

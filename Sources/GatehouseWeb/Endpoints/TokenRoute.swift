@@ -10,7 +10,7 @@ struct TokenRoute {
         router.post("/token") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                let response = try await dependencies.limitingClientAuthenticationFailures(context) {
+                let response = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
                     try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
                 }
                 Telemetry.grant(form["grant_type"] ?? "none", outcome: "issued")

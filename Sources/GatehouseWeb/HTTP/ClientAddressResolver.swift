@@ -12,10 +12,20 @@ public struct ClientAddressResolver: Sendable {
     /// The address the TCP peer is taken to have when set. Router tests have no socket (the
     /// peer is unknown), so they inject one here to test proxies and per-IP limits.
     public var peerOverride: String?
+    /// Trusted networks exempt from per-IP limits (`GATEHOUSE_RATE_LIMIT_EXEMPT`): an office, a
+    /// school, a partner's egress. Per-account limits still apply to them.
+    public var exemptNetworks: [IPNetwork]
 
-    public init(trustedProxies: [IPNetwork] = [], peerOverride: String? = nil) {
+    public init(trustedProxies: [IPNetwork] = [], peerOverride: String? = nil, exemptNetworks: [IPNetwork] = []) {
         self.trustedProxies = trustedProxies
         self.peerOverride = peerOverride
+        self.exemptNetworks = exemptNetworks
+    }
+
+    /// Whether the resolved client address is in an exempt network.
+    public func isExempt(_ clientIP: String?) -> Bool {
+        guard !exemptNetworks.isEmpty, let clientIP, let address = IPAddress(clientIP) else { return false }
+        return exemptNetworks.contains { $0.contains(address) }
     }
 
     /// The client's address in canonical form, or nil when the peer has none (unknown).

@@ -94,8 +94,7 @@ struct MFAEmailEnrolment {
         }
         let (token, signIn, user) = (enrolling.token, enrolling.signIn, enrolling.user)
         // The first code is a second-factor attempt like any other: it counts.
-        try await dependencies.limitPerIP(.secondFactor, context)
-        let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+        let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), from: context.origin)
         let outcome = try await dependencies.secondFactorVerifier.verify(signIn, method: .email, code: String((form["code"] ?? "").prefix(64)))
         switch outcome {
         case .proven(let amr):

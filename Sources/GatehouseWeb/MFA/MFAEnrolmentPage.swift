@@ -38,8 +38,7 @@ struct MFAEnrolmentPage {
                 guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
                 guard signIn.provenAMR == nil else { return continuePage(request) }
                 // The first code is a second-factor attempt like any other: it counts.
-                try await dependencies.limitPerIP(.secondFactor, context)
-                let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+                let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), from: context.origin)
                 let totp = dependencies.totpFactor
                 guard try await totp.confirmEnrolment(userID: user.id, code: form["code"] ?? "") else {
                     await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": "totp", "during": "enrolment"])

@@ -7,7 +7,7 @@ import Hummingbird
 /// (authenticator app, emailed code or recovery code) with links to the others; a correct code
 /// starts the session through `SignInCompletion`. Every code typed first reserves an attempt
 /// (`AttemptLimiter`, `.secondFactor(userID:)`, shared by all methods and instances) and counts
-/// against the address's per-IP limit; the failure that fills the window locks the factor (429).
+/// against the address's failures (given back when right); the failure that fills the window locks the factor (429).
 struct MFAPage {
     let dependencies: WebDependencies
     let responder: PageResponder
@@ -67,11 +67,10 @@ struct MFAPage {
         let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
         guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
         guard let (token, signIn, user) = try await current(request) else { return expired() }
-        try await dependencies.limitPerIP(.secondFactor, context)
         let method = form["method"].flatMap(SecondFactorVerifier.Method.init(rawValue:)) ?? .totp
         let code = String((form["code"] ?? "").prefix(64))
         // Reserved before the code is looked at: parallel guesses cannot exceed the limit.
-        let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), clientIP: context.clientIP)
+        let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), from: context.origin)
         let outcome = try await dependencies.secondFactorVerifier.verify(signIn, method: method, code: code)
         guard case .proven(let amr) = outcome else {
             await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": method.rawValue])

@@ -11,6 +11,7 @@ struct ClientAddressMiddleware: RouterMiddleware {
         var context = context
         context.clientIP = resolver.resolve(peer: context.remoteAddress?.ipAddress,
                                             forwardedFor: request.headers[values: .xForwardedFor])
+        context.rateLimitExempt = resolver.isExempt(context.clientIP)
         return try await next(request, context)
     }
 }

@@ -66,6 +66,14 @@ struct PageResponder {
             }
             response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
             return response
+        case let full as PendingAuthorizationsFull:
+            // Rather than let Redis fill up (noeviction: every write would then fail).
+            logger.warning("pending authorization requests at their overall cap: new sign-ins refused")
+            var response = self.error(title: "Too busy",
+                                      message: "Too many sign-ins are in progress right now. Wait a minute, then go back to the application and try again.",
+                                      status: .serviceUnavailable)
+            response.headers[.retryAfter] = String(full.retryAfterSeconds)
+            return response
         case let unavailable as ProtectionUnavailable:
             // Fail closed: without the shared counters no attempt may be checked uncounted.
             logger.error("attempt counters unavailable", metadata: ["error": "\(unavailable.underlying)"])

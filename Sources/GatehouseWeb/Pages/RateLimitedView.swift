@@ -31,6 +31,16 @@ struct RateLimitedView: PageView {
             message = "Too many attempts came from your network in a short time, so this one was not accepted."
             linkURL = nil
             linkText = nil
+        case .passwordWork:
+            title = "Too many password checks"
+            message = "This account asked for its password to be checked or changed too often in a short time, so this request was not carried out."
+            linkURL = nil
+            linkText = nil
+        case .pendingAuthorizations:
+            title = "Too many unfinished sign-ins"
+            message = "Too many sign-ins were started from your network and not finished. Finish one that is open, or go back to the application later."
+            linkURL = nil
+            linkText = nil
         }
     }
 

@@ -62,9 +62,14 @@ final class CountingStateStore: AuthorizationStateStore, @unchecked Sendable {
     var calls: Int { lock.withLock { counted } }
     private func count() { lock.withLock { counted += 1 } }
 
-    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws {
+    func startPending(_ request: PendingAuthorization, id: String, ttl: Duration, owner: String?,
+                      limits: PendingAuthorizationLimits, now: Date) async throws -> PendingAdmission {
         count()
-        try await base.savePending(request, id: id, ttl: ttl)
+        return try await base.startPending(request, id: id, ttl: ttl, owner: owner, limits: limits, now: now)
+    }
+    func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws -> Bool {
+        count()
+        return try await base.savePending(request, id: id, ttl: ttl)
     }
     func pending(id: String) async throws -> PendingAuthorization? {
         count()
