@@ -94,3 +94,20 @@ struct RedisEvictionCheckTests {
         }
     }
 }
+
+@Suite("Configuration: the emailed-code lockout")
+struct EmailCodeLockoutConfigurationTests {
+    @Test("GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD: 5 by default, in the lockout window; 0 turns it off; nonsense is named")
+    func emailCodeThreshold() throws {
+        #expect(try ProtectionConfiguration.load([:]).settings.emailCodeFailures == LimitPolicy(limit: 5, window: .seconds(900)))
+        let set = try ProtectionConfiguration.load(["GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD": "8", "GATEHOUSE_LOCKOUT_WINDOW": "600"])
+        #expect(set.settings.emailCodeFailures == LimitPolicy(limit: 8, window: .seconds(600)))
+        #expect(!(try ProtectionConfiguration.load(["GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD": "0"]).settings.emailCodeFailures.isEnabled))
+        do {
+            _ = try ProtectionConfiguration.load(["GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD": "many"])
+            Issue.record("a threshold that is not a number was accepted")
+        } catch {
+            #expect(error.problems.contains { $0.contains("GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD") })
+        }
+    }
+}

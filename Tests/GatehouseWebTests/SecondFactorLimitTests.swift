@@ -19,7 +19,7 @@ struct SecondFactorLimitTests {
                               crypto: provider.crypto, clock: provider.clock, observer: observer)
     }
 
-    @Test("5 wrong codes lock the user's second factors; the lock is reported once and lifted by liftAll")
+    @Test("5 wrong codes lock the user's second factors; the lock is reported once, outlives a password reset's lifting, and lift ends it")
     func fiveWrongCodes() async throws {
         let provider = try await TestProvider()
         let observer = RecordingObserver()
@@ -39,7 +39,11 @@ struct SecondFactorLimitTests {
         let password = try await limiter.reserve(.password(email: user.email), clientIP: nil)
         try await password.succeeded()   // passwords have a count of their own
 
-        try await limiter.liftAll(for: user.user)
+        try await limiter.liftAfterPasswordReset(for: user.user)
+        await #expect(throws: TooManyAttempts.self, "a reset proves the mailbox, not the second factor") {
+            _ = try await limiter.reserve(subject, clientIP: nil)
+        }
+        try await limiter.lift(subject)
         let after = try await limiter.reserve(subject, clientIP: nil)
         #expect(after.attempt == 1)
         try await after.succeeded()

@@ -14,8 +14,7 @@ struct TOTPEnrolmentTests {
             _ = try await browser.signInDirectly(user.email, user.password)
             let account = try await browser.get("/account")
             #expect(account.text.contains("Two-step verification") && account.text.contains(#"id="start-totp""#))
-            _ = try await browser.accountAction("/account/mfa/totp/start", [])
-            let page = try await browser.get("/account/mfa/totp")
+            let page = try await browser.startTOTPOnAccountPage()
             #expect(page.status == .ok)
             let secret = try #require(page.totpSecret)
             #expect(secret.count == 20, "160-bit secret (RFC 4226 §4)")
@@ -34,20 +33,21 @@ struct TOTPEnrolmentTests {
         try await withProvider { provider, browser in
             let user = try await provider.makeUser()
             _ = try await browser.signInDirectly(user.email, user.password)
-            _ = try await browser.accountAction("/account/mfa/totp/start", [])
-            let page = try await browser.get("/account/mfa/totp")
+            let page = try await browser.startTOTPOnAccountPage()
             let secret = try #require(page.totpSecret)
             let csrf = page.hiddenField("csrf_token") ?? ""
+            let enrolment = try #require(page.hiddenField("enrolment"))
             let wrongPassword = try await browser.post("/account/mfa/totp/confirm", form: [
-                ("csrf_token", csrf), ("code", provider.totpCode(secret)), ("current_password", "not-it")])
+                ("csrf_token", csrf), ("enrolment", enrolment), ("code", provider.totpCode(secret)), ("current_password", "not-it")])
             #expect(wrongPassword.status == .badRequest && wrongPassword.text.contains("current password is not right"))
             let wrongCode = try await browser.post("/account/mfa/totp/confirm", form: [
-                ("csrf_token", csrf), ("code", provider.totpCode(secret, stepOffset: 5)), ("current_password", user.password)])
+                ("csrf_token", csrf), ("enrolment", enrolment), ("code", provider.totpCode(secret, stepOffset: 5)),
+                ("current_password", user.password)])
             #expect(wrongCode.status == .badRequest && wrongCode.text.contains("code is not right"))
             #expect(try await provider.factors(of: user.user.id).isEmpty)
 
             let done = try await browser.post("/account/mfa/totp/confirm", form: [
-                ("csrf_token", csrf), ("code", provider.totpCode(secret)), ("current_password", user.password)])
+                ("csrf_token", csrf), ("enrolment", enrolment), ("code", provider.totpCode(secret)), ("current_password", user.password)])
             #expect(done.status == .ok)
             let codes = done.recoveryCodes
             #expect(codes.count == 10 && Set(codes).count == 10, "ten distinct recovery codes, shown once")
@@ -85,16 +85,19 @@ struct TOTPEnrolmentTests {
         }
     }
 
-    @Test("turning a factor off needs the current password; the last one takes the recovery codes with it")
+    @Test("turning a factor off needs the current password and the second factor; the last one takes the recovery codes with it")
     func turningOff() async throws {
         try await withProvider { provider, browser in
             let user = try await provider.makeUser()
             _ = try await browser.signInDirectly(user.email, user.password)
-            _ = try await browser.enrolTOTP(password: user.password, provider: provider)
-            let refused = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", "wrong")])
+            let (secret, _) = try await browser.enrolTOTP(password: user.password, provider: provider)
+            provider.nextTOTPStep()
+            let refused = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", "wrong"),
+                                                                                         ("code", provider.totpCode(secret))])
             #expect(refused.status == .badRequest)
             #expect(try await provider.factors(of: user.user.id) == [.totp])
-            let off = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", user.password)])
+            let off = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", user.password),
+                                                                                     ("code", provider.totpCode(secret))])
             #expect(off.location == "/account?done=totp-off")
             #expect(try await provider.factors(of: user.user.id).isEmpty)
             #expect(try await provider.recoveryCodeService.remaining(userID: user.user.id) == 0)
@@ -109,20 +112,25 @@ struct TOTPEnrolmentTests {
             let client = try await provider.makeClient()
             let user = try await provider.makeUser()
             let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
-            _ = try await rp.signInWithSecondFactor(user)
-            let refused = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", user.password)])
+            let secret = try #require(try await rp.signInWithSecondFactor(user).enrolledSecret)
+            provider.nextTOTPStep()
+            let refused = try await browser.accountAction("/account/mfa/totp/disable", [("current_password", user.password),
+                                                                                         ("code", provider.totpCode(secret))])
             #expect(refused.status == .badRequest && refused.text.contains("requires two-step verification"))
         }
     }
 
-    @Test("new recovery codes need the password and replace the old ones")
+    @Test("new recovery codes need the password and the second factor, and replace the old ones")
     func regenerateRecoveryCodes() async throws {
         try await withProvider { provider, browser in
             let user = try await provider.makeUser()
             _ = try await browser.signInDirectly(user.email, user.password)
-            let (_, first) = try await browser.enrolTOTP(password: user.password, provider: provider)
-            #expect(try await browser.accountAction("/account/mfa/recovery-codes", [("current_password", "no")]).status == .badRequest)
-            let fresh = try await browser.accountAction("/account/mfa/recovery-codes", [("current_password", user.password)])
+            let (secret, first) = try await browser.enrolTOTP(password: user.password, provider: provider)
+            provider.nextTOTPStep()
+            #expect(try await browser.accountAction("/account/mfa/recovery-codes", [("current_password", "no"),
+                                                                                    ("code", provider.totpCode(secret))]).status == .badRequest)
+            let fresh = try await browser.accountAction("/account/mfa/recovery-codes", [("current_password", user.password),
+                                                                                        ("code", provider.totpCode(secret))])
             let second = fresh.recoveryCodes
             #expect(second.count == 10 && Set(second).isDisjoint(with: first))
             #expect(try await provider.recoveryCodeService.consume(userID: user.user.id, typed: first[0]) == false)

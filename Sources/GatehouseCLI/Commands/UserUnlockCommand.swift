@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 
-/// `gatehouse user unlock`: lifts the brute-force lockout of an email (its password) and, when
-/// it has an account, of that account's second factors — for the owner who calls the help desk
-/// instead of waiting out `GATEHOUSE_LOCKOUT_DURATION`. Recorded in the audit trail.
+/// `gatehouse user unlock`: lifts the brute-force lockout of an email (its password and its
+/// emailed codes) and, when it has an account, of that account's second factors and codes — for
+/// the owner who calls the help desk instead of waiting out `GATEHOUSE_LOCKOUT_DURATION`. Recorded in the audit trail.
 extension UserCommand {
     struct Unlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,8 +29,12 @@ extension UserCommand {
                 // The email's password count is lifted whether or not it has an account: locks
                 // are per email precisely so that they say nothing about who has one.
                 try await limiter.lift(.password(email: normalized))
+                try await limiter.lift(.emailCode(email: normalized))
                 let user = try await backends.users.find(email: normalized)
-                if let user { try await limiter.lift(.secondFactor(userID: user.id)) }
+                if let user {
+                    try await limiter.lift(.secondFactor(userID: user.id))
+                    try await limiter.lift(.emailCode(userID: user.id))
+                }
                 try await backends.auditLog(auditKey).record(AuditEvent(
                     type: .accountUnlocked, occurredAt: backends.clock.now, actor: "operator", subject: user?.id,
                     details: ["action": "user unlock"]))

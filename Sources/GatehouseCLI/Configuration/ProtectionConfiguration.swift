@@ -34,9 +34,12 @@ enum ProtectionConfiguration {
         settings.passwordFailures.limit = reader.integer("GATEHOUSE_LOCKOUT_THRESHOLD", default: settings.passwordFailures.limit, in: 0...1000)
         settings.secondFactorFailures.limit = reader.integer("GATEHOUSE_MFA_LOCKOUT_THRESHOLD",
                                                              default: settings.secondFactorFailures.limit, in: 0...1000)
+        settings.emailCodeFailures.limit = reader.integer("GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD",
+                                                          default: settings.emailCodeFailures.limit, in: 0...1000)
         let window = reader.integer("GATEHOUSE_LOCKOUT_WINDOW", default: 900, in: 1...86_400)
         settings.passwordFailures.window = .seconds(window)
         settings.secondFactorFailures.window = .seconds(window)
+        settings.emailCodeFailures.window = .seconds(window)
         settings.lockoutDuration = .seconds(reader.integer("GATEHOUSE_LOCKOUT_DURATION", default: 900, in: 1...604_800))
 
         for (name, action) in rateLimitVariables {

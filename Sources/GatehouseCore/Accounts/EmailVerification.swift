@@ -3,17 +3,28 @@ import Foundation
 /// Issues and checks emailed verification challenges: a 6-digit code and a link, both stored
 /// hashed, valid 15 minutes, at most 5 wrong tries per challenge, resends throttled. Emailed
 /// second-factor codes (`.signInCode`) are the same challenge with a 10-minute life and no link.
+///
+/// A code that proves an address (`.accountEmail`, `.emailChange`) also reserves an attempt
+/// per address and per account (`AttemptSubject.emailCode`) before it is compared: a fresh
+/// ticket (a resend, a new sign-in, a new registration) brings fresh tries of its own, but never
+/// a fresh budget, and the failure that fills the window locks codes for that address and
+/// account (`TooManyAttempts`, scope `.emailCode`). Sign-in codes are second factors: their
+/// callers reserve `.secondFactor(userID:)` (`SecondFactorVerifier`), so they are not counted
+/// twice here.
 public struct EmailVerification: Sendable {
     let store: any VerificationStore
     let crypto: any CryptoPrimitives
     let settings: AccountSettings
     let clock: any Clock
+    let attempts: AttemptLimiter
 
-    public init(store: any VerificationStore, crypto: any CryptoPrimitives, settings: AccountSettings, clock: any Clock) {
+    public init(store: any VerificationStore, crypto: any CryptoPrimitives, settings: AccountSettings, clock: any Clock,
+                attempts: AttemptLimiter) {
         self.store = store
         self.crypto = crypto
         self.settings = settings
         self.clock = clock
+        self.attempts = attempts
     }
 
     /// What goes into the email; only digests are kept.
@@ -60,24 +71,57 @@ public struct EmailVerification: Sendable {
     }
 
     /// Checks a typed code. Every try counts before the comparison, so parallel guesses
-    /// cannot exceed the limit; a challenge with no account never matches.
-    public func verify(ticket: String, code: String) async throws -> Outcome {
+    /// cannot exceed the limit; a challenge with no account never matches. Throws
+    /// `TooManyAttempts` when the address or account is locked, or this failure locked it.
+    public func verify(ticket: String, code: String, clientIP: String?) async throws -> Outcome {
         guard let challenge = try await store.challenge(ticket: ticket) else { return .expired }
+        let reservations = try await reserve(for: challenge, clientIP: clientIP)
         let attempts = try await store.recordAttempt(ticket: ticket, ttl: settings.codeLifetime(for: challenge.purpose))
         guard attempts <= settings.verificationMaxAttempts else {
             try await store.delete(ticket: ticket)
+            try await Self.failed(reservations)
             return .tooManyAttempts
         }
         let typed = code.filter { !$0.isWhitespace }
         guard challenge.userID != nil, ConstantTime.equals(digest(typed, ticket: ticket), challenge.codeDigest) else {
-            if attempts == settings.verificationMaxAttempts {
-                try await store.delete(ticket: ticket)
-                return .tooManyAttempts
-            }
-            return .wrongCode(remainingAttempts: settings.verificationMaxAttempts - attempts)
+            let usedUp = attempts == settings.verificationMaxAttempts
+            if usedUp { try await store.delete(ticket: ticket) }
+            // Throws when this failure fills the address's or the account's window.
+            let budget = try await Self.failed(reservations)
+            return usedUp ? .tooManyAttempts : .wrongCode(remainingAttempts: min(settings.verificationMaxAttempts - attempts, budget))
         }
         try await store.delete(ticket: ticket)
+        for reservation in reservations { try await reservation.succeeded() }
         return .verified(challenge)
+    }
+
+    /// The per-address and per-account attempts a code for `challenge` must reserve first. The
+    /// address is counted whether or not it has an account (a registration that named a taken
+    /// address gets a challenge no code matches), so a lock says nothing about who has one.
+    func reserve(for challenge: VerificationChallenge, clientIP: String?) async throws -> [AttemptReservation] {
+        guard challenge.purpose != .signInCode else { return [] }
+        var reservations = [try await attempts.reserve(.emailCode(email: challenge.email), clientIP: clientIP)]
+        if let userID = challenge.userID {
+            reservations.append(try await attempts.reserve(.emailCode(userID: userID), clientIP: clientIP))
+        }
+        return reservations
+    }
+
+    /// Reports a wrong code to every reservation, then throws the first lock it met; else the
+    /// fewest attempts any of them has left.
+    @discardableResult
+    static func failed(_ reservations: [AttemptReservation]) async throws -> Int {
+        var refusal: (any Error)?
+        var left = Int.max
+        for reservation in reservations {
+            do {
+                left = min(left, try await reservation.failed())
+            } catch {
+                refusal = refusal ?? error
+            }
+        }
+        if let refusal { throw refusal }
+        return left
     }
 
     /// Checks the emailed link.

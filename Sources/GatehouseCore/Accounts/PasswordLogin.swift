@@ -29,9 +29,13 @@ public struct PasswordLogin: Sendable {
         guard try await hasher.verify(password, against: hash) else {
             return .invalidCredentials
         }
+        var current = user
         if hasher.needsRehash(hash) {
-            try await users.updatePasswordHash(userID: user.id, hash: try await hasher.hash(password), at: clock.now)
+            let upgraded = try await hasher.hash(password)
+            try await users.updatePasswordHash(userID: user.id, hash: upgraded, at: clock.now)
+            // What the store now holds: a pending second-factor step is bound to this hash.
+            current.passwordHash = upgraded
         }
-        return .success(user)
+        return .success(current)
     }
 }

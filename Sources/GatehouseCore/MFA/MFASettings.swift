@@ -6,6 +6,8 @@
 public struct MFASettings: Sendable {
     /// How long the "password verified" state waits for the second factor.
     public var challengeLifetime: Duration = .seconds(10 * 60)
+    /// How long an authenticator-app secret waits for its first code before it is void.
+    public var enrolmentLifetime: Duration = .seconds(15 * 60)
     /// Recovery codes made at each (re)generation.
     public var recoveryCodeCount = 10
     /// The name authenticator apps show next to the account.

@@ -15,6 +15,13 @@ public struct PendingSignIn: Sendable, Codable, Equatable {
     /// Set when the second factor is proven but the person still has to see something (new
     /// recovery codes) before the session starts: the methods the session will carry.
     public var provenAMR: [String]?
+    /// A digest of the password hash that was proven: once the password changes (a reset, a
+    /// change, a forced change) the state is void. Nil only in states older than this field,
+    /// which count as void too.
+    public var passwordFingerprint: [UInt8]?
+    /// The authenticator-app enrolment this sign-in started (`TOTPFactor`): the sign-in's
+    /// enrolment page shows and confirms only this one, never a secret started elsewhere.
+    public var totpEnrolmentID: UUID?
     public var createdAt: Date
 
     public init(userID: UUID, pendingAuthorizationID: String?, amr: [String], createdAt: Date) {

@@ -37,7 +37,7 @@ public struct SecondFactorVerifier: Sendable {
             added = try await recoveryCodes.consume(userID: signIn.userID, typed: code) ? [] : nil
         case .email:
             guard let ticket = signIn.emailTicket else { return .codeGone }
-            switch try await emailCodes.verify(ticket: ticket, code: code) {
+            switch try await emailCodes.verify(ticket: ticket, code: code, clientIP: nil) {
             case .verified(let challenge):
                 guard challenge.purpose == .signInCode, challenge.userID == signIn.userID else { return .codeGone }
                 added = [AuthenticationMethods.oneTimePassword]

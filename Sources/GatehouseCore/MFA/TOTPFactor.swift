@@ -5,61 +5,75 @@ import Foundation
 /// code proves the app has it; and each accepted code's time step is recorded with a
 /// compare-and-set, so a code (or an older one) is never accepted twice, not even by two
 /// requests racing each other (RFC 6238 §5.2).
+///
+/// An enrolment in progress is named by its id, which only the place that started it keeps (the
+/// pending sign-in, or the account page's form): a secret started elsewhere — on the account
+/// page, by an earlier sign-in, by whoever knew the password — is never shown or confirmed in
+/// its place. It lasts `enrolmentLifetime` (15 minutes), and confirming or turning on any
+/// factor discards every other unconfirmed one (`MFACredentialStore`).
 public struct TOTPFactor: Sendable {
     let credentials: any MFACredentialStore
     let sealer: any SecretSealer
     let crypto: any CryptoPrimitives
     let clock: any Clock
-
-    public init(credentials: any MFACredentialStore, sealer: any SecretSealer, crypto: any CryptoPrimitives, clock: any Clock) {
+    let enrolmentLifetime: Duration
+    public init(credentials: any MFACredentialStore, sealer: any SecretSealer, crypto: any CryptoPrimitives, clock: any Clock,
+                enrolmentLifetime: Duration = MFASettings().enrolmentLifetime) {
         self.credentials = credentials
         self.sealer = sealer
         self.crypto = crypto
         self.clock = clock
+        self.enrolmentLifetime = enrolmentLifetime
     }
-
     public enum Outcome: Sendable, Equatable {
         case accepted
         /// Wrong, outside the window, or already used.
         case refused
         case notEnrolled
     }
-
+    /// A secret waiting for its first code, and the id that names it.
+    public struct Enrolment: Sendable, Equatable {
+        public let id: UUID
+        public let secret: [UInt8]
+    }
     /// A new secret waiting for its first code (any earlier unconfirmed one is replaced).
-    public func startEnrolment(userID: UUID) async throws -> [UInt8] {
+    public func startEnrolment(userID: UUID) async throws -> Enrolment {
         let secret = crypto.randomBytes(TOTP.secretLength)
         let credential = MFACredential(id: UUID(), userID: userID, kind: .totp,
                                        sealedSecret: try sealer.seal(secret, associatedData: Self.binding(userID)),
                                        lastUsedStep: nil, createdAt: clock.now, confirmedAt: nil)
         try await credentials.saveUnconfirmed(credential)
-        return secret
+        return Enrolment(id: credential.id, secret: secret)
     }
-
-    /// The secret of the enrolment in progress, for showing it again.
-    public func pendingSecret(userID: UUID) async throws -> [UInt8]? {
-        guard let pending = try await credential(userID: userID, confirmed: false) else { return nil }
-        return try secret(of: pending)
+    /// The enrolment `id` of this user, for showing it again: nil when it was replaced,
+    /// confirmed, discarded or is older than its lifetime.
+    public func pendingEnrolment(userID: UUID, id: UUID) async throws -> Enrolment? {
+        guard let pending = try await pending(userID: userID, id: id) else { return nil }
+        return Enrolment(id: pending.id, secret: try secret(of: pending))
     }
-
-    /// Confirms the enrolment in progress with a first code; false when the code is wrong.
-    public func confirmEnrolment(userID: UUID, code: String) async throws -> Bool {
-        guard let pending = try await credential(userID: userID, confirmed: false),
+    /// Confirms the enrolment `id` with a first code; false when the code is wrong or the
+    /// enrolment is gone (replaced, discarded, expired).
+    public func confirmEnrolment(userID: UUID, id: UUID, code: String) async throws -> Bool {
+        guard let pending = try await pending(userID: userID, id: id),
               let step = TOTP(crypto: crypto).matchingStep(secret: try secret(of: pending), code: code, at: clock.now)
         else { return false }
         return try await credentials.confirm(id: pending.id, usedStep: step, at: clock.now)
     }
-
     /// Enrols and confirms at once (an operator's `gatehouse user mfa totp`): the secret goes
     /// to the person out of band.
     public func enrolConfirmed(userID: UUID) async throws -> [UInt8] {
-        let secret = try await startEnrolment(userID: userID)
-        guard let pending = try await credential(userID: userID, confirmed: false),
-              try await credentials.confirm(id: pending.id, usedStep: nil, at: clock.now) else {
+        let enrolment = try await startEnrolment(userID: userID)
+        guard try await credentials.confirm(id: enrolment.id, usedStep: nil, at: clock.now) else {
             throw StoreError.conflict("the enrolment changed while it was being confirmed")
         }
-        return secret
+        return enrolment.secret
     }
-
+    func pending(userID: UUID, id: UUID) async throws -> MFACredential? {
+        guard let pending = try await credentials.credentials(userID: userID)
+            .first(where: { $0.id == id && $0.kind == .totp && !$0.isConfirmed }) else { return nil }
+        guard clock.now.timeIntervalSince(pending.createdAt) < enrolmentLifetime.timeInterval else { return nil }
+        return pending
+    }
     /// Checks a sign-in code against the confirmed credential and uses up its time step.
     public func verify(userID: UUID, code: String) async throws -> Outcome {
         guard let credential = try await credential(userID: userID, confirmed: true) else { return .notEnrolled }

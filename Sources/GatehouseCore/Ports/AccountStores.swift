@@ -13,11 +13,27 @@ public protocol VerificationStore: Sendable {
 
 /// Password-reset links (PostgreSQL), stored by digest, single use.
 public protocol PasswordResetStore: Sendable {
-    func create(digest: [UInt8], userID: UUID, at: Date, expiresAt: Date) async throws
-    /// Marks the link used and returns its user, atomically; nil when unknown, used or expired.
-    func consume(digest: [UInt8], now: Date) async throws -> UUID?
+    /// `provesMailbox`: the link was mailed to the account's address (a forgotten password),
+    /// not handed to a browser at sign-in (the forced change of an expired password).
+    func create(digest: [UInt8], userID: UUID, provesMailbox: Bool, at: Date, expiresAt: Date) async throws
+    /// Marks the link used and returns it, atomically; nil when unknown, used or expired.
+    func consume(digest: [UInt8], now: Date) async throws -> PasswordResetLink?
     /// The user of a link that would still work (for showing the form), else nil.
     func userID(digest: [UInt8], now: Date) async throws -> UUID?
+}
+
+/// A used reset link: whose password it changes, and whether it came through the mailbox.
+public struct PasswordResetLink: Sendable, Equatable {
+    public var userID: UUID
+    /// True for a link mailed to the account's address: completing it proves control of that
+    /// address (the email counts as verified). False for the forced change of an expired
+    /// password, which proves only what the sign-in before it proved.
+    public var provesMailbox: Bool
+
+    public init(userID: UUID, provesMailbox: Bool) {
+        self.userID = userID
+        self.provesMailbox = provesMailbox
+    }
 }
 
 /// A remembered consent with the client's name, for the account page.

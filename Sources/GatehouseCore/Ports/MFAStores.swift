@@ -8,12 +8,14 @@ public protocol MFACredentialStore: Sendable {
     /// Every credential of the user, confirmed or not.
     func credentials(userID: UUID) async throws -> [MFACredential]
     /// Makes the unconfirmed credential `id` the user's confirmed one of its kind (replacing any
-    /// earlier confirmed one), remembering `step` as used. False when `id` is gone or confirmed.
+    /// earlier confirmed one), remembering `step` as used, and discards every other unconfirmed
+    /// credential of the user, in one transaction. False when `id` is gone or confirmed.
     func confirm(id: UUID, usedStep: Int64?, at: Date) async throws -> Bool
     /// Records `step` as used, atomically, only if it is newer than the last used step
     /// (compare-and-set): of two parallel uses of one code, exactly one gets true.
     func markStepUsed(id: UUID, step: Int64) async throws -> Bool
-    /// Adds a confirmed credential with no secret (the emailed-code factor); true when added.
+    /// Adds a confirmed credential with no secret (the emailed-code factor) and discards every
+    /// unconfirmed credential of the user, in one transaction; true when added.
     func enableWithoutSecret(userID: UUID, kind: MFACredential.Kind, at: Date) async throws -> Bool
     /// Removes the user's credentials of `kind` (confirmed or not); true when one was removed.
     func remove(userID: UUID, kind: MFACredential.Kind) async throws -> Bool

@@ -50,6 +50,8 @@ public protocol SessionStore: Sendable {
     func list(userID: UUID, now: Date) async throws -> [BrowserSession]
     /// Ends every session of the user ("sign out everywhere").
     func revokeAll(userID: UUID, at: Date) async throws
+    /// Ends every session of the user but `except` (the one making a change), in one statement.
+    func revokeAll(userID: UUID, except: UUID, at: Date) async throws
 }
 
 /// Refresh-token families (PostgreSQL).

@@ -93,17 +93,22 @@ public struct AttemptLimiter: Sendable {
         try await unlessUnavailable { try await counter.clear(key: key) }
     }
 
-    /// Lifts every lock of the account (its email's password and its second factors): a completed
-    /// password reset proves control of the email, so an attacker cannot keep the owner out.
-    public func liftAll(for user: User) async throws {
+    /// Lifts what a reset link emailed to the account's address may lift: the password lock and
+    /// the emailed-code counts of that address and account (the link proved the mailbox, so an
+    /// attacker guessing passwords or codes cannot keep the owner out). Never the second-factor
+    /// lock: a reset proves the mailbox, not the second factor, and lifting it would let whoever
+    /// controls the mailbox go on guessing codes.
+    public func liftAfterPasswordReset(for user: User) async throws {
         try await lift(.password(email: user.email))
-        try await lift(.secondFactor(userID: user.id))
+        try await lift(.emailCode(email: user.email))
+        try await lift(.emailCode(userID: user.id))
     }
 
     func policy(for subject: AttemptSubject) -> LimitPolicy {
         switch subject.kind {
         case .password: settings.passwordFailures
         case .secondFactor: settings.secondFactorFailures
+        case .emailCode: settings.emailCodeFailures
         }
     }
 
@@ -111,6 +116,7 @@ public struct AttemptLimiter: Sendable {
         switch subject.kind {
         case .password: .password
         case .secondFactor: .secondFactor
+        case .emailCode: .emailCode
         }
     }
 
@@ -147,6 +153,7 @@ extension AttemptSubject.Kind {
         switch self {
         case .password: .login
         case .secondFactor: .secondFactor
+        case .emailCode: .verification
         }
     }
 }

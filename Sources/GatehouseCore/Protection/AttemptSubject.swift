@@ -1,7 +1,8 @@
 import Foundation
 
-/// What a per-account limit counts against: the password of a (normalized) email, or the
-/// second factors of a user.
+/// What a per-account limit counts against: the password of a (normalized) email, the
+/// second factors of a user, or the emailed codes that prove an address (per address being
+/// proven and per account asking).
 ///
 /// Passwords are counted per email, not per user id, so an email with no account is counted,
 /// locked and answered exactly like a real one: the lockout says nothing about who has an account.
@@ -10,10 +11,14 @@ public struct AttemptSubject: Sendable, Hashable {
     public enum Kind: String, Sendable {
         case password
         case secondFactor = "second-factor"
+        /// Wrong codes typed to prove an email address (verifying an account's address or
+        /// moving to a new one), across every ticket and resend.
+        case emailCode = "email-code"
     }
 
     public let kind: Kind
-    /// The normalized email (`password`) or the lower-case user id (`secondFactor`).
+    /// The normalized email (`password`), the lower-case user id (`secondFactor`), or either
+    /// with a prefix (`emailCode`: `email:` or `user:`).
     let identity: String
 
     /// Failed passwords for an email, normalized as `UserStore` stores it.
@@ -26,10 +31,35 @@ public struct AttemptSubject: Sendable, Hashable {
         AttemptSubject(kind: .secondFactor, identity: userID.uuidString.lowercased())
     }
 
-    /// The email of a `password` subject.
-    public var email: String? { kind == .password ? identity : nil }
-    /// The user of a `secondFactor` subject.
-    public var userID: UUID? { kind == .secondFactor ? UUID(uuidString: identity) : nil }
+    /// Wrong address-proving codes for an email address, whoever asked for them: many accounts
+    /// (or a new registration each time) cannot add up more guesses at one address.
+    public static func emailCode(email: String) -> AttemptSubject {
+        AttemptSubject(kind: .emailCode, identity: "email:" + User.normalizedEmail(email))
+    }
+
+    /// Wrong address-proving codes typed for one account, whichever address it is proving: new
+    /// tickets, resends and new sign-ins share this count.
+    public static func emailCode(userID: UUID) -> AttemptSubject {
+        AttemptSubject(kind: .emailCode, identity: "user:" + userID.uuidString.lowercased())
+    }
+
+    /// The email of a `password` subject or of an `emailCode` subject kept per address.
+    public var email: String? {
+        switch kind {
+        case .password: identity
+        case .secondFactor: nil
+        case .emailCode: identity.hasPrefix("email:") ? String(identity.dropFirst(6)) : nil
+        }
+    }
+
+    /// The user of a `secondFactor` subject or of an `emailCode` subject kept per account.
+    public var userID: UUID? {
+        switch kind {
+        case .password: nil
+        case .secondFactor: UUID(uuidString: identity)
+        case .emailCode: identity.hasPrefix("user:") ? UUID(uuidString: String(identity.dropFirst(5))) : nil
+        }
+    }
 
     /// SHA-256 over kind and identity: the lock row's key and, in hex, the counter's.
     public func digest(_ crypto: any CryptoPrimitives) -> [UInt8] {

@@ -12,6 +12,10 @@ public struct ProtectionSettings: Sendable, Equatable {
     public var passwordFailures = LimitPolicy(limit: 5, window: .seconds(15 * 60))
     /// Failed second factors (TOTP, email codes, recovery codes together) per user: 5 in 15 minutes.
     public var secondFactorFailures = LimitPolicy(limit: 5, window: .seconds(15 * 60))
+    /// Wrong emailed codes that prove an address (account verification, change of email) per
+    /// address and per account, across tickets and resends: 5 in 15 minutes. Each ticket also
+    /// allows at most `AccountSettings.verificationMaxAttempts` tries of its own.
+    public var emailCodeFailures = LimitPolicy(limit: 5, window: .seconds(15 * 60))
     /// How long a lockout lasts (a completed password reset lifts it sooner).
     public var lockoutDuration: Duration = .seconds(15 * 60)
     /// Per-IP limits by action; a limit of 0 switches one off.
@@ -41,6 +45,7 @@ public struct ProtectionSettings: Sendable, Equatable {
         var settings = ProtectionSettings()
         settings.passwordFailures.limit = 0
         settings.secondFactorFailures.limit = 0
+        settings.emailCodeFailures.limit = 0
         for action in RateLimitedAction.allCases { settings.perIP[action]?.limit = 0 }
         settings.passwordWorkPerAccount.limit = 0
         settings.mailPerRecipient.limit = 0

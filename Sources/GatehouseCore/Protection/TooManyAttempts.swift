@@ -8,6 +8,8 @@ public struct TooManyAttempts: Error, Sendable, Equatable {
         case password
         /// Too many failed second-factor codes for one user.
         case secondFactor
+        /// Too many wrong emailed codes for one address (or one account proving an address).
+        case emailCode
         /// Too many requests of one kind from one address.
         case network(RateLimitedAction)
         /// Too much password work (argon2) asked for one account in a short time.

@@ -36,6 +36,9 @@ public struct PostgresMFACredentialStore: MFACredentialStore {
             else { return false }
             _ = try connection.query("DELETE FROM mfa_credentials WHERE user_id = $1 AND kind = $2 AND confirmed_at IS NOT NULL",
                                      [.uuid(try row.uuid("user_id")), .text(try row.string("kind"))])
+            // A factor is now confirmed: no other secret started earlier may be confirmed later.
+            _ = try connection.query("DELETE FROM mfa_credentials WHERE user_id = $1 AND id <> $2 AND confirmed_at IS NULL",
+                                     [.uuid(try row.uuid("user_id")), .uuid(id)])
             return try connection.query("UPDATE mfa_credentials SET confirmed_at = $2, last_used_step = $3 WHERE id = $1",
                                         [.uuid(id), .timestamp(date), usedStep.map { .int(Int($0)) } ?? .null]).affectedRows == 1
         }
@@ -50,11 +53,15 @@ public struct PostgresMFACredentialStore: MFACredentialStore {
     }
 
     public func enableWithoutSecret(userID: UUID, kind: MFACredential.Kind, at date: Date) async throws -> Bool {
-        try await pool.query(
-            """
-            INSERT INTO mfa_credentials (\(Self.columns)) VALUES ($1, $2, $3, NULL, NULL, $4, $4)
-            ON CONFLICT (user_id, kind) WHERE confirmed_at IS NOT NULL DO NOTHING
-            """, [.uuid(UUID()), .uuid(userID), .text(kind.rawValue), .timestamp(date)]).affectedRows == 1
+        try await pool.transaction { connection in
+            // A factor is now on: no secret started earlier may be confirmed later.
+            _ = try connection.query("DELETE FROM mfa_credentials WHERE user_id = $1 AND confirmed_at IS NULL", [.uuid(userID)])
+            return try connection.query(
+                """
+                INSERT INTO mfa_credentials (\(Self.columns)) VALUES ($1, $2, $3, NULL, NULL, $4, $4)
+                ON CONFLICT (user_id, kind) WHERE confirmed_at IS NOT NULL DO NOTHING
+                """, [.uuid(UUID()), .uuid(userID), .text(kind.rawValue), .timestamp(date)]).affectedRows == 1
+        }
     }
 
     public func remove(userID: UUID, kind: MFACredential.Kind) async throws -> Bool {

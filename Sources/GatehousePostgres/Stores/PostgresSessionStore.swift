@@ -50,6 +50,12 @@ public struct PostgresSessionStore: SessionStore {
                                  [.uuid(userID), .timestamp(date)])
     }
 
+    public func revokeAll(userID: UUID, except kept: UUID, at date: Date) async throws {
+        _ = try await pool.query(
+            "UPDATE browser_sessions SET revoked_at = $2 WHERE user_id = $1 AND id <> $3 AND revoked_at IS NULL",
+            [.uuid(userID), .timestamp(date), .uuid(kept)])
+    }
+
     static func session(_ row: PostgresRow) throws -> BrowserSession {
         BrowserSession(id: try row.uuid("id"), userID: try row.uuid("user_id"), authTime: try row.date("auth_time"),
                        amr: try row.stringArray("amr"), createdAt: try row.date("created_at"),

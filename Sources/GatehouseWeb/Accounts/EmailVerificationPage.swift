@@ -11,10 +11,7 @@ struct EmailVerificationPage {
 
     static let cookie = BrowserCookie(name: "gh_verify")
 
-    var verification: EmailVerification {
-        EmailVerification(store: dependencies.accounts.verifications, crypto: dependencies.crypto,
-                          settings: dependencies.accounts.settings, clock: dependencies.clock)
-    }
+    var verification: EmailVerification { dependencies.emailCodes }
 
     var csrf: CSRFProtection {
         CSRFProtection(key: dependencies.csrfKey, crypto: dependencies.crypto, secureCookies: dependencies.secureCookies)
@@ -41,7 +38,9 @@ struct EmailVerificationPage {
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
                 try await dependencies.limitPerIP(.verification, context)
                 guard let ticket = form["ticket"], let challenge = try await verification.challenge(ticket: ticket) else { return expired() }
-                switch try await verification.verify(ticket: ticket, code: form["code"] ?? "") {
+                // Throws TooManyAttempts (429, a page saying when and how to get a new code) when
+                // the address or the account has had too many wrong codes, whichever ticket.
+                switch try await verification.verify(ticket: ticket, code: form["code"] ?? "", clientIP: context.clientIP) {
                 case .verified(let verified):
                     return try await finish(verified, ticket: ticket, request: request, context: context)
                 case .wrongCode(let remaining):

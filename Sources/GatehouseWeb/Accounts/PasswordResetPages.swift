@@ -91,14 +91,20 @@ struct PasswordResetPages {
         let problems = try await check.problems(password, confirmation: form["confirm"] ?? "", context: PasswordContext(user: user), user: user)
         guard problems.isEmpty else { return resetPage(request, token: token, email: user.email, errors: problems, refused: true) }
         // Consuming is the atomic step: of two submissions at once, one wins.
-        guard try await resets.consume(token) == userID else { return invalidLink() }
+        guard let link = try await resets.consume(token), link.userID == userID else { return invalidLink() }
+        // A new password also voids every pending second-factor sign-in that proved the old one
+        // (`SecondFactorChallenges` compares the password's time).
         try await check.setPassword(password, for: userID)
-        // The link proved control of the address.
-        try await dependencies.users.markEmailVerified(userID: userID, at: dependencies.clock.now)
+        if link.provesMailbox {
+            // A mailed link proved control of the address: it counts as verified, and a lockout
+            // of the password or of emailed codes must not keep the owner out any longer. (The
+            // second-factor lock stays: the mailbox is not the second factor.) The forced change
+            // of an expired password proves none of this.
+            try await dependencies.users.markEmailVerified(userID: userID, at: dependencies.clock.now)
+            try await dependencies.attemptLimiter.liftAfterPasswordReset(for: user)
+        }
         try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
             .signOutEverywhere(userID: userID)
-        // The link proved control of the email: a lockout must not keep the owner out any longer.
-        try await dependencies.attemptLimiter.liftAll(for: user)
         await dependencies.recordAudit(.passwordReset, subject: userID)
         try await mail.sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
                                   message: "The password of your account \(user.email) was just reset, and every device was signed out.")

@@ -9,7 +9,12 @@ struct LockoutAudit: LockoutObserver {
 
     func lockoutBegan(_ event: LockoutEvent) async {
         var subject = event.subject.userID
-        var details = ["factor": event.subject.kind == .password ? "password" : "second_factor",
+        let factor = switch event.subject.kind {
+        case .password: "password"
+        case .secondFactor: "second_factor"
+        case .emailCode: "email_code"
+        }
+        var details = ["factor": factor,
                        "locked_until": String(event.lockedUntil.numericDate)]
         if let email = event.subject.email {
             details["email"] = email

@@ -58,16 +58,8 @@ struct LoginPage {
                                   error: "The application asked for a different account. Sign in with the account you used there.")
         }
 
-        if dependencies.accounts.passwordPolicy.isExpired(changedAt: user.passwordSetAt, now: dependencies.clock.now) {
-            // Maximum password age (off by default): the password is proven, now it must change.
-            let token = try await PasswordReset(store: dependencies.accounts.passwordResets, crypto: dependencies.crypto,
-                                                settings: dependencies.accounts.settings, clock: dependencies.clock).issue(userID: user.id)
-            return Responses.seeOther("/reset-password?" + FormEncoding.encode([("token", token), ("expired", "1")]))
-        }
-        if dependencies.accounts.settings.requireVerifiedEmail && dependencies.mailOutbox.isEnabled && !user.emailVerified {
-            return try await EmailVerificationPage(dependencies: dependencies, responder: responder)
-                .start(for: user, pendingID: requestID, request: request)
-        }
+        // Email verification, the second factor and an expired password's change follow, in
+        // that order, in SignInCompletion (SignInSteps).
         return try await SignInCompletion(dependencies: dependencies, responder: responder)
             .complete(user: user, amr: ["pwd"], request: request, context: context, pendingID: requestID)
     }

@@ -23,7 +23,8 @@ public struct MFADependencies: Sendable {
 
 extension WebDependencies {
     var totpFactor: TOTPFactor {
-        TOTPFactor(credentials: mfa.credentials, sealer: mfa.sealer, crypto: crypto, clock: clock)
+        TOTPFactor(credentials: mfa.credentials, sealer: mfa.sealer, crypto: crypto, clock: clock,
+                   enrolmentLifetime: mfa.settings.enrolmentLifetime)
     }
 
     var recoveryCodes: RecoveryCodes {
@@ -35,7 +36,8 @@ extension WebDependencies {
     }
 
     var emailCodes: EmailVerification {
-        EmailVerification(store: accounts.verifications, crypto: crypto, settings: accounts.settings, clock: clock)
+        EmailVerification(store: accounts.verifications, crypto: crypto, settings: accounts.settings, clock: clock,
+                          attempts: attemptLimiter)
     }
 
     var secondFactorVerifier: SecondFactorVerifier {

@@ -19,14 +19,10 @@ struct MFAEnrolmentPage {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/mfa/enrol") { request, _ in
             do {
-                guard let (_, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
+                guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
                 if signIn.provenAMR != nil { return continuePage(request) }
                 guard try await dependencies.confirmedFactors(userID: user.id).isEmpty else { return Responses.seeOther("/mfa") }
-                let totp = dependencies.totpFactor
-                if let secret = try await totp.pendingSecret(userID: user.id) {
-                    return page(request, user: user, secret: secret, error: nil)
-                }
-                return page(request, user: user, secret: try await totp.startEnrolment(userID: user.id), error: nil)
+                return page(request, user: user, secret: try await enrolment(for: signIn, token: token, user: user).secret, error: nil)
             } catch {
                 return responder.failure(error)
             }
@@ -37,14 +33,19 @@ struct MFAEnrolmentPage {
                 guard csrf.isValid(request, form: form) else { return responder.csrfFailure() }
                 guard let (token, signIn, user) = try await challengePage.current(request) else { return challengePage.expired() }
                 guard signIn.provenAMR == nil else { return continuePage(request) }
+                // Enrolment at sign-in is for users with no factor yet: anyone else proves the one
+                // they have on /mfa (a password alone must never add or replace a factor).
+                guard try await dependencies.confirmedFactors(userID: user.id).isEmpty else { return Responses.seeOther("/mfa") }
+                // Only the secret this sign-in showed; none started elsewhere, none expired.
+                guard let enrolmentID = signIn.totpEnrolmentID,
+                      let pending = try await dependencies.totpFactor.pendingEnrolment(userID: user.id, id: enrolmentID)
+                else { return Responses.seeOther("/mfa/enrol") }
                 // The first code is a second-factor attempt like any other: it counts.
                 let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), from: context.origin)
-                let totp = dependencies.totpFactor
-                guard try await totp.confirmEnrolment(userID: user.id, code: form["code"] ?? "") else {
+                guard try await dependencies.totpFactor.confirmEnrolment(userID: user.id, id: pending.id, code: form["code"] ?? "") else {
                     await dependencies.recordAudit(.mfaFailed, subject: user.id, details: ["method": "totp", "during": "enrolment"])
                     try await attempt.failed()
-                    guard let secret = try await totp.pendingSecret(userID: user.id) else { return Responses.seeOther("/mfa/enrol") }
-                    return page(request, user: user, secret: secret,
+                    return page(request, user: user, secret: pending.secret,
                                 error: "That code is not right. Check that the app shows the account you just added and try again.")
                 }
                 try await attempt.succeeded()
@@ -72,6 +73,20 @@ struct MFAEnrolmentPage {
         }
     }
 
+    /// The secret this sign-in started, or a new one (remembered in the pending sign-in): never
+    /// one started on the account page or by another sign-in.
+    func enrolment(for signIn: PendingSignIn, token: String, user: User) async throws -> TOTPFactor.Enrolment {
+        let totp = dependencies.totpFactor
+        if let id = signIn.totpEnrolmentID, let pending = try await totp.pendingEnrolment(userID: user.id, id: id) {
+            return pending
+        }
+        let started = try await totp.startEnrolment(userID: user.id)
+        var changed = signIn
+        changed.totpEnrolmentID = started.id
+        try await dependencies.secondFactorChallenges.update(changed, token: token)
+        return started
+    }
+
     /// A factor was just proven for the first time: the sign-in counts as two-step (`amr`), the
     /// recovery codes are made and shown once, and "Continue" finishes the sign-in.
     func finishEnrolment(_ request: Request, token: String, signIn: PendingSignIn, user: User, method: String, amr: [String],
@@ -82,6 +97,9 @@ struct MFAEnrolmentPage {
         try await dependencies.secondFactorChallenges.update(proven, token: token)
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
         await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
+        // No sign-in made before there was a factor outlives it (this one starts at "Continue").
+        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
+            .secondFactorChanged(userID: user.id, keeping: nil)
         try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
         let (csrfToken, toSet) = csrf.issue(for: request)
         return responder.page(RecoveryCodesView(csrfToken: csrfToken, lead: lead, codes: codes,

@@ -108,11 +108,12 @@ struct MFAPage {
         }
     }
 
-    /// The pending sign-in behind this browser's cookie, and its user.
+    /// The pending sign-in behind this browser's cookie, and its user; nil once the password it
+    /// proved was changed (a reset voids every pending sign-in).
     func current(_ request: Request) async throws -> (token: String, signIn: PendingSignIn, user: User)? {
         guard let token = dependencies.cookie(SecondFactorGate.cookie, in: request),
-              let signIn = try await dependencies.secondFactorChallenges.find(token: token),
-              let user = try await dependencies.users.find(id: signIn.userID) else { return nil }
+              let (signIn, user) = try await dependencies.secondFactorChallenges.find(token: token, users: dependencies.users)
+        else { return nil }
         return (token, signIn, user)
     }
 

@@ -46,6 +46,9 @@ struct TOTPEnrolmentView: PageView {
     let error: String?
     /// Where "Get codes by email instead" posts, when a sign-in may enrol that way (nil otherwise).
     var emailAlternativeAction: String? = nil
+    /// The account page's enrolment id, posted back so only this setup can be confirmed (nil at
+    /// sign-in, where the pending sign-in keeps it).
+    var enrolmentID: String? = nil
 }
 
 /// Enrolling emailed codes at sign-in: enter the code just sent, which proves the mailbox
@@ -95,6 +98,10 @@ struct RecoveryCodesView: PageView {
 struct TwoStepSection {
     let totpEnabled: Bool
     let emailEnabled: Bool
+    /// The label of the second-factor field that turning a factor off or new recovery codes ask for.
+    let codeLabel: String
+    /// "Email me a code" posts here when emailed codes are the only factor (nil otherwise).
+    let emailCodeAction: String?
     /// The emailed-code factor can be turned on (mail works and the address is verified).
     let emailAvailable: Bool
     let anyFactor: Bool

@@ -46,7 +46,7 @@ struct SecondFactorGate {
 
     func begin(user: User, amr: [String], pendingID: String?, factors: [MFACredential.Kind]) async throws -> Response {
         let challenges = dependencies.secondFactorChallenges
-        let token = try await challenges.begin(userID: user.id, pendingAuthorizationID: pendingID, amr: amr)
+        let token = try await challenges.begin(user: user, pendingAuthorizationID: pendingID, amr: amr)
         var response: Response
         if factors.isEmpty {
             response = Responses.seeOther("/mfa/enrol")

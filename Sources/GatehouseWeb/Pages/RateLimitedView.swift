@@ -26,6 +26,13 @@ struct RateLimitedView: PageView {
             message = "Signing in to this account is paused after too many wrong verification codes."
             linkURL = nil
             linkText = nil
+        case .emailCode:
+            title = "Too many wrong codes"
+            message = "Codes for this email address are paused after too many wrong tries, whichever email they came from. "
+                + "When the wait is over, ask for a new code: sign in again, or start the change of email again on your account page, "
+                + "and type the code from the newest email."
+            linkURL = nil
+            linkText = nil
         case .network:
             title = "Too many requests"
             message = "Too many attempts came from your network in a short time, so this one was not accepted."

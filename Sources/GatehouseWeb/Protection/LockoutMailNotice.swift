@@ -9,6 +9,9 @@ struct LockoutMailNotice: LockoutObserver {
 
     func lockoutBegan(_ event: LockoutEvent) async {
         guard dependencies.mailOutbox.isEnabled else { return }
+        // An address being proven is not yet known to be the owner's: no notice goes to it (the
+        // codes themselves went there already). The audit trail records the lock.
+        guard event.subject.kind != .emailCode else { return }
         do {
             guard let user = try await owner(of: event.subject) else { return }
             let service = dependencies.accounts.settings.serviceName
@@ -21,6 +24,8 @@ struct LockoutMailNotice: LockoutObserver {
             case .secondFactor:
                 message = "Someone entered your password correctly for \(user.email), then too many wrong verification codes, "
                     + "so signing in is paused for \(minutes) minutes. If it was not you, your password is known to someone else."
+            case .emailCode:
+                return
             }
             let mail = MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
                                     issuer: dependencies.settings.issuer)

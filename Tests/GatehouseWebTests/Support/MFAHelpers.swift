@@ -12,14 +12,22 @@ extension TestBrowser {
     /// Enrols TOTP on the account page of the signed-in browser; returns the secret the page
     /// showed (read back from its base32 text) and the recovery codes shown once.
     func enrolTOTP(password: String, provider: TestProvider) async throws -> (secret: [UInt8], recoveryCodes: [String]) {
-        let started = try await accountAction("/account/mfa/totp/start", [])
-        #expect(started.location == "/account/mfa/totp")
-        let page = try await get("/account/mfa/totp")
+        let page = try await startTOTPOnAccountPage()
         let secret = try #require(page.totpSecret, "no secret on the enrolment page")
         let done = try await post("/account/mfa/totp/confirm", form: [
-            ("csrf_token", page.hiddenField("csrf_token") ?? ""), ("code", provider.totpCode(secret)), ("current_password", password)])
+            ("csrf_token", page.hiddenField("csrf_token") ?? ""), ("enrolment", page.hiddenField("enrolment") ?? ""),
+            ("code", provider.totpCode(secret)), ("current_password", password)])
         #expect(done.status == .ok, "enrolment did not show recovery codes: \(done.status) \(done.text.prefix(300))")
         return (secret, done.recoveryCodes)
+    }
+
+    /// "Set up" on the account page of the signed-in browser: the enrolment page it leads to
+    /// (`/account/mfa/totp?enrolment=ID`), with the new secret and the id in its form.
+    func startTOTPOnAccountPage() async throws -> TestResponse {
+        let started = try await accountAction("/account/mfa/totp/start", [])
+        let location = try #require(started.location)
+        #expect(location.hasPrefix("/account/mfa/totp?enrolment="))
+        return try await get(location)
     }
 
     /// Types `code` on the MFA page (GET it for the CSRF token first) with the given method.
