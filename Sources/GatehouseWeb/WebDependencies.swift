@@ -157,5 +157,11 @@ extension WebDependencies {
                            refreshTokens: refreshTokens, crypto: crypto, issuer: settings.issuer, clock: clock)
     }
 
+    /// Ends grants: refresh-token families and, by grant id, their access tokens.
+    var grantRevocation: GrantRevocation { GrantRevocation(states: states, refreshTokens: refreshTokens, settings: settings) }
+
+    /// Ends sessions and grants when a user's credentials change.
+    var accountSecurity: AccountSecurity { AccountSecurity(sessions: sessions, grants: grantRevocation, clock: clock) }
+
     var endSession: EndSessionPolicy { EndSessionPolicy(hints: idTokenHints, clients: clients) }
 }

@@ -59,6 +59,35 @@ struct GrantRevocationTests {
         }
     }
 
+    @Test("sign out everywhere, a password change and disconnecting an app end the access tokens of the grants they revoke")
+    func accountPageEndsGrants() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(), other = try await provider.makeClient()
+            let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+            let otherRP = TestRelyingParty(provider: provider, client: other, browser: browser)
+            let user = try await provider.makeUser()
+
+            // Disconnecting one app ends its grant only.
+            let disconnected = try await rp.tokens(for: user), kept = try await otherRP.tokens(for: user)
+            #expect(try await browser.accountAction("/account/apps/revoke", [("client", client.id)]).location == "/account?done=app")
+            try await expectRefused(rp, accessToken: try disconnected.string("access_token"), "the disconnected app's access token")
+            #expect(try await otherRP.userinfo(try kept.string("access_token")).status == .ok, "another app stays connected")
+
+            // Sign out everywhere ends every grant.
+            let beforeSignOut = try await otherRP.tokens(for: user)
+            #expect(try await browser.accountAction("/account/sessions/revoke-all", []).status == .ok)
+            try await expectRefused(otherRP, accessToken: try beforeSignOut.string("access_token"), "after sign out everywhere")
+
+            // A password change on the account page ends every grant (this browser stays signed in).
+            let beforeChange = try await otherRP.tokens(for: user)
+            let newPassword = "a brand new passphrase " + provider.crypto.randomToken(byteCount: 6)
+            let changed = try await browser.accountAction("/account/password", [("current_password", user.password),
+                                                                                ("password", newPassword), ("confirm", newPassword)])
+            #expect(changed.location == "/account?done=password", "\(changed.status): \(changed.text.prefix(300))")
+            try await expectRefused(otherRP, accessToken: try beforeChange.string("access_token"), "after a password change")
+        }
+    }
+
     @Test("a reused refresh token revokes the access tokens of its family (RFC 9700 §4.14.2)")
     func refreshReuse() async throws {
         try await withProvider { provider, browser in

@@ -24,8 +24,21 @@ public struct GrantRevocation: Sendable {
     }
 
     public func revoke(grantID: UUID, at now: Date) async throws {
-        let lastExpiry = now.addingTimeInterval((settings.accessTokenLifetime + Self.inFlightMargin).timeInterval)
-        try await states.revokeGrant(id: grantID, until: lastExpiry, now: now)
+        try await states.revokeGrant(id: grantID, until: lastAccessTokenExpiry(now), now: now)
         try await refreshTokens.revokeFamily(grantID, at: now)
+    }
+
+    /// Ends every grant of the user that still has a live refresh token, or only those of
+    /// `clientID` ("sign out everywhere", a credential change, disconnecting an app): the
+    /// families in PostgreSQL, then their access tokens in Redis. (An access token of a grant
+    /// without a refresh token — no `offline_access` — runs out within the access-token lifetime.)
+    public func revokeAll(userID: UUID, clientID: String?, at now: Date) async throws {
+        for grantID in try await refreshTokens.revokeAll(userID: userID, clientID: clientID, at: now) {
+            try await states.revokeGrant(id: grantID, until: lastAccessTokenExpiry(now), now: now)
+        }
+    }
+
+    func lastAccessTokenExpiry(_ now: Date) -> Date {
+        now.addingTimeInterval((settings.accessTokenLifetime + Self.inFlightMargin).timeInterval)
     }
 }

@@ -69,8 +69,10 @@ public protocol RefreshTokenStore: Sendable {
     /// The token with this digest, whatever its state (for introspection and revocation); nil
     /// when unknown. Changes nothing.
     func find(digest: [UInt8]) async throws -> StoredRefreshToken?
-    /// Revokes every refresh token of the user, or only those issued to `clientID`.
-    func revokeAll(userID: UUID, clientID: String?, at: Date) async throws
+    /// Revokes every refresh token of the user, or only those issued to `clientID`, recording
+    /// their families as revoked. Returns the families (grant ids) that had a live token.
+    @discardableResult
+    func revokeAll(userID: UUID, clientID: String?, at: Date) async throws -> [UUID]
     /// Whether the family was revoked, or every token of it is (for tests and introspection).
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool
 }

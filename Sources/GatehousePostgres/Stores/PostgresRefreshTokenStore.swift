@@ -93,17 +93,22 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
 
     /// Records each family it touches as revoked too, so a rotation racing the revocation
     /// cannot leave a live replacement behind.
-    public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
-        _ = try await pool.query(
+    @discardableResult
+    public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws -> [UUID] {
+        try await pool.query(
             """
             WITH revoked AS (
                 UPDATE refresh_tokens SET revoked_at = $3
                 WHERE user_id = $1 AND ($2::text IS NULL OR client_id = $2) AND revoked_at IS NULL
-                RETURNING family_id)
-            INSERT INTO refresh_token_family_revocations (family_id, revoked_at)
-            SELECT DISTINCT family_id, $3::timestamptz FROM revoked
-            ON CONFLICT (family_id) DO NOTHING
+                RETURNING family_id),
+            families AS (SELECT DISTINCT family_id FROM revoked),
+            recorded AS (
+                INSERT INTO refresh_token_family_revocations (family_id, revoked_at)
+                SELECT family_id, $3::timestamptz FROM families
+                ON CONFLICT (family_id) DO NOTHING)
+            SELECT family_id FROM families
             """, [.uuid(userID), clientID.map(PostgresValue.text) ?? .null, .timestamp(date)])
+            .rows.map { try $0.uuid("family_id") }
     }
 
     public func isFamilyRevoked(_ familyID: UUID) async throws -> Bool {

@@ -92,12 +92,8 @@ struct AccountActions {
             return try await page.page(request, user: user, session: session, notice: nil, errors: problems, open: .password)
         }
         try await check.setPassword(password, for: user.id)
-        // Other devices lose access; this one stays signed in.
-        let now = dependencies.clock.now
-        for other in try await dependencies.sessions.list(userID: user.id, now: now) where other.id != session.id {
-            try await dependencies.sessions.revoke(id: other.id, at: now)
-        }
-        try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: nil, at: now)
+        // Other devices and every app lose access; this browser stays signed in.
+        try await dependencies.accountSecurity.passwordChanged(userID: user.id, keeping: session.id)
         await dependencies.recordAudit(.passwordChanged, subject: user.id)
         if dependencies.mailOutbox.isEnabled {
             try await MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
@@ -120,8 +116,7 @@ struct AccountActions {
     }
 
     func signOutEverywhere(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
-        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
-            .signOutEverywhere(userID: user.id)
+        try await dependencies.accountSecurity.signOutEverywhere(userID: user.id)
         await dependencies.recordAudit(.signedOutEverywhere, subject: user.id)
         return signedOut(title: "Signed out everywhere",
                          message: "Every device is signed out and every app must ask you to sign in again.")
@@ -130,7 +125,7 @@ struct AccountActions {
     func revokeApp(_ request: Request, _ form: RequestParameters, _ session: BrowserSession, _ user: User) async throws -> Response {
         guard let clientID = form["client"] else { return Responses.seeOther("/account") }
         let hadConsent = try await dependencies.consents.revoke(userID: user.id, clientID: clientID)
-        try await dependencies.refreshTokens.revokeAll(userID: user.id, clientID: clientID, at: dependencies.clock.now)
+        try await dependencies.grantRevocation.revokeAll(userID: user.id, clientID: clientID, at: dependencies.clock.now)
         if hadConsent { await dependencies.recordAudit(.consentRevoked, subject: user.id, clientID: clientID) }
         return Responses.seeOther("/account?done=app")
     }

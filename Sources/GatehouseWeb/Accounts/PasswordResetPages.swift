@@ -103,8 +103,7 @@ struct PasswordResetPages {
             try await dependencies.users.markEmailVerified(userID: userID, at: dependencies.clock.now)
             try await dependencies.attemptLimiter.liftAfterPasswordReset(for: user)
         }
-        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
-            .signOutEverywhere(userID: userID)
+        try await dependencies.accountSecurity.passwordChanged(userID: userID, keeping: nil)
         await dependencies.recordAudit(.passwordReset, subject: userID)
         try await mail.sendNotice(to: user.email, subject: "Your \(dependencies.accounts.settings.serviceName) password was changed",
                                   message: "The password of your account \(user.email) was just reset, and every device was signed out.")

@@ -20,9 +20,7 @@ struct AccountMFAActions {
     /// Holds the ticket of a code emailed for an account-page change (never shown in a page).
     static let reauthCookie = BrowserCookie(name: "gh_reauth")
 
-    var security: AccountSecurity {
-        AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
-    }
+    var security: AccountSecurity { dependencies.accountSecurity }
 
     func register(on router: Router<GatehouseRequestContext>) {
         actions.route(router, "/account/mfa/totp/start", startTOTP)

@@ -98,7 +98,7 @@ struct MFAEnrolmentPage {
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
         await dependencies.recordAudit(.recoveryCodesRegenerated, subject: user.id)
         // No sign-in made before there was a factor outlives it (this one starts at "Continue").
-        try await AccountSecurity(sessions: dependencies.sessions, refreshTokens: dependencies.refreshTokens, clock: dependencies.clock)
+        try await dependencies.accountSecurity
             .secondFactorChanged(userID: user.id, keeping: nil)
         try await AccountMFAActions.notifyFactorChange(dependencies, user: user, turnedOn: true)
         let (csrfToken, toSet) = csrf.issue(for: request)

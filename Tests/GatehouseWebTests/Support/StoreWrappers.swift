@@ -44,7 +44,7 @@ struct HeldRefreshTokenStore: RefreshTokenStore {
     func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation { try await base.rotate(request) }
     func revokeFamily(_ familyID: UUID, at date: Date) async throws { try await base.revokeFamily(familyID, at: date) }
     func find(digest: [UInt8]) async throws -> StoredRefreshToken? { try await base.find(digest: digest) }
-    func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws {
+    func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws -> [UUID] {
         try await base.revokeAll(userID: userID, clientID: clientID, at: date)
     }
     func isFamilyRevoked(_ familyID: UUID) async throws -> Bool { try await base.isFamilyRevoked(familyID) }
