@@ -98,11 +98,17 @@ let package = Package(
                            .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: swiftSettings
         ),
+        // What tests share, in two parts so a test target links only what it needs.
+        // GatehouseTesting: Core alone — a movable clock, seeded randomness, an in-memory twin
+        // (an actor) of every port, and the conformance suites every store implementation passes.
+        .target(name: "GatehouseTesting", dependencies: ["GatehouseCore"], swiftSettings: swiftSettings),
+        // GatehouseTestingStack: the real stack — PostgreSQL, Redis, SMTP, keys, the whole provider
+        // behind Hummingbird (TestProvider); re-exports GatehouseTesting.
         .target(
-            name: "GatehouseTesting",
-            dependencies: ["GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis", "GatehouseWeb", "GatehouseMail",
+            name: "GatehouseTestingStack",
+            dependencies: ["GatehouseTesting", "GatehouseCore", "GatehouseCrypto", "GatehousePostgres", "GatehouseRedis",
+                           "GatehouseWeb", "GatehouseMail",
                            .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")],
@@ -110,20 +116,20 @@ let package = Package(
         ),
 
         .testTarget(name: "GatehouseCoreTests", dependencies: ["GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatehouseCryptoTests", dependencies: ["GatehouseCrypto", "GatehouseCore", "CArgon2"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatehousePostgresTests", dependencies: ["GatehousePostgres", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "GatehouseRedisTests", dependencies: ["GatehouseRedis", "GatehouseCore", "GatehouseTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehouseCryptoTests", dependencies: ["GatehouseCrypto", "GatehouseCore", "GatehouseTesting", "CArgon2"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehousePostgresTests", dependencies: ["GatehousePostgres", "GatehouseCore", "GatehouseTestingStack"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehouseRedisTests", dependencies: ["GatehouseRedis", "GatehouseCore", "GatehouseTestingStack"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseMailTests",
-            dependencies: ["GatehouseMail", "GatehouseCore", "GatehousePostgres", "GatehouseTesting",
+            dependencies: ["GatehouseMail", "GatehouseCore", "GatehousePostgres", "GatehouseTestingStack",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "GatehouseCLITests", dependencies: ["GatehouseCLI", "GatehouseTestingStack"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatehouseWebTests",
-            dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTesting",
+            dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTestingStack",
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),

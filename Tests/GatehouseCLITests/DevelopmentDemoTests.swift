@@ -1,7 +1,7 @@
 import Foundation
 @testable import GatehouseCLI
 import GatehouseCore
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Development mode's demo client and user must not reach a production database: `serve`

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 @testable import GatehouseMail
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// The sender and the outbox together: the SMTP server receives the whole mail, code and link

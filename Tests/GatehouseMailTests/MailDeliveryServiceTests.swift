@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 @testable import GatehouseMail
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Logging
 import ServiceLifecycle
 import Testing

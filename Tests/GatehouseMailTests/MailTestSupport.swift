@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 @testable import GatehouseMail
-import GatehouseTesting
+import GatehouseTestingStack
 import Logging
 
 /// The test SMTP server's addresses and credentials from `./dev test`; a missing variable

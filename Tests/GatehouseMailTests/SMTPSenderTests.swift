@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 @testable import GatehouseMail
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Real sends through libcurl to the aiosmtpd server `./dev test` runs on loopback; the

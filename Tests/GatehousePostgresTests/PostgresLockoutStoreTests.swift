@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Durable lockouts: a lock is started once, survives until it ends, and can be lifted.

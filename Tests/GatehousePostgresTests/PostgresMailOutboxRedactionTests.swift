@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Mail bodies hold reset links and codes: the outbox keeps them only while the mail may still be

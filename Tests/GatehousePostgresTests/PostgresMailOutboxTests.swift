@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// The outbox table's contract, each test in a scratch database of its own (claims take "every

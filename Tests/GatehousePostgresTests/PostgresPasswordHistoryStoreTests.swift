@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// The no-reuse rule end to end: real argon2id hashes in the real `password_history` table

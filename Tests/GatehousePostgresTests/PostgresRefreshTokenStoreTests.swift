@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Family revocation that holds for tokens stored after it: the store side of a code reuse that

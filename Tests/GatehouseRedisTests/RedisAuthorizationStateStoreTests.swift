@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseRedis
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// The code-consuming Lua script and the revocation keys, against the real Redis.

@@ -1,6 +1,6 @@
 import Foundation
 import GatehouseWeb
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// The one rule for "where does this request come from" (rate limits, lockout events, sessions).

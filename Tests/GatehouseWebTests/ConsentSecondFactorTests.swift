@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 @testable import GatehouseWeb
-import GatehouseTesting
+import GatehouseTestingStack
 import HummingbirdTesting
 import Testing
 

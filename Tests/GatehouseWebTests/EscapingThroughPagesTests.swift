@@ -1,6 +1,6 @@
 import Foundation
 import GatehouseCore
-import GatehouseTesting
+import GatehouseTestingStack
 import HummingbirdTesting
 import Testing
 

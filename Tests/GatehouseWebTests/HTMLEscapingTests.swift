@@ -1,5 +1,5 @@
 import Foundation
-import GatehouseTesting
+import GatehouseTestingStack
 @testable import GatehouseWeb
 import Testing
 

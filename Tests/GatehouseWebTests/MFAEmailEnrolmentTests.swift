@@ -1,6 +1,6 @@
 import Foundation
 import GatehouseCore
-import GatehouseTesting
+import GatehouseTestingStack
 import Testing
 
 /// Meeting a second-factor requirement at sign-in with emailed codes instead of an app.

@@ -1,5 +1,5 @@
 import Foundation
-import GatehouseTesting
+import GatehouseTestingStack
 import HummingbirdTesting
 import Testing
 

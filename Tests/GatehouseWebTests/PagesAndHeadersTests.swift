@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 import HTTPTypes
 import GatehouseCrypto
-import GatehouseTesting
+import GatehouseTestingStack
 import HummingbirdTesting
 import NIOConcurrencyHelpers
 import Testing

@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseCrypto
-import GatehouseTesting
+import GatehouseTestingStack
 import HummingbirdTesting
 import Testing
 

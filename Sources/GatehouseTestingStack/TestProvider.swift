@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseTesting
 import GatehouseCrypto
 import GatehousePostgres
 import GatehouseRedis
