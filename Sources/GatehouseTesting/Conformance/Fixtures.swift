@@ -1,0 +1,45 @@
+import Foundation
+import GatehouseCore
+
+/// Rows the conformance checks build: new ids every time (checks share the test database and
+/// run in parallel) and times in whole seconds (PostgreSQL keeps microseconds, so a time with
+/// more digits would not read back equal).
+enum Fixtures {
+    /// Now, to the second: far-future times would make the lockout store's clean-up remove other
+    /// tests' rows, so checks stay near the real clock.
+    static var now: Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
+
+    static func unique(_ prefix: String) -> String {
+        prefix + "-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+    }
+
+    static func user(at date: Date = now, verified: Bool = false) -> User {
+        User(id: UUID(), email: unique("user") + "@example.test", emailVerified: verified, name: "Ada Lovelace",
+             givenName: "Ada", familyName: "Lovelace", picture: "https://images.example/ada.png",
+             passwordHash: "$argon2id$v=19$m=256,t=1,p=1$c2FsdA$aGFzaA", createdAt: date, updatedAt: date)
+    }
+
+    static func client(id: String = unique("client"), at date: Date = now, secret: [UInt8]? = [1, 2, 3]) -> Client {
+        Client(id: id, secretDigest: secret, name: "App " + id, redirectURIs: ["https://app.example/\(id)/cb"],
+               postLogoutRedirectURIs: ["https://app.example/\(id)/bye"], grantTypes: [.authorizationCode, .refreshToken],
+               allowedScopes: ["openid", "email"], createdAt: date, requireMFA: false)
+    }
+
+    /// A user created in `stores`.
+    static func createdUser(_ stores: DurableStores, at date: Date = now) async throws -> User {
+        let user = user(at: date)
+        try await stores.users.create(user)
+        return user
+    }
+
+    /// A client created in `stores`.
+    static func createdClient(_ stores: DurableStores, at date: Date = now) async throws -> Client {
+        let client = client(at: date)
+        try await stores.clients.create(client)
+        return client
+    }
+
+    static func digest() -> [UInt8] {
+        withUnsafeBytes(of: UUID().uuid) { Array($0) } + withUnsafeBytes(of: UUID().uuid) { Array($0) }
+    }
+}

@@ -1,0 +1,24 @@
+import GatehouseCore
+import GatehouseTesting
+import Testing
+
+/// The in-memory twins against the ports' conformance suites: the checks the PostgreSQL and
+/// Redis stores pass (PostgresConformanceTests, RedisConformanceTests), so tests built on the
+/// twins meet the behaviour of the real stores.
+@Suite("In-memory twins keep the ports' contracts")
+struct InMemoryConformanceTests {
+    @Test("durable stores", arguments: DurableStoresConformance.checks)
+    func durable(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
+    @Test("short-lived stores", arguments: EphemeralStoresConformance.checks)
+    func ephemeral(_ check: ConformanceCheck<EphemeralStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
+    @Test("mail outbox", arguments: MailOutboxConformance.checks)
+    func outbox(_ check: ConformanceCheck<MailStores>) async throws {
+        try await check.run(.inMemory())
+    }
+}

@@ -1,0 +1,19 @@
+import GatehouseCore
+import GatehousePostgres
+import GatehouseTestingStack
+import Testing
+
+/// The PostgreSQL stores against the ports' conformance suites: the same checks the in-memory
+/// twins pass (GatehouseCoreTests/InMemoryConformanceTests), so a twin behaves as the real store.
+@Suite("PostgreSQL stores keep the ports' contracts")
+struct PostgresConformanceTests {
+    @Test("durable stores", arguments: DurableStoresConformance.checks)
+    func durable(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await check.run(.postgres(pool: try TestServices.postgres()))
+    }
+
+    @Test("mail outbox", arguments: MailOutboxConformance.checks)
+    func outbox(_ check: ConformanceCheck<MailStores>) async throws {
+        try await MailStores.withPostgres { try await check.run($0) }
+    }
+}
