@@ -4,7 +4,9 @@ import Foundation
 public protocol VerificationStore: Sendable {
     func save(_ challenge: VerificationChallenge, ticket: String, ttl: Duration) async throws
     func challenge(ticket: String) async throws -> VerificationChallenge?
-    /// Counts one attempt atomically and returns the count so far (nil when the challenge is gone).
+    /// Counts one attempt at the ticket atomically and returns the count so far. The count
+    /// lives beside the challenge, not in it: a ticket whose challenge is gone is counted too,
+    /// so callers look the challenge up first.
     func recordAttempt(ticket: String, ttl: Duration) async throws -> Int
     func delete(ticket: String) async throws
     /// True at most once per `interval` for `key` (resend throttling).

@@ -1,0 +1,119 @@
+import Foundation
+import GatehouseCore
+import GatehouseTesting
+import Testing
+
+/// `RefreshTokenGrant` on the twins (RFC 6749 §6, RFC 9700 §4.14.2): one row per refusal with
+/// its exact `error` and `error_description`, then what a rotation issues.
+@Suite("RefreshTokenGrant: every refusal, rotation, reuse")
+struct RefreshTokenGrantTests {
+    enum Token: Sendable { case live, omitted, unknown, expired, revoked, otherClients }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        let rule: String
+        var token: Token = .live
+        var scope: String?
+        let error: OAuthError.Code
+        let description: String
+        /// Whether the presented token still rotates afterwards.
+        var tokenSurvives: Bool
+
+        var testDescription: String { rule }
+    }
+
+    static let rows: [Row] = [
+        Row(rule: "no refresh_token", token: .omitted, error: .invalidRequest, description: "refresh_token is required", tokenSurvives: true),
+        Row(rule: "a scope with characters RFC 6749 §3.3 forbids", scope: "openid \u{7F}", error: .invalidScope,
+            description: "scope contains characters that are not allowed", tokenSurvives: true),
+        Row(rule: "a scope beyond the family's: only narrowing is allowed (RFC 6749 §6)", scope: "openid admin", error: .invalidScope,
+            description: "scope exceeds what was originally granted", tokenSurvives: true),
+        Row(rule: "an unknown token", token: .unknown, error: .invalidGrant,
+            description: "the refresh token is invalid, expired or revoked", tokenSurvives: true),
+        Row(rule: "another client's token", token: .otherClients, error: .invalidGrant,
+            description: "the refresh token is invalid, expired or revoked", tokenSurvives: true),
+        Row(rule: "an expired token", token: .expired, error: .invalidGrant,
+            description: "the refresh token is invalid, expired or revoked", tokenSurvives: false),
+        Row(rule: "a revoked token", token: .revoked, error: .invalidGrant,
+            description: "the refresh token is invalid, expired or revoked", tokenSurvives: false),
+    ]
+
+    /// A live family for `client` (offline access), returning the token.
+    static func issue(_ world: GrantTestWorld, client: Client, idle: TimeInterval = 3600) async throws -> String {
+        let token = world.crypto.randomToken(), now = world.stores.clock.now
+        try await world.stores.refreshTokens.insert(RefreshTokenRecord(
+            digest: world.crypto.tokenDigest(token), familyID: UUID(), clientID: client.id, userID: world.user.id,
+            scopes: ["openid", "email", "offline_access"], sessionID: UUID(), authTime: now.addingTimeInterval(-60), amr: ["pwd"],
+            createdAt: now, expiresAt: now.addingTimeInterval(idle), familyExpiresAt: now.addingTimeInterval(86_400)))
+        return token
+    }
+
+    @Test("a refused refresh", arguments: rows)
+    func refused(_ row: Row) async throws {
+        let world = try await GrantTestWorld()
+        let token = try await Self.issue(world, client: row.token == .otherClients ? world.otherClient : world.client,
+                                         idle: row.token == .expired ? 1 : 3600)
+        switch row.token {
+        case .expired: world.stores.clock.advance(by: 2)
+        case .revoked: _ = try await world.stores.refreshTokens.revokeAll(userID: world.user.id, clientID: nil, at: world.stores.clock.now)
+        default: break
+        }
+        let presented: String? = switch row.token {
+        case .omitted: nil
+        case .unknown: world.crypto.randomToken()
+        default: token
+        }
+        let refusal = await GrantTestWorld.wire {
+            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: presented, scope: row.scope),
+                                                  client: world.client)
+        }
+        #expect(refusal?.code == row.error.rawValue)
+        #expect(refusal?.description == row.description)
+        let owner = row.token == .otherClients ? world.otherClient : world.client
+        let afterwards = await GrantTestWorld.wire {
+            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: owner)
+        }
+        #expect((afterwards == nil) == row.tokenSurvives)
+        #expect(await world.stores.audit.events(ofType: .tokenReuseDetected).isEmpty, "no refusal here is a reuse")
+    }
+
+    @Test("a rotation issues a new refresh token and an access token of the same grant; a narrower scope narrows the access token only")
+    func rotation() async throws {
+        let world = try await GrantTestWorld()
+        let token = try await Self.issue(world, client: world.client)
+        let response = try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token, scope: "openid"),
+                                                             client: world.client)
+        #expect(response.scope == "openid")
+        let next = try #require(response.refreshToken)
+        #expect(next != token)
+        let stored = try #require(try await world.stores.refreshTokens.find(digest: world.crypto.tokenDigest(next)))
+        #expect(stored.record.scopes == ["openid", "email", "offline_access"], "the refresh token keeps the family's scope")
+        let access = try GrantTestWorld.claims(response.accessToken)
+        #expect(access["grant_id"] as? String == stored.record.familyID.uuidString.lowercased())
+        #expect(access["scope"] as? String == "openid")
+        let id = try GrantTestWorld.claims(response.idToken)
+        #expect(id["nonce"] == nil, "a refreshed ID token carries no nonce (OIDC Core §12.2)")
+        #expect(id["auth_time"] as? Int == stored.record.authTime.numericDate)
+    }
+
+    @Test("a rotated token used again: invalid_grant, its whole grant revoked, access tokens included, and the reuse audited")
+    func reuse() async throws {
+        let world = try await GrantTestWorld()
+        let token = try await Self.issue(world, client: world.client)
+        let first = try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: world.client)
+        let refusal = await GrantTestWorld.wire {
+            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: world.client)
+        }
+        #expect(refusal?.code == "invalid_grant")
+        #expect(refusal?.description == "the refresh token was already used; its family is revoked")
+        let grant = try #require((try GrantTestWorld.claims(first.accessToken)["grant_id"] as? String).flatMap(UUID.init))
+        #expect(try await world.stores.refreshTokens.isFamilyRevoked(grant))
+        #expect(try await world.stores.states.isAccessTokenRevoked(id: "any", grantID: grant))
+        let successor = await GrantTestWorld.wire {
+            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: first.refreshToken), client: world.client)
+        }
+        #expect(successor?.description == "the refresh token is invalid, expired or revoked", "the successor died with its family")
+        let events = await world.stores.audit.events(ofType: .tokenReuseDetected)
+        #expect(events.map(\.subject) == [world.user.id])
+        #expect(events.map(\.details) == [["token_type": "refresh_token", "revoked_family_id": grant.uuidString.lowercased()]])
+    }
+}
