@@ -112,7 +112,10 @@ struct UserInfoEndpointTests {
             let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
             let token = try #require(try await rp.token([("grant_type", "client_credentials")]).json()["access_token"] as? String)
             let response = try await rp.userinfo(token)
-            #expect(response.status == .forbidden || response.status == .unauthorized)
+            // A valid token without `openid` (a client acting for itself never has it): RFC 6750 §3.1.
+            #expect(response.status == .forbidden)
+            #expect(response.headers[.wwwAuthenticate]?.contains(#"error="insufficient_scope""#) == true)
+            #expect(try response.json()["error"] as? String == "insufficient_scope")
         }
     }
 }

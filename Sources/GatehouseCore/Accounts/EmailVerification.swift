@@ -55,7 +55,7 @@ public struct EmailVerification: Sendable {
 
     /// A new code and link for the same challenge, at most once per resend interval.
     public func reissue(ticket: String) async throws -> (VerificationChallenge, Issued)? {
-        guard var challenge = try await store.challenge(ticket: ticket),
+        guard var challenge = try await liveChallenge(ticket: ticket),
               try await store.allowOnce(key: "resend:" + ticket, per: settings.verificationResendInterval) else { return nil }
         let code = sixDigitCode()
         let linkToken = crypto.randomToken()
@@ -67,14 +67,24 @@ public struct EmailVerification: Sendable {
     }
 
     public func challenge(ticket: String) async throws -> VerificationChallenge? {
-        try await store.challenge(ticket: ticket)
+        try await liveChallenge(ticket: ticket)
+    }
+
+    /// The challenge under `ticket` while it lives. The store's TTL ends it, and so does the
+    /// clock: its lifetime counted from `createdAt`, so expiry follows this deployment's time
+    /// rather than Redis's alone (and a test moves the clock instead of waiting).
+    func liveChallenge(ticket: String) async throws -> VerificationChallenge? {
+        guard let challenge = try await store.challenge(ticket: ticket),
+              clock.now < challenge.createdAt.addingTimeInterval(settings.codeLifetime(for: challenge.purpose).timeInterval)
+        else { return nil }
+        return challenge
     }
 
     /// Checks a typed code. Every try counts before the comparison, so parallel guesses
     /// cannot exceed the limit; a challenge with no account never matches. Throws
     /// `TooManyAttempts` when the address or account is locked, or this failure locked it.
     public func verify(ticket: String, code: String, clientIP: String?) async throws -> Outcome {
-        guard let challenge = try await store.challenge(ticket: ticket) else { return .expired }
+        guard let challenge = try await liveChallenge(ticket: ticket) else { return .expired }
         let reservations = try await reserve(for: challenge, clientIP: clientIP)
         let attempts = try await store.recordAttempt(ticket: ticket, ttl: settings.codeLifetime(for: challenge.purpose))
         guard attempts <= settings.verificationMaxAttempts else {
@@ -126,7 +136,7 @@ public struct EmailVerification: Sendable {
 
     /// Checks the emailed link.
     public func verifyLink(ticket: String, token: String) async throws -> Outcome {
-        guard let challenge = try await store.challenge(ticket: ticket), challenge.purpose != .signInCode else { return .expired }
+        guard let challenge = try await liveChallenge(ticket: ticket), challenge.purpose != .signInCode else { return .expired }
         guard challenge.userID != nil, ConstantTime.equals(crypto.tokenDigest(token), challenge.linkDigest) else {
             _ = try await store.recordAttempt(ticket: ticket, ttl: settings.verificationCodeLifetime)
             return .wrongCode(remainingAttempts: 0)
