@@ -102,11 +102,11 @@ public enum AuthorizationStateStoreConformance {
         },
         ConformanceCheck("AuthorizationStateStore: a pending request and a code are gone once their time to live has passed") { stores async throws in
             let limits = PendingAuthorizationLimits(bytesPerOwner: 0, bytesTotal: 0)
-            #expect(try await stores.states.startPending(request(), id: "short", ttl: .milliseconds(150), owner: nil, limits: limits, now: start) == .stored)
+            #expect(try await stores.states.startPending(request(), id: "short", ttl: Fixtures.shortLife, owner: nil, limits: limits, now: start) == .stored)
             let record = code(), digest = Fixtures.digest()
-            try await stores.states.saveCode(record, digest: digest, ttl: .milliseconds(150))
+            try await stores.states.saveCode(record, digest: digest, ttl: Fixtures.shortLife)
             #expect(try await stores.states.pending(id: "short") == request())
-            try await stores.elapse(.milliseconds(400))
+            try await stores.elapse(Fixtures.pastShortLife)
             #expect(try await stores.states.pending(id: "short") == nil)
             #expect(try await stores.states.savePending(request(), id: "short", ttl: ttl) == false, "an expired request is not revived")
             #expect(try await consume(stores, digest, record.binding) == .notFound)
@@ -139,8 +139,8 @@ public enum AuthorizationStateStoreConformance {
         ConformanceCheck("AuthorizationStateStore: the marker lasts its own time to live, then the code is unknown") { stores async throws in
             let record = code(), digest = Fixtures.digest()
             try await stores.states.saveCode(record, digest: digest, ttl: .seconds(60))
-            #expect(try await consume(stores, digest, record.binding, markerTTL: .milliseconds(150)) == .fresh(record))
-            try await stores.elapse(.milliseconds(400))
+            #expect(try await consume(stores, digest, record.binding, markerTTL: Fixtures.shortLife) == .fresh(record))
+            try await stores.elapse(Fixtures.pastShortLife)
             #expect(try await consume(stores, digest, record.binding) == .notFound)
         },
         ConformanceCheck("AuthorizationStateStore: of parallel uses of one code exactly one gets it") { stores async throws in
@@ -156,14 +156,14 @@ public enum AuthorizationStateStoreConformance {
         ConformanceCheck("AuthorizationStateStore: a revoked access token or grant is refused until its end, in one question") { stores async throws in
             let now = Date(), grant = UUID(), jti = UUID().uuidString
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant) == false)
-            try await stores.states.revokeGrant(id: grant, until: now.addingTimeInterval(0.15), now: now)
+            try await stores.states.revokeGrant(id: grant, until: now.addingTimeInterval(Fixtures.shortLife.timeInterval), now: now)
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant))
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: nil) == false, "a token without the grant is not touched")
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: UUID()) == false)
             let other = UUID().uuidString
-            try await stores.states.revokeAccessToken(id: other, until: now.addingTimeInterval(0.15), now: now)
+            try await stores.states.revokeAccessToken(id: other, until: now.addingTimeInterval(Fixtures.shortLife.timeInterval), now: now)
             #expect(try await stores.states.isAccessTokenRevoked(id: other, grantID: nil))
-            try await stores.elapse(.milliseconds(400))
+            try await stores.elapse(Fixtures.pastShortLife)
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant) == false, "past its end it no longer matters")
             #expect(try await stores.states.isAccessTokenRevoked(id: other, grantID: nil) == false)
         },

@@ -9,6 +9,13 @@ enum Fixtures {
     /// tests' rows, so checks stay near the real clock.
     static var now: Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
 
+    /// A time to live for checks that see a key expire. Redis counts TTLs on its own clock, so
+    /// those checks wait (`EphemeralStores.elapse`): long enough that a loaded machine still
+    /// reads the key before it expires, short enough to wait for.
+    static let shortLife = Duration.seconds(5)
+    /// Past `shortLife`, with a margin.
+    static let pastShortLife = Duration.seconds(6)
+
     static func unique(_ prefix: String) -> String {
         prefix + "-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
     }
