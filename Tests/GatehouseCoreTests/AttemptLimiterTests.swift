@@ -192,7 +192,7 @@ struct AttemptLimiterTests {
     @Test("counters that cannot be reached refuse the attempt (fail closed, 503), never let it through uncounted")
     func unreachableCounters() async throws {
         let limiter = AttemptLimiter(counter: UnreachableCounter(), lockouts: InMemoryLockoutStore(), settings: ProtectionSettings(),
-                                     crypto: TestCrypto(), clock: TestClock(), observer: RecordingObserver())
+                                     crypto: TestCrypto(), clock: TestClock(), observer: RecordingLockoutObserver())
         await #expect(throws: ProtectionUnavailable.self) {
             _ = try await limiter.reserve(.password(email: "ada@example.test"), from: ClientOrigin(address: "203.0.113.1"))
         }
@@ -204,7 +204,7 @@ struct AttemptLimiterTests {
     /// The limiter over fresh twins, with the row's settings.
     struct World {
         let stores = InMemoryStores()
-        let observer = RecordingObserver()
+        let observer = RecordingLockoutObserver()
         let limiter: AttemptLimiter
         let counter: ResettableCounter
 
@@ -277,11 +277,6 @@ struct AttemptLimiterTests {
         }
         func reset(key: String, now: Date) async throws { try await base.reset(key: key, now: now) }
         func clear(key: String) async throws { try await base.clear(key: key) }
-    }
-
-    actor RecordingObserver: LockoutObserver {
-        var events: [LockoutEvent] = []
-        func lockoutBegan(_ event: LockoutEvent) { events.append(event) }
     }
 
     struct UnreachableCounter: AttemptCounter {

@@ -47,7 +47,7 @@ public struct DurableStores: Sendable {
             refreshTokens: stores.refreshTokens, mfaCredentials: stores.mfaCredentials, recoveryCodes: stores.recoveryCodes,
             passwordResets: stores.passwordResets, lockouts: stores.lockouts,
             passwordHistory: { [history = stores.passwordHistory] in history.keeping($0) },
-            deleteUser: { await users.delete(id: $0) })
+            deleteUser: { try await users.delete(id: $0) })
     }
 }
 

@@ -12,30 +12,30 @@ public actor InMemoryAttemptCounter: AttemptCounter {
 
     public init() {}
 
-    public func reserve(key: String, policy: LimitPolicy, now: Date) -> AttemptCount {
+    public func reserve(key: String, policy: LimitPolicy, now: Date) async throws -> AttemptCount {
         evaluate(key: key, policy: policy, now: now, counting: true)
     }
 
-    public func peek(key: String, policy: LimitPolicy, now: Date) -> AttemptCount {
+    public func peek(key: String, policy: LimitPolicy, now: Date) async throws -> AttemptCount {
         evaluate(key: key, policy: policy, now: now, counting: false)
     }
 
-    public func release(key: String, policy: LimitPolicy, now: Date) {
+    public func release(key: String, policy: LimitPolicy, now: Date) async throws {
         guard let entry = entries[key], entry.count > 0,
               Self.milliseconds(now) - entry.start < Self.milliseconds(policy.window) else { return }
         entries[key]?.count -= 1
     }
 
-    public func block(key: String, until: Date, now: Date) {
+    public func block(key: String, until: Date, now: Date) async throws {
         entries[key] = Entry(count: 0, start: Self.milliseconds(now), blockedUntil: Self.milliseconds(until))
     }
 
-    public func reset(key: String, now: Date) {
+    public func reset(key: String, now: Date) async throws {
         if let blocked = entries[key]?.blockedUntil, blocked > Self.milliseconds(now) { return }
         entries[key] = nil
     }
 
-    public func clear(key: String) {
+    public func clear(key: String) async throws {
         entries[key] = nil
     }
 

@@ -29,7 +29,7 @@ public actor InMemoryAuthorizationStateStore: AuthorizationStateStore {
     // MARK: - Pending requests
 
     public func startPending(_ request: PendingAuthorization, id: String, ttl: Duration, owner: String?,
-                             limits: PendingAuthorizationLimits, now: Date) throws -> PendingAdmission {
+                             limits: PendingAuthorizationLimits, now: Date) async throws -> PendingAdmission {
         let owner = (owner ?? "").filter { $0 != "\n" && $0 != "\r" }
         let perOwner = owner.isEmpty ? 0 : max(0, limits.bytesPerOwner), total = max(0, limits.bytesTotal)
         let value = Array((owner + "\n").utf8) + (try JSONEncoder().encode(request))
@@ -57,7 +57,7 @@ public actor InMemoryAuthorizationStateStore: AuthorizationStateStore {
     }
 
     @discardableResult
-    public func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) throws -> Bool {
+    public func savePending(_ request: PendingAuthorization, id: String, ttl: Duration) async throws -> Bool {
         guard let old = live(requests[id]) else { return false }
         let owner = Self.owner(of: old.value)
         let value = Array((owner + "\n").utf8) + (try JSONEncoder().encode(request))
@@ -77,13 +77,13 @@ public actor InMemoryAuthorizationStateStore: AuthorizationStateStore {
         return true
     }
 
-    public func pending(id: String) -> PendingAuthorization? {
+    public func pending(id: String) async throws -> PendingAuthorization? {
         guard let value = live(requests[id])?.value else { return nil }
         let json = value.firstIndex(of: UInt8(ascii: "\n")).map { value[($0 + 1)...] } ?? value[...]
         return try? JSONDecoder().decode(PendingAuthorization.self, from: Data(json))
     }
 
-    public func deletePending(id: String) {
+    public func deletePending(id: String) async throws {
         guard let value = live(requests[id])?.value else { return }
         let size = value.count + bookkeepingBytes, member = id + ":" + String(size)
         func remove(_ set: inout BudgetSet) {
@@ -110,11 +110,11 @@ public actor InMemoryAuthorizationStateStore: AuthorizationStateStore {
 
     // MARK: - Codes
 
-    public func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) {
+    public func saveCode(_ record: AuthorizationCodeRecord, digest: [UInt8], ttl: Duration) async throws {
         codes[digest] = Expiring(value: .code(record), expiresAt: clock.now.addingTimeInterval(Self.seconds(ttl)))
     }
 
-    public func consumeCode(digest: [UInt8], presented: CodeBinding, marker: CodeUseMarker, markerTTL: Duration) -> CodeConsumption {
+    public func consumeCode(digest: [UInt8], presented: CodeBinding, marker: CodeUseMarker, markerTTL: Duration) async throws -> CodeConsumption {
         guard let entry = live(codes[digest])?.value else { return .notFound }
         let bound: CodeBinding
         switch entry {
@@ -134,15 +134,15 @@ public actor InMemoryAuthorizationStateStore: AuthorizationStateStore {
 
     // MARK: - Revocations
 
-    public func revokeAccessToken(id: String, until: Date, now: Date) {
+    public func revokeAccessToken(id: String, until: Date, now: Date) async throws {
         revoke("at:" + id, until: until, now: now)
     }
 
-    public func revokeGrant(id grantID: UUID, until: Date, now: Date) {
+    public func revokeGrant(id grantID: UUID, until: Date, now: Date) async throws {
         revoke("grant:" + grantID.uuidString.lowercased(), until: until, now: now)
     }
 
-    public func isAccessTokenRevoked(id: String, grantID: UUID?) -> Bool {
+    public func isAccessTokenRevoked(id: String, grantID: UUID?) async throws -> Bool {
         let now = clock.now
         let keys = ["at:" + id] + (grantID.map { ["grant:" + $0.uuidString.lowercased()] } ?? [])
         return keys.contains { (revoked[$0] ?? .distantPast) > now }

@@ -11,25 +11,25 @@ public actor InMemoryClientStore: ClientStore {
         for client in clients { self.clients[client.id] = client }
     }
 
-    public func create(_ client: Client) throws {
+    public func create(_ client: Client) async throws {
         guard clients[client.id] == nil else { throw StoreError.conflict("a client with this id exists") }
         clients[client.id] = client
     }
 
-    public func find(id: String) -> Client? { clients[id] }
+    public func find(id: String) async throws -> Client? { clients[id] }
 
     /// Oldest first, then by id.
-    public func list() -> [Client] {
+    public func list() async throws -> [Client] {
         clients.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    public func update(_ client: Client) -> Bool {
+    public func update(_ client: Client) async throws -> Bool {
         guard clients[client.id] != nil else { return false }
         clients[client.id] = client
         return true
     }
 
-    public func delete(id: String) -> Bool {
+    public func delete(id: String) async throws -> Bool {
         clients.removeValue(forKey: id) != nil
     }
 

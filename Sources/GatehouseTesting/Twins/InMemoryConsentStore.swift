@@ -14,7 +14,7 @@ public actor InMemoryConsentStore: ConsentStore {
         references = References(users: users, clients: clients)
     }
 
-    public func grantedScopes(userID: UUID, clientID: String) async -> Set<String> {
+    public func grantedScopes(userID: UUID, clientID: String) async throws -> Set<String> {
         await forgetOrphans()
         return decisions[Key(userID: userID, clientID: clientID)]?.scopes ?? []
     }
@@ -27,18 +27,18 @@ public actor InMemoryConsentStore: ConsentStore {
     }
 
     /// Newest decision first; scopes sorted, as the real store keeps them.
-    public func list(userID: UUID) async -> [ConsentRecord] {
+    public func list(userID: UUID) async throws -> [ConsentRecord] {
         await forgetOrphans()
         var records: [ConsentRecord] = []
         for (key, decision) in decisions where key.userID == userID {
-            let name = await references.clients?.find(id: key.clientID)?.name ?? key.clientID
+            let name = try await references.clients?.find(id: key.clientID)?.name ?? key.clientID
             records.append(ConsentRecord(clientID: key.clientID, clientName: name, scopes: decision.scopes.sorted(),
                                          grantedAt: decision.grantedAt))
         }
         return records.sorted { $0.grantedAt > $1.grantedAt }
     }
 
-    public func revoke(userID: UUID, clientID: String) async -> Bool {
+    public func revoke(userID: UUID, clientID: String) async throws -> Bool {
         await forgetOrphans()
         return decisions.removeValue(forKey: Key(userID: userID, clientID: clientID)) != nil
     }

@@ -10,12 +10,12 @@ public actor InMemoryLockoutStore: LockoutStore {
 
     public init() {}
 
-    public func lockedUntil(subject: [UInt8], now: Date) -> Date? {
+    public func lockedUntil(subject: [UInt8], now: Date) async throws -> Date? {
         guard let lock = locks[subject], lock.lockedUntil > now else { return nil }
         return lock.lockedUntil
     }
 
-    public func lock(subject: [UInt8], at date: Date, until: Date) -> Bool {
+    public func lock(subject: [UInt8], at date: Date, until: Date) async throws -> Bool {
         if let lock = locks[subject], lock.lockedUntil > date { return false }
         locks[subject] = Lock(lockedAt: date, lockedUntil: until)
         // As the real store does on a new lock: rows that ended a day ago go.
@@ -23,7 +23,7 @@ public actor InMemoryLockoutStore: LockoutStore {
         return true
     }
 
-    public func lift(subject: [UInt8]) {
+    public func lift(subject: [UInt8]) async throws {
         locks[subject] = nil
     }
 }

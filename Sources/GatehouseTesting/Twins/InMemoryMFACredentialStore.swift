@@ -23,13 +23,13 @@ public actor InMemoryMFACredentialStore: MFACredentialStore {
     }
 
     /// Oldest first.
-    public func credentials(userID: UUID) async -> [MFACredential] {
+    public func credentials(userID: UUID) async throws -> [MFACredential] {
         await forgetOrphans()
         return rows.enumerated().filter { $0.element.userID == userID }
             .sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }.map(\.element)
     }
 
-    public func confirm(id: UUID, usedStep: Int64?, at date: Date) async -> Bool {
+    public func confirm(id: UUID, usedStep: Int64?, at date: Date) async throws -> Bool {
         await forgetOrphans()
         guard let credential = rows.first(where: { $0.id == id && !$0.isConfirmed }) else { return false }
         rows.removeAll { $0.userID == credential.userID && $0.kind == credential.kind && $0.isConfirmed }
@@ -40,7 +40,7 @@ public actor InMemoryMFACredentialStore: MFACredentialStore {
         return true
     }
 
-    public func markStepUsed(id: UUID, step: Int64) -> Bool {
+    public func markStepUsed(id: UUID, step: Int64) async throws -> Bool {
         guard let index = rows.firstIndex(where: { $0.id == id && $0.isConfirmed }),
               rows[index].lastUsedStep.map({ $0 < step }) ?? true else { return false }
         rows[index].lastUsedStep = step
@@ -56,13 +56,13 @@ public actor InMemoryMFACredentialStore: MFACredentialStore {
         return true
     }
 
-    public func remove(userID: UUID, kind: MFACredential.Kind) -> Bool {
+    public func remove(userID: UUID, kind: MFACredential.Kind) async throws -> Bool {
         let before = rows.count
         rows.removeAll { $0.userID == userID && $0.kind == kind }
         return rows.count < before
     }
 
-    public func removeAll(userID: UUID) {
+    public func removeAll(userID: UUID) async throws {
         rows.removeAll { $0.userID == userID }
     }
 

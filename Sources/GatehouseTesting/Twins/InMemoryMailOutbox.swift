@@ -39,7 +39,7 @@ public actor InMemoryMailOutbox: MailOutbox, MailQueue, MailboxReader {
         self.keepsBodies = keepsBodies
     }
 
-    public func enqueue(_ mail: OutgoingMail) throws {
+    public func enqueue(_ mail: OutgoingMail) async throws {
         guard isEnabled else { throw MailDisabledError() }
         try mail.validate()
         let id = UUID(), now = clock.now
@@ -54,7 +54,7 @@ public actor InMemoryMailOutbox: MailOutbox, MailQueue, MailboxReader {
         enqueued.filter { $0.to == recipient }
     }
 
-    public func claim(limit: Int, leaseDuration: Duration, maxAttempts: Int, now: Date) -> [QueuedMail] {
+    public func claim(limit: Int, leaseDuration: Duration, maxAttempts: Int, now: Date) async throws -> [QueuedMail] {
         for index in rows.indices where rows[index].status == .pending && rows[index].attempts >= maxAttempts {
             guard let expires = rows[index].leaseExpiresAt, expires <= now else { continue }
             rows[index].status = .failed
@@ -79,7 +79,7 @@ public actor InMemoryMailOutbox: MailOutbox, MailQueue, MailboxReader {
         }
     }
 
-    public func markSent(_ mail: QueuedMail, at date: Date) {
+    public func markSent(_ mail: QueuedMail, at date: Date) async throws {
         guard let index = rows.firstIndex(where: { $0.id == mail.id }) else { return }
         rows[index].status = .sent
         rows[index].sentAt = rows[index].sentAt ?? date
@@ -87,7 +87,7 @@ public actor InMemoryMailOutbox: MailOutbox, MailQueue, MailboxReader {
         removeBodies(index, at: date)
     }
 
-    public func markFailed(_ mail: QueuedMail, error: String, retryAt: Date?, at date: Date) {
+    public func markFailed(_ mail: QueuedMail, error: String, retryAt: Date?, at date: Date) async throws {
         guard let index = rows.firstIndex(where: { $0.id == mail.id && $0.lease == mail.lease && $0.status == .pending }) else { return }
         rows[index].lastError = String(error.prefix(1000))
         release(index)
@@ -100,7 +100,7 @@ public actor InMemoryMailOutbox: MailOutbox, MailQueue, MailboxReader {
     }
 
     /// Newest first.
-    public func recent(limit: Int) -> [DeliveredMailSummary] {
+    public func recent(limit: Int) async throws -> [DeliveredMailSummary] {
         rows.sorted { ($0.createdAt, $1.id.uuidString.lowercased()) > ($1.createdAt, $0.id.uuidString.lowercased()) }
             .prefix(max(0, limit)).map { row in
                 DeliveredMailSummary(id: row.id, messageID: row.messageID, to: row.recipient, subject: row.subject,

@@ -17,7 +17,7 @@ public actor InMemoryPasswordHistoryStore: PasswordHistoryStore {
         references = References(users: users, clients: nil)
     }
 
-    public func recentHashes(userID: UUID, limit: Int) async -> [String] {
+    public func recentHashes(userID: UUID, limit: Int) async throws -> [String] {
         guard limit > 0 else { return [] }
         await forgetOrphans()
         return newestFirst(userID).prefix(limit).map(\.hash)
@@ -58,7 +58,7 @@ struct KeepingView: PasswordHistoryStore {
     let keeping: Int
 
     func recentHashes(userID: UUID, limit: Int) async throws -> [String] {
-        await table.recentHashes(userID: userID, limit: limit)
+        try await table.recentHashes(userID: userID, limit: limit)
     }
 
     func record(userID: UUID, hash: String, at date: Date) async throws {

@@ -19,14 +19,14 @@ public actor InMemoryPasswordResetStore: PasswordResetStore {
         links[digest] = Link(userID: userID, provesMailbox: provesMailbox, createdAt: date, expiresAt: expiresAt, usedAt: nil)
     }
 
-    public func consume(digest: [UInt8], now: Date) async -> PasswordResetLink? {
+    public func consume(digest: [UInt8], now: Date) async throws -> PasswordResetLink? {
         await forgetOrphans()
         guard let link = links[digest], link.usedAt == nil, link.expiresAt > now else { return nil }
         for (other, row) in links where row.userID == link.userID && row.usedAt == nil { links[other]?.usedAt = now }
         return PasswordResetLink(userID: link.userID, provesMailbox: link.provesMailbox)
     }
 
-    public func userID(digest: [UInt8], now: Date) async -> UUID? {
+    public func userID(digest: [UInt8], now: Date) async throws -> UUID? {
         await forgetOrphans()
         guard let link = links[digest], link.usedAt == nil, link.expiresAt > now else { return nil }
         return link.userID

@@ -11,16 +11,16 @@ public actor InMemoryPendingSignInStore: PendingSignInStore {
         self.clock = clock
     }
 
-    public func save(_ signIn: PendingSignIn, digest: [UInt8], ttl: Duration) {
+    public func save(_ signIn: PendingSignIn, digest: [UInt8], ttl: Duration) async throws {
         states[digest] = (signIn, clock.now.addingTimeInterval(InMemoryAuthorizationStateStore.seconds(ttl)))
     }
 
-    public func find(digest: [UInt8]) -> PendingSignIn? {
+    public func find(digest: [UInt8]) async throws -> PendingSignIn? {
         guard let state = states[digest], state.expiresAt > clock.now else { return nil }
         return state.signIn
     }
 
-    public func delete(digest: [UInt8]) {
+    public func delete(digest: [UInt8]) async throws {
         states[digest] = nil
     }
 }

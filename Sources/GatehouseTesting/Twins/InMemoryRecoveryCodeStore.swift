@@ -18,19 +18,19 @@ public actor InMemoryRecoveryCodeStore: RecoveryCodeStore {
         codes[userID] = digests.map { Code(digest: $0, usedAt: nil) }
     }
 
-    public func consume(userID: UUID, digest: [UInt8], at date: Date) async -> Bool {
+    public func consume(userID: UUID, digest: [UInt8], at date: Date) async throws -> Bool {
         await forgetOrphans()
         guard let index = codes[userID]?.firstIndex(where: { $0.digest == digest && $0.usedAt == nil }) else { return false }
         codes[userID]?[index].usedAt = date
         return true
     }
 
-    public func remaining(userID: UUID) async -> Int {
+    public func remaining(userID: UUID) async throws -> Int {
         await forgetOrphans()
         return codes[userID]?.filter { $0.usedAt == nil }.count ?? 0
     }
 
-    public func removeAll(userID: UUID) {
+    public func removeAll(userID: UUID) async throws {
         codes[userID] = nil
     }
 

@@ -26,12 +26,12 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
 
     /// The checks in `PostgresRefreshTokenStore.explainRefusal`'s order: another client's or
     /// unknown, revoked, used before (the family is revoked now), expired, scope beyond the family's.
-    public func rotate(_ request: RefreshRotationRequest) async -> RefreshRotation {
+    public func rotate(_ request: RefreshRotationRequest) async throws -> RefreshRotation {
         await forgetOrphans()
         guard let row = rows[request.digest], row.record.clientID == request.clientID else { return .notFound }
         if revokedAt(row) != nil { return .revoked }
         if row.usedAt != nil {
-            revokeFamily(row.record.familyID, at: request.now)
+            markRevoked(family: row.record.familyID, at: request.now)
             return .reused(familyID: row.record.familyID)
         }
         guard row.record.expiresAt > request.now, row.record.familyExpiresAt > request.now else { return .expired }
@@ -45,18 +45,24 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
         return .rotated(next)
     }
 
-    public func revokeFamily(_ familyID: UUID, at date: Date) {
+    public func revokeFamily(_ familyID: UUID, at date: Date) async throws {
+        markRevoked(family: familyID, at: date)
+    }
+
+    /// Records the family as revoked (the first time wins) and revokes its live tokens, without
+    /// a suspension point: inside `rotate` it is part of one atomic step.
+    func markRevoked(family familyID: UUID, at date: Date) {
         if revokedFamilies[familyID] == nil { revokedFamilies[familyID] = date }
         for (digest, row) in rows where row.record.familyID == familyID && row.revokedAt == nil { rows[digest]?.revokedAt = date }
     }
 
-    public func find(digest: [UInt8]) async -> StoredRefreshToken? {
+    public func find(digest: [UInt8]) async throws -> StoredRefreshToken? {
         await forgetOrphans()
         return rows[digest].map { StoredRefreshToken(record: $0.record, usedAt: $0.usedAt, revokedAt: revokedAt($0)) }
     }
 
     @discardableResult
-    public func revokeAll(userID: UUID, clientID: String?, at date: Date) async -> [UUID] {
+    public func revokeAll(userID: UUID, clientID: String?, at date: Date) async throws -> [UUID] {
         await forgetOrphans()
         var families: Set<UUID> = []
         for (digest, row) in rows where row.record.userID == userID && (clientID == nil || row.record.clientID == clientID)
@@ -68,7 +74,7 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
         return Array(families)
     }
 
-    public func isFamilyRevoked(_ familyID: UUID) async -> Bool {
+    public func isFamilyRevoked(_ familyID: UUID) async throws -> Bool {
         await forgetOrphans()
         if revokedFamilies[familyID] != nil { return true }
         let family = rows.values.filter { $0.record.familyID == familyID }

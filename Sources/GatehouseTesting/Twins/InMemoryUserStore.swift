@@ -12,7 +12,7 @@ public actor InMemoryUserStore: UserStore {
 
     public init() {}
 
-    public func create(_ user: User) throws {
+    public func create(_ user: User) async throws {
         guard users[user.id] == nil, !users.values.contains(where: { $0.email == user.email }) else {
             throw StoreError.conflict("a user with this email exists")
         }
@@ -21,28 +21,28 @@ public actor InMemoryUserStore: UserStore {
         users[user.id] = stored
     }
 
-    public func find(id: UUID) -> User? { users[id] }
+    public func find(id: UUID) async throws -> User? { users[id] }
 
-    public func find(email: String) -> User? { users.values.first { $0.email == email } }
+    public func find(email: String) async throws -> User? { users.values.first { $0.email == email } }
 
-    public func updatePasswordHash(userID: UUID, hash: String, at date: Date) {
+    public func updatePasswordHash(userID: UUID, hash: String, at date: Date) async throws {
         users[userID]?.passwordHash = hash
         users[userID]?.updatedAt = date
     }
 
-    public func changePassword(userID: UUID, hash: String, at date: Date) {
+    public func changePassword(userID: UUID, hash: String, at date: Date) async throws {
         users[userID]?.passwordHash = hash
         users[userID]?.passwordChangedAt = date
         users[userID]?.updatedAt = date
     }
 
-    public func markEmailVerified(userID: UUID, at date: Date) {
+    public func markEmailVerified(userID: UUID, at date: Date) async throws {
         guard users[userID]?.emailVerified == false else { return }
         users[userID]?.emailVerified = true
         users[userID]?.updatedAt = date
     }
 
-    public func changeEmail(userID: UUID, to email: String, at date: Date) throws {
+    public func changeEmail(userID: UUID, to email: String, at date: Date) async throws {
         guard users[userID] != nil else { return }
         if users.values.contains(where: { $0.email == email && $0.id != userID }) {
             throw StoreError.conflict("a user with this email exists")
@@ -52,7 +52,7 @@ public actor InMemoryUserStore: UserStore {
         users[userID]?.updatedAt = date
     }
 
-    public func updateProfile(userID: UUID, name: String?, givenName: String?, familyName: String?, picture: String?, at date: Date) {
+    public func updateProfile(userID: UUID, name: String?, givenName: String?, familyName: String?, picture: String?, at date: Date) async throws {
         guard var user = users[userID] else { return }
         user.name = name
         user.givenName = givenName
@@ -62,14 +62,14 @@ public actor InMemoryUserStore: UserStore {
         users[userID] = user
     }
 
-    public func recordTermsAccepted(userID: UUID, at date: Date) {
+    public func recordTermsAccepted(userID: UUID, at date: Date) async throws {
         guard users[userID] != nil else { return }
         termsAcceptedAt[userID] = date
     }
 
     /// Deletes the user; the other twins of one `InMemoryStores` drop the user's rows. True when
     /// a user went.
-    public func delete(id: UUID) -> Bool {
+    public func delete(id: UUID) async throws -> Bool {
         termsAcceptedAt[id] = nil
         return users.removeValue(forKey: id) != nil
     }

@@ -16,28 +16,28 @@ public actor InMemoryVerificationStore: VerificationStore {
         self.clock = clock
     }
 
-    public func save(_ challenge: VerificationChallenge, ticket: String, ttl: Duration) {
+    public func save(_ challenge: VerificationChallenge, ticket: String, ttl: Duration) async throws {
         challenges[ticket] = Expiring(value: challenge, expiresAt: expiry(ttl))
         attempts[ticket] = nil
     }
 
-    public func challenge(ticket: String) -> VerificationChallenge? {
+    public func challenge(ticket: String) async throws -> VerificationChallenge? {
         guard let entry = challenges[ticket], entry.expiresAt > clock.now else { return nil }
         return entry.value
     }
 
-    public func recordAttempt(ticket: String, ttl: Duration) -> Int {
+    public func recordAttempt(ticket: String, ttl: Duration) async throws -> Int {
         let count = (attempts[ticket].flatMap { $0.expiresAt > clock.now ? $0.value : nil } ?? 0) + 1
         attempts[ticket] = Expiring(value: count, expiresAt: expiry(ttl))
         return count
     }
 
-    public func delete(ticket: String) {
+    public func delete(ticket: String) async throws {
         challenges[ticket] = nil
         attempts[ticket] = nil
     }
 
-    public func allowOnce(key: String, per interval: Duration) -> Bool {
+    public func allowOnce(key: String, per interval: Duration) async throws -> Bool {
         if let until = throttles[key], until > clock.now { return false }
         throttles[key] = expiry(interval)
         return true
