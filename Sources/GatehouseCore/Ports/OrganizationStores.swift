@@ -66,3 +66,43 @@ public struct MembershipCursor: Sendable, Equatable {
         self.userID = membership.userID
     }
 }
+
+/// Permissions, custom roles and their assignment to users (PostgreSQL `permissions`,
+/// `custom_roles`, `custom_role_permissions`, `custom_role_assignments`).
+public protocol CustomRoleStore: Sendable {
+    /// Throws `StoreError.conflict` when the permission exists.
+    func createPermission(_ permission: Permission) async throws
+    /// Every permission, by name.
+    func permissions() async throws -> [Permission]
+    /// Deletes the permission and removes it from every role; false when it did not exist.
+    @discardableResult
+    func deletePermission(name: String) async throws -> Bool
+
+    /// Throws `StoreError.conflict` when the name is taken in the role's scope (global, or its
+    /// organization), and `StoreError.invalid` when a permission does not exist.
+    func createRole(_ role: CustomRole) async throws
+    func role(id: UUID) async throws -> CustomRole?
+    /// The global roles (nil) or one organization's, by name.
+    func roles(organizationID: UUID?) async throws -> [CustomRole]
+    /// Replaces name and permissions; nil when the role is gone. Same errors as `createRole`.
+    func updateRole(_ role: CustomRole) async throws -> CustomRole?
+    /// Deletes the role. A role assigned to anyone is kept (`.inUse`) unless `force`, which
+    /// unassigns it first, in the same transaction.
+    func deleteRole(id: UUID, force: Bool) async throws -> RoleDeletion
+
+    /// Assigns the role to the user (again: nothing changes). Throws `StoreError.conflict` when
+    /// the role or the user is gone.
+    func assign(roleID: UUID, userID: UUID, at: Date, by: UUID?) async throws
+    @discardableResult
+    func unassign(roleID: UUID, userID: UUID) async throws -> Bool
+    /// The custom roles assigned to the user, global and of every organization, by name.
+    func assignedRoles(userID: UUID) async throws -> [CustomRole]
+}
+
+/// What `deleteRole` did.
+public enum RoleDeletion: Sendable, Equatable {
+    case deleted
+    /// Assigned to this many users; nothing changed.
+    case inUse(Int)
+    case notFound
+}
