@@ -106,3 +106,57 @@ public enum RoleDeletion: Sendable, Equatable {
     case inUse(Int)
     case notFound
 }
+
+/// Invitations (PostgreSQL `invitations`). Accepting is one transaction with everything it
+/// changes, so a link accepted twice at the same moment makes one user.
+public protocol InvitationStore: Sendable {
+    /// Stores a pending invitation under its token's digest. Throws `StoreError.conflict` when
+    /// the address already has a pending invitation to the same place (organization or platform).
+    func create(_ invitation: Invitation, digest: [UInt8]) async throws
+    func find(digest: [UInt8]) async throws -> Invitation?
+    func find(id: UUID) async throws -> Invitation?
+    /// Newest first, strictly before `before` (keyset): an inviter's (`invitedBy`), an
+    /// organization's, or both filters at once; nil filters are not applied.
+    func list(invitedBy: UUID?, organizationID: UUID?, before: InvitationCursor?, limit: Int) async throws -> [Invitation]
+    /// Revokes a pending invitation; returns it, or nil when it was not pending (or is unknown).
+    func revoke(id: UUID, at: Date, by: UUID?) async throws -> Invitation?
+    /// A resend: the pending invitation `id` is replaced by `replacement` (a new token), in one
+    /// transaction. Nil when `id` was not pending.
+    func replace(id: UUID, with replacement: Invitation, digest: [UInt8], at: Date) async throws -> Invitation?
+    /// Accepts the pending invitation with this digest, atomically with what it gives: a new
+    /// account (`newUser`, email verified: the link proved the mailbox) or the existing
+    /// `userID`; the membership or platform role (never lowering one already held); the
+    /// organization made active.
+    func accept(digest: [UInt8], as acceptor: InvitationAcceptor, now: Date) async throws -> InvitationAcceptance
+    /// Marks invitations whose time ran out as expired and returns them (each once).
+    func expire(now: Date, limit: Int) async throws -> [Invitation]
+}
+
+/// Who accepts an invitation.
+public enum InvitationAcceptor: Sendable, Equatable {
+    /// A person without an account: it is created with this user record.
+    case newUser(User)
+    /// A signed-in user whose email is the invitation's.
+    case existingUser(UUID)
+}
+
+/// What `accept` did.
+public enum InvitationAcceptance: Sendable, Equatable {
+    case accepted(Invitation, userID: UUID)
+    /// The invitation is no longer pending.
+    case unavailable(Invitation.State)
+    case notFound
+    /// `.newUser`, but the address has an account by now: sign in, then accept.
+    case emailTaken
+}
+
+/// Where a page of invitations ended.
+public struct InvitationCursor: Sendable, Equatable {
+    public var createdAt: Date
+    public var id: UUID
+
+    public init(after invitation: Invitation) {
+        self.createdAt = invitation.createdAt
+        self.id = invitation.id
+    }
+}
