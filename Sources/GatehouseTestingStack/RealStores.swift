@@ -13,8 +13,21 @@ extension DurableStores {
             sessions: PostgresSessionStore(pool: pool), refreshTokens: PostgresRefreshTokenStore(pool: pool),
             mfaCredentials: PostgresMFACredentialStore(pool: pool), recoveryCodes: PostgresRecoveryCodeStore(pool: pool),
             passwordResets: PostgresPasswordResetStore(pool: pool), lockouts: PostgresLockoutStore(pool: pool),
+            organizations: PostgresOrganizationStore(pool: pool), memberships: PostgresMembershipStore(pool: pool),
+            customRoles: PostgresCustomRoleStore(pool: pool), invitations: PostgresInvitationStore(pool: pool),
             passwordHistory: { PostgresPasswordHistoryStore(pool: pool, keeping: $0) },
             deleteUser: { try await users.delete(id: $0) })
+    }
+}
+
+extension DurableStores {
+    /// The PostgreSQL stores over a database of their own with every migration, dropped when
+    /// `body` returns: for checks that count or list across the whole database (platform roles,
+    /// global roles, permissions), which other tests running at the same time would disturb.
+    public static func withScratchPostgres(_ body: (DurableStores) async throws -> Void) async throws {
+        let migrations = try FileManager.default.contentsOfDirectory(
+            atPath: TestServices.repositoryRoot.appendingPathComponent("migrations").path).filter { $0.hasSuffix(".sql") }.sorted()
+        try await ScratchDatabase.with(migrations: migrations) { pool in try await body(.postgres(pool: pool)) }
     }
 }
 

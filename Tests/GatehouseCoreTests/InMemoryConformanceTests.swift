@@ -12,6 +12,11 @@ struct InMemoryConformanceTests {
         try await check.run(.inMemory())
     }
 
+    @Test("organization stores", arguments: OrganizationStoresConformance.checks)
+    func organizations(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
     @Test("short-lived stores", arguments: EphemeralStoresConformance.checks)
     func ephemeral(_ check: ConformanceCheck<EphemeralStores>) async throws {
         try await check.run(.inMemory())

@@ -12,6 +12,11 @@ struct PostgresConformanceTests {
         try await check.run(.postgres(pool: try TestServices.postgres()))
     }
 
+    @Test("organization stores", arguments: OrganizationStoresConformance.checks)
+    func organizations(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await DurableStores.withScratchPostgres { try await check.run($0) }
+    }
+
     @Test("mail outbox", arguments: MailOutboxConformance.checks)
     func outbox(_ check: ConformanceCheck<MailStores>) async throws {
         try await MailStores.withPostgres { try await check.run($0) }

@@ -15,6 +15,10 @@ public struct DurableStores: Sendable {
     public var recoveryCodes: any RecoveryCodeStore
     public var passwordResets: any PasswordResetStore
     public var lockouts: any LockoutStore
+    public var organizations: any OrganizationStore
+    public var memberships: any MembershipStore
+    public var customRoles: any CustomRoleStore
+    public var invitations: any InvitationStore
     /// A password history that keeps this many hashes per account.
     public var passwordHistory: @Sendable (_ keeping: Int) -> any PasswordHistoryStore
     /// Deletes a user and what refers to it (the operator's `PostgresUserStore.delete`).
@@ -23,6 +27,8 @@ public struct DurableStores: Sendable {
     public init(users: any UserStore, clients: any ClientStore, consents: any ConsentStore, sessions: any SessionStore,
                 refreshTokens: any RefreshTokenStore, mfaCredentials: any MFACredentialStore,
                 recoveryCodes: any RecoveryCodeStore, passwordResets: any PasswordResetStore, lockouts: any LockoutStore,
+                organizations: any OrganizationStore, memberships: any MembershipStore, customRoles: any CustomRoleStore,
+                invitations: any InvitationStore,
                 passwordHistory: @escaping @Sendable (Int) -> any PasswordHistoryStore,
                 deleteUser: @escaping @Sendable (UUID) async throws -> Bool) {
         self.users = users
@@ -34,6 +40,10 @@ public struct DurableStores: Sendable {
         self.recoveryCodes = recoveryCodes
         self.passwordResets = passwordResets
         self.lockouts = lockouts
+        self.organizations = organizations
+        self.memberships = memberships
+        self.customRoles = customRoles
+        self.invitations = invitations
         self.passwordHistory = passwordHistory
         self.deleteUser = deleteUser
     }
@@ -45,7 +55,8 @@ public struct DurableStores: Sendable {
         return DurableStores(
             users: users, clients: stores.clients, consents: stores.consents, sessions: stores.sessions,
             refreshTokens: stores.refreshTokens, mfaCredentials: stores.mfaCredentials, recoveryCodes: stores.recoveryCodes,
-            passwordResets: stores.passwordResets, lockouts: stores.lockouts,
+            passwordResets: stores.passwordResets, lockouts: stores.lockouts, organizations: stores.organizations,
+            memberships: stores.memberships, customRoles: stores.customRoles, invitations: stores.invitations,
             passwordHistory: { [history = stores.passwordHistory] in history.keeping($0) },
             deleteUser: { try await users.delete(id: $0) })
     }

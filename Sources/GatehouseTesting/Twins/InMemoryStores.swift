@@ -23,6 +23,10 @@ public struct InMemoryStores: Sendable {
     public let passwordHistory: InMemoryPasswordHistoryStore
     public let mail: InMemoryMailOutbox
     public let audit: InMemoryAuditLog
+    public let organizations: InMemoryOrganizationStore
+    public let memberships: InMemoryMembershipStore
+    public let customRoles: InMemoryCustomRoleStore
+    public let invitations: InMemoryInvitationStore
 
     /// - Parameter passwordHistory: how many password hashes to keep per account.
     public init(clock: TestClock = TestClock(Date(timeIntervalSince1970: 1_900_000_000)), passwordHistory: Int = 5) {
@@ -43,5 +47,9 @@ public struct InMemoryStores: Sendable {
         self.passwordHistory = InMemoryPasswordHistoryStore(keeping: passwordHistory, users: users)
         mail = InMemoryMailOutbox(clock: clock)
         audit = InMemoryAuditLog()
+        organizations = InMemoryOrganizationStore(users: users)
+        memberships = InMemoryMembershipStore(users: users, organizations: organizations)
+        customRoles = InMemoryCustomRoleStore(users: users, organizations: organizations)
+        invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
     }
 }

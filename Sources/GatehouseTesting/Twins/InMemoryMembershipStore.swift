@@ -1,0 +1,125 @@
+import Foundation
+import GatehouseCore
+
+/// `MembershipStore` in memory, as `PostgresMembershipStore` behaves
+/// (`OrganizationStoresConformance`): one platform role per user, one membership per user and
+/// organization (its role changed in place, keeping when they joined), pages by keyset on
+/// (joined, user id), rows gone with their user.
+public actor InMemoryMembershipStore: MembershipStore {
+    struct Key: Hashable { let organizationID: UUID; let userID: UUID }
+
+    var platformRoles: [UUID: Role] = [:]
+    var members: [Key: Membership] = [:]
+    let references: References
+    let organizations: InMemoryOrganizationStore?
+
+    public init(users: InMemoryUserStore? = nil, organizations: InMemoryOrganizationStore? = nil) {
+        references = References(users: users, clients: nil)
+        self.organizations = organizations
+    }
+
+    public func platformRole(userID: UUID) async throws -> Role? {
+        await forgetOrphans()
+        return platformRoles[userID]
+    }
+
+    public func setPlatformRole(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) async throws {
+        guard let role else {
+            platformRoles[userID] = nil
+            return
+        }
+        guard role.isPlatformRole else { throw StoreError.invalid("\(role.rawValue) is not a platform role") }
+        try await references.requireUser(userID)
+        platformRoles[userID] = role
+    }
+
+    public func count(platformRole role: Role) async throws -> Int {
+        await forgetOrphans()
+        return platformRoles.values.filter { $0 == role }.count
+    }
+
+    /// Oldest first, then by organization id.
+    public func memberships(userID: UUID) async throws -> [Membership] {
+        await forgetOrphans()
+        return members.values.filter { $0.userID == userID }
+            .sorted { ($0.createdAt, $0.organizationID.uuidString.lowercased()) < ($1.createdAt, $1.organizationID.uuidString.lowercased()) }
+            
+    }
+
+    public func membership(organizationID: UUID, userID: UUID) async throws -> Membership? {
+        await forgetOrphans()
+        return members[Key(organizationID: organizationID, userID: userID)]
+    }
+
+    /// A new member is recorded as added by `actor` (not `membership.createdBy`), as the real store does.
+    public func save(_ membership: Membership, at date: Date, by actor: UUID?) async throws {
+        guard !membership.role.isPlatformRole else { throw StoreError.invalid("\(membership.role.rawValue) is a platform role") }
+        await forgetOrphans()
+        guard await exists(organization: membership.organizationID, user: membership.userID) else {
+            throw StoreError.conflict("the organization or the user no longer exists")
+        }
+        let key = Key(organizationID: membership.organizationID, userID: membership.userID)
+        if members[key] != nil {
+            members[key]?.role = membership.role
+        } else {
+            var stored = membership
+            stored.createdBy = actor
+            members[key] = stored
+        }
+    }
+
+    public func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
+        await forgetOrphans()
+        return members.removeValue(forKey: Key(organizationID: organizationID, userID: userID)) != nil
+    }
+
+    /// By when they joined, then user id.
+    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [Membership] {
+        await forgetOrphans()
+        func key(_ membership: Membership) -> (Date, String) { (membership.createdAt, membership.userID.uuidString.lowercased()) }
+        return Array(members.values.filter { $0.organizationID == organizationID }
+            .filter { cursor == nil || key($0) > (cursor!.createdAt, cursor!.userID.uuidString.lowercased()) }
+            .sorted { key($0) < key($1) }.prefix(max(0, limit)))
+    }
+
+    public func count(organizationID: UUID, role: Role) async throws -> Int {
+        await forgetOrphans()
+        return members.values.filter { $0.organizationID == organizationID && $0.role == role }.count
+    }
+
+    /// An accepted invitation's role, never lowering one held: an organization role (only
+    /// `client_admin` replaces a membership's role) or a platform role (only over a lower one).
+    func grant(_ invitation: Invitation, to userID: UUID, now: Date) {
+        if let organization = invitation.organizationID {
+            let key = Key(organizationID: organization, userID: userID)
+            if members[key] == nil {
+                members[key] = Membership(organizationID: organization, userID: userID, role: invitation.role, createdAt: now,
+                                          createdBy: invitation.invitedBy)
+            } else if invitation.role == .clientAdmin {
+                members[key]?.role = .clientAdmin
+            }
+        } else if platformRoles[userID].map({ $0 < invitation.role }) ?? true {
+            platformRoles[userID] = invitation.role
+        }
+    }
+
+    func exists(organization: UUID, user: UUID) async -> Bool {
+        let organizationExists = await organizations?.ids().contains(organization) ?? true
+        let userExists = await references.userIDs()?.contains(user) ?? true
+        return organizationExists && userExists
+    }
+
+    /// Rows of a deleted user or organization go; a deleted adder reads as nil (`ON DELETE SET NULL`).
+    func forgetOrphans() async {
+        let users = await references.userIDs()
+        let organizationIDs = await organizations?.ids()
+        platformRoles = platformRoles.filter { References.alive(user: $0.key, users: users, clients: nil) }
+        members = members.filter { entry in
+            References.alive(user: entry.key.userID, users: users, clients: nil)
+                && organizationIDs.map { $0.contains(entry.key.organizationID) } != false
+        }
+        for (key, membership) in members {
+            if let adder = membership.createdBy, users.map({ !$0.contains(adder) }) == true { members[key]?.createdBy = nil }
+        }
+    }
+}
