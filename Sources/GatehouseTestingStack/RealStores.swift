@@ -25,9 +25,7 @@ extension DurableStores {
     /// `body` returns: for checks that count or list across the whole database (platform roles,
     /// global roles, permissions), which other tests running at the same time would disturb.
     public static func withScratchPostgres(_ body: (DurableStores) async throws -> Void) async throws {
-        let migrations = try FileManager.default.contentsOfDirectory(
-            atPath: TestServices.repositoryRoot.appendingPathComponent("migrations").path).filter { $0.hasSuffix(".sql") }.sorted()
-        try await ScratchDatabase.with(migrations: migrations) { pool in try await body(.postgres(pool: pool)) }
+        try await ScratchDatabase.withEveryMigration { pool in try await body(.postgres(pool: pool)) }
     }
 }
 

@@ -12,6 +12,14 @@ public enum ScratchDatabase {
         try await withURL(migrations: migrations, maxConnections: maxConnections) { _, pool in try await body(pool) }
     }
 
+    /// `with` every file in `migrations/`, in order: the whole schema, for tests that count or
+    /// list across a table other tests write to at the same time.
+    public static func withEveryMigration<T>(maxConnections: Int = 4, _ body: (PostgresPool) async throws -> T) async throws -> T {
+        let migrations = try FileManager.default.contentsOfDirectory(
+            atPath: TestServices.repositoryRoot.appendingPathComponent("migrations").path).filter { $0.hasSuffix(".sql") }.sorted()
+        return try await with(migrations: migrations, maxConnections: maxConnections, body)
+    }
+
     /// `with`, also handing `body` the database's URL (for a `gatehouse` process run against it).
     public static func withURL<T>(migrations: [String], maxConnections: Int = 4,
                                   _ body: (_ url: String, _ pool: PostgresPool) async throws -> T) async throws -> T {

@@ -68,18 +68,22 @@ struct PostgresOrganizationStoreTests {
 
     @Test("platform roles: one per user, replaced, taken away, counted")
     func platformRoles() async throws {
-        let (_, memberships, users) = try stores()
-        let someone = try await user(users)
-        #expect(try await memberships.platformRole(userID: someone) == nil)
-        try await memberships.setPlatformRole(.operator, userID: someone, at: now, by: nil)
-        try await memberships.setPlatformRole(.siteAdmin, userID: someone, at: now, by: nil)
-        #expect(try await memberships.platformRole(userID: someone) == .siteAdmin)
-        let before = try await memberships.count(platformRole: .siteAdmin)
-        try await memberships.setPlatformRole(nil, userID: someone, at: now, by: nil)
-        #expect(try await memberships.platformRole(userID: someone) == nil)
-        #expect(try await memberships.count(platformRole: .siteAdmin) == before - 1)
-        await #expect(throws: StoreError.invalid("client_admin is not a platform role")) {
-            try await memberships.setPlatformRole(.clientAdmin, userID: someone, at: now, by: nil)
+        // A database of its own: the count spans every user, and other tests (invitations) grant
+        // platform roles in the shared one at the same time.
+        try await ScratchDatabase.withEveryMigration { pool in
+            let memberships = PostgresMembershipStore(pool: pool), users = PostgresUserStore(pool: pool)
+            let someone = try await user(users)
+            #expect(try await memberships.platformRole(userID: someone) == nil)
+            try await memberships.setPlatformRole(.operator, userID: someone, at: now, by: nil)
+            try await memberships.setPlatformRole(.siteAdmin, userID: someone, at: now, by: nil)
+            #expect(try await memberships.platformRole(userID: someone) == .siteAdmin)
+            let before = try await memberships.count(platformRole: .siteAdmin)
+            try await memberships.setPlatformRole(nil, userID: someone, at: now, by: nil)
+            #expect(try await memberships.platformRole(userID: someone) == nil)
+            #expect(try await memberships.count(platformRole: .siteAdmin) == before - 1)
+            await #expect(throws: StoreError.invalid("client_admin is not a platform role")) {
+                try await memberships.setPlatformRole(.clientAdmin, userID: someone, at: now, by: nil)
+            }
         }
     }
 

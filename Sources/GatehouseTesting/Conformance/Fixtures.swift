@@ -12,9 +12,9 @@ enum Fixtures {
     /// A time to live for checks that see a key expire. Redis counts TTLs on its own clock, so
     /// those checks wait (`EphemeralStores.elapse`): long enough that a loaded machine still
     /// reads the key before it expires, short enough to wait for.
-    static let shortLife = Duration.seconds(5)
+    static let shortLife = Duration.seconds(10)
     /// Past `shortLife`, with a margin.
-    static let pastShortLife = Duration.seconds(6)
+    static let pastShortLife = Duration.seconds(11)
 
     static func unique(_ prefix: String) -> String {
         prefix + "-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
