@@ -66,9 +66,21 @@ struct PostgresOrganizationStoreTests {
         #expect((page1 + page2).map(\.id) == all.map(\.id))
     }
 
-    @Test("platform roles: one per user, replaced, taken away, counted")
+    /// Every migration, for a scratch database of one test's own (counts over the whole table).
+    static var allMigrations: [String] {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("migrations")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".sql") }.sorted()
+    }
+
+    @Test("platform roles: one per user, replaced, taken away, counted (in a database of its own: counts are global)")
     func platformRoles() async throws {
-        let (_, memberships, users) = try stores()
+        try await ScratchDatabase.with(migrations: Self.allMigrations) { pool in
+            try await platformRoles(memberships: PostgresMembershipStore(pool: pool), users: PostgresUserStore(pool: pool))
+        }
+    }
+
+    func platformRoles(memberships: PostgresMembershipStore, users: PostgresUserStore) async throws {
         let someone = try await user(users)
         #expect(try await memberships.platformRole(userID: someone) == nil)
         try await memberships.setPlatformRole(.operator, userID: someone, at: now, by: nil)

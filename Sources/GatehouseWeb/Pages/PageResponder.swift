@@ -55,7 +55,7 @@ struct PageResponder {
             response.headers[.retryAfter] = "2"
             return response
         case let input as WebInputError:
-            return self.error(title: "Invalid request", message: input.reason, status: input.status)
+            return self.error(title: "Invalid request", message: input.description, status: input.status)
         case let refusal as TooManyAttempts:
             let view = RateLimitedView(refusal)
             var response: Response
