@@ -13,7 +13,8 @@
 # Optional:
 #   GATEHOUSE_BROWSER_VENV    the Python venv (default <repo>/.data/browser-venv; reused when its
 #                             pinned packages import at the pinned versions)
-#   GATEHOUSE_BROWSER_PORT    the server's port (default 18091)
+#   GATEHOUSE_BROWSER_PORT    the server's port (default GATEHOUSE_DEV_TEST_PORT + 2, so 18082;
+#                             scripts/lib.sh)
 #   GATEHOUSE_BROWSER_OUTPUT  where screenshots go (default <repo>/.data/test-output/browser;
 #                             emptied first): NN-page.png at 1280×900 and NN-page.phone.png at
 #                             390×844 (pixel ratio 3), each the whole page
@@ -30,36 +31,36 @@ say() { printf '\033[1m[browser] %s\033[0m\n' "$*" >&2; }
 # before the journey ran counts as one failed check.
 SUMMARY="browser: 0 passed, 1 failed"
 trap 'rc=$?; echo "$SUMMARY"; exit $rc' EXIT
-fail() {
+die() {
     printf '\033[1;31m[browser] %s\033[0m\n' "$*" >&2
     exit 1
 }
+. "$REPO/scripts/lib.sh"
 
 # --- inputs ---------------------------------------------------------------------------------
 
 GATEHOUSE_BIN="${GATEHOUSE_BIN:-$REPO/.build/debug/gatehouse}"
-[ -x "$GATEHOUSE_BIN" ] || fail "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
+[ -x "$GATEHOUSE_BIN" ] || die "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
 for name in GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_KEYS_DIR GATEHOUSE_TEST_SMTP_URL GATEHOUSE_TEST_MAILDIR; do
-    [ -n "${!name:-}" ] || fail "$name is not set: run this through ./dev test (it starts the test SMTP server too)"
+    [ -n "${!name:-}" ] || die "$name is not set: run this through ./dev test (it starts the test SMTP server too)"
 done
-[ -d "$GATEHOUSE_TEST_MAILDIR" ] || fail "the test SMTP server's maildir $GATEHOUSE_TEST_MAILDIR does not exist"
+[ -d "$GATEHOUSE_TEST_MAILDIR" ] || die "the test SMTP server's maildir $GATEHOUSE_TEST_MAILDIR does not exist"
 export GATEHOUSE_TEMPLATES_DIR="${GATEHOUSE_TEMPLATES_DIR:-$REPO/templates}"
 export GATEHOUSE_MIGRATIONS_DIR="${GATEHOUSE_MIGRATIONS_DIR:-$REPO/migrations}"
 mkdir -p -m 0700 "$GATEHOUSE_KEYS_DIR"
 
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
-[ -x "$CHROMIUM" ] || fail "no $CHROMIUM: install the Debian package chromium (./dev test installs it)"
-[ -x "$CHROMEDRIVER" ] || fail "no $CHROMEDRIVER: install the Debian package chromium-driver (./dev test installs it)"
+[ -x "$CHROMIUM" ] || die "no $CHROMIUM: install the Debian package chromium (./dev test installs it)"
+[ -x "$CHROMEDRIVER" ] || die "no $CHROMEDRIVER: install the Debian package chromium-driver (./dev test installs it)"
 
-PORT="${GATEHOUSE_BROWSER_PORT:-18091}"
+PORT="$(browser_port)"
 ISSUER="http://127.0.0.1:$PORT"
 # Never served: the journey reads the browser's URL when it gets there (an error page).
 REDIRECT_URI="http://127.0.0.1:18092/callback"
 OUTPUT="${GATEHOUSE_BROWSER_OUTPUT:-$REPO/.data/test-output/browser}"
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port_in_use "$PORT" && fail "port $PORT is taken by another program: set GATEHOUSE_BROWSER_PORT to a free port"
+port_in_use "$PORT" && die "port $PORT is taken by another program: set GATEHOUSE_BROWSER_PORT (or GATEHOUSE_DEV_TEST_PORT, it moves both suites) to a free port"
 
 # Mail: STARTTLS with AUTH against the private test CA when the sink offers it, else plain SMTP.
 SMTP_URL="$GATEHOUSE_TEST_SMTP_URL"
@@ -74,7 +75,6 @@ MAIL_FROM="Gatehouse browser journey <no-reply@gatehouse.test>"
 
 VENV="${GATEHOUSE_BROWSER_VENV:-$REPO/.data/browser-venv}"
 REQUIREMENTS="$HERE/requirements.txt"
-. "$REPO/Tests/Support/suite.sh"
 ensure_venv "$VENV" "$REQUIREMENTS" "selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests" "Selenium and requests" "${GATEHOUSE_BROWSER_PYTHON:-python3}"
 
 # --- a server of our own --------------------------------------------------------------------
@@ -120,9 +120,9 @@ wait_until_ready
 # --- the app, through the CLI ----------------------------------------------------------------
 
 CLIENT_JSON="$("$GATEHOUSE_BIN" client create --name "Journey App" --redirect-uri "$REDIRECT_URI" --json)" \
-    || fail "gatehouse client create failed"
-CLIENT_ID="$(printf '%s' "$CLIENT_JSON" | json_field client_id)" || fail "client create printed no client_id: $CLIENT_JSON"
-CLIENT_SECRET="$(printf '%s' "$CLIENT_JSON" | json_field client_secret)" || fail "client create printed no client_secret: $CLIENT_JSON"
+    || die "gatehouse client create failed"
+CLIENT_ID="$(printf '%s' "$CLIENT_JSON" | json_field client_id)" || die "client create printed no client_id: $CLIENT_JSON"
+CLIENT_SECRET="$(printf '%s' "$CLIENT_JSON" | json_field client_secret)" || die "client create printed no client_secret: $CLIENT_JSON"
 say "client $CLIENT_ID (Journey App)"
 
 # --- the journey ------------------------------------------------------------------------------
