@@ -3,7 +3,8 @@
 # under .data/, the ports, the Python venvs, and starting, waiting for and stopping processes.
 #
 # The script that sources it sets REPO (the clone's root, no trailing slash) and defines
-# `say MESSAGE` and `die MESSAGE` (its own prefix and exit status) first.
+# `say MESSAGE` and `die MESSAGE` (its own prefix and exit status), or, for a test suite, calls
+# begin_suite NAME, which defines them.
 
 # --- packages -------------------------------------------------------------------------------
 
@@ -69,7 +70,8 @@ wait_for() {
     done
 }
 
-process_gone() { ! kill -0 "$1" 2>/dev/null; }
+# process_gone PID: true when PID (or, as -PGID, every process of the group) has ended.
+process_gone() { ! kill -0 -- "$1" 2>/dev/null; }
 
 # stop_process PID [SECONDS]: SIGTERM (a graceful stop), SIGKILL when it still runs SECONDS
 # (default 10) later.
@@ -258,6 +260,25 @@ EOF
 # json_field NAME: the field NAME of the JSON object on standard input (needs PY).
 json_field() { "$PY" -c 'import json, sys; print(json.loads(sys.stdin.read())[sys.argv[1]])' "$1"; }
 
+# --- clients and users, through the CLI -----------------------------------------------------
+
+# create_client BINARY ARGS...: `BINARY client create ARGS --json`; sets CLIENT_ID and CLIENT_SECRET.
+create_client() {
+    local binary="$1" json; shift
+    json="$("$binary" client create "$@" --json)" || die "gatehouse client create failed"
+    CLIENT_ID="$(printf '%s' "$json" | json_field client_id)" || die "client create printed no client_id: $json"
+    CLIENT_SECRET="$(printf '%s' "$json" | json_field client_secret)" || die "client create printed no client_secret: $json"
+}
+
+# create_user BINARY EMAIL: a verified user with a random password; sets USER_PASSWORD and USER_ID.
+create_user() {
+    local binary="$1" json
+    USER_PASSWORD="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
+    json="$(printf '%s\n' "$USER_PASSWORD" | "$binary" user create --email "$2" --password-stdin --verified --json)" \
+        || die "gatehouse user create failed"
+    USER_ID="$(printf '%s' "$json" | json_field id)" || die "user create printed no id: $json"
+}
+
 # --- a gatehouse server started in the background (SERVER_PID, ISSUER, LOG) -----------------
 
 # Waits until $ISSUER/health/ready answers 200 (PostgreSQL and Redis reachable) while the server
@@ -301,4 +322,72 @@ show_log() {
     echo "----- server log ($LOG, last ${1:-80} lines) -----" >&2
     tail -n "${1:-80}" "$LOG" >&2 || true
     echo "----- end of server log -----" >&2
+}
+
+# --- a test suite that ./dev test runs after the Swift tests (Tests/Interop, Tests/Browser) --
+
+# begin_suite NAME: say and die with a [NAME] prefix; the EXIT trap (end_suite) prints SUMMARY
+# last, the line CI reads, which counts a failure before the suite ran as one failed check.
+begin_suite() {
+    SUITE="$1"
+    SUMMARY="$1: 0 passed, 1 failed"
+    say() { printf '\033[1m[%s] %s\033[0m\n' "$SUITE" "$*" >&2; }
+    die() { printf '\033[1;31m[%s] %s\033[0m\n' "$SUITE" "$*" >&2; exit 1; }
+    trap end_suite EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+}
+
+# Stops what the suite started (the command in SUITE_STOP first, then the server), shows the
+# server's log after a failure, removes WORK, and prints SUMMARY.
+end_suite() {
+    local rc=$?
+    if [ -n "${SUITE_STOP:-}" ]; then "$SUITE_STOP"; fi
+    stop_server
+    if [ "$rc" -ne 0 ] && [ -s "${LOG:-}" ]; then show_log; fi
+    if [ -n "${WORK:-}" ]; then rm -rf "$WORK"; fi
+    echo "$SUMMARY"
+    exit "$rc"
+}
+
+# suite_inputs VARIABLE...: checks what ./dev test passes (GATEHOUSE_BIN, the database, Redis and
+# keys, and each VARIABLE); templates and migrations default to the clone's.
+suite_inputs() {
+    GATEHOUSE_BIN="${GATEHOUSE_BIN:-$REPO/.build/debug/gatehouse}"
+    [ -x "$GATEHOUSE_BIN" ] || die "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
+    local name
+    for name in GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_KEYS_DIR "$@"; do
+        [ -n "${!name:-}" ] || die "$name is not set: run this through ./dev test, or export the variables listed at the top of $0"
+    done
+    export GATEHOUSE_TEMPLATES_DIR="${GATEHOUSE_TEMPLATES_DIR:-$REPO/templates}"
+    export GATEHOUSE_MIGRATIONS_DIR="${GATEHOUSE_MIGRATIONS_DIR:-$REPO/migrations}"
+    mkdir -p -m 0700 "$GATEHOUSE_KEYS_DIR"
+}
+
+# suite_server PORT_FUNCTION: sets PORT (interop_port or browser_port) and ISSUER
+# (http://127.0.0.1:PORT); dies when the port is taken.
+suite_server() {
+    PORT="$("$1")"
+    ISSUER="http://127.0.0.1:$PORT"
+    port_in_use "$PORT" && die "port $PORT is taken by another program: set GATEHOUSE_${SUITE^^}_PORT (or GATEHOUSE_DEV_TEST_PORT, it moves both suites) to a free port"
+    return 0
+}
+
+# start_suite_server [VARIABLE=VALUE...]: gatehouse serve in development mode on $ISSUER with the
+# extra settings, logging into a fresh WORK folder; waits until it is ready.
+start_suite_server() {
+    WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-$SUITE.XXXXXX")"
+    LOG="$WORK/server.log"
+    env GATEHOUSE_DEV_MODE=1 GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$PORT" GATEHOUSE_ISSUER="$ISSUER" "$@" \
+        "$GATEHOUSE_BIN" serve >"$LOG" 2>&1 8>&- 9>&- &
+    SERVER_PID=$!
+    wait_until_ready
+}
+
+# finish_suite RC: the summary the suite's program wrote to $WORK/summary becomes the last line;
+# exits with RC.
+finish_suite() {
+    if [ -s "$WORK/summary" ]; then SUMMARY="$(cat "$WORK/summary")"; fi
+    if [ "$1" -ne 0 ]; then say "the $SUITE suite failed (exit $1)"; fi
+    exit "$1"
 }
