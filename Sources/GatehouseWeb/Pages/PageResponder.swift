@@ -15,7 +15,7 @@ struct PageResponder {
         do {
             response = Responses.html(try pages.render(view), status: status)
         } catch {
-            logger.error("page failed to render", metadata: ["template": "\(view.templateName)", "error": "\(error)"])
+            logger.error("page failed to render", metadata: ["template": "\(type(of: view).template)", "error": "\(error)"])
             response = Responses.text("Something went wrong. Please try again.", status: .internalServerError)
         }
         for cookie in cookies { response.setCookie(cookie) }
