@@ -8,7 +8,7 @@ import Testing
 /// survives it (a request that cannot redeem a code must not burn it).
 @Suite("AuthorizationCodeGrant: every refusal, and what a code issues")
 struct AuthorizationCodeGrantTests {
-    enum Code: Sendable { case stored, unknown, omitted }
+    enum Code: Sendable { case stored, unknown }
 
     struct Row: Sendable, CustomTestStringConvertible {
         let rule: String
@@ -16,7 +16,7 @@ struct AuthorizationCodeGrantTests {
         /// The authorization request's PKCE challenge (the code's).
         var challenge: String? = GrantTestWorld.challenge
         var verifier: String? = GrantTestWorld.verifier
-        var redirectURI: String? = GrantTestWorld.redirectURI
+        var redirectURI = GrantTestWorld.redirectURI
         var byOtherClient = false
         /// How long ago the code was issued (its lifetime is 60 s).
         var age: TimeInterval = 0
@@ -29,8 +29,6 @@ struct AuthorizationCodeGrantTests {
     }
 
     static let rows: [Row] = [
-        Row(rule: "no code", code: .omitted, error: .invalidRequest, description: "code is required", codeSurvives: true),
-        Row(rule: "no redirect_uri", redirectURI: nil, error: .invalidRequest, description: "redirect_uri is required", codeSurvives: true),
         Row(rule: "an unknown code", code: .unknown, error: .invalidGrant, description: "the code is invalid or expired", codeSurvives: true),
         Row(rule: "a code issued to another client (RFC 6749 §4.1.3)", byOtherClient: true, error: .invalidGrant,
             description: "the code was issued to another client", codeSurvives: true),
@@ -53,19 +51,15 @@ struct AuthorizationCodeGrantTests {
     func refused(_ row: Row) async throws {
         let world = try await GrantTestWorld()
         let code = try await world.storeCode(challenge: row.challenge, age: row.age)
-        let presented: String? = switch row.code {
-        case .stored: code
-        case .unknown: world.crypto.randomToken()
-        case .omitted: nil
-        }
-        let request = TokenRequest(grantType: "authorization_code", code: presented, redirectURI: row.redirectURI, codeVerifier: row.verifier)
+        let presented = row.code == .stored ? code : world.crypto.randomToken()
+        let request = AuthorizationCodeGrant.Request(code: presented, redirectURI: row.redirectURI, codeVerifier: row.verifier)
         let refusal = await GrantTestWorld.wire {
             try await world.authorizationCode.exchange(request, client: row.byOtherClient ? world.otherClient : world.client)
         }
         #expect(refusal?.code == row.error.rawValue)
         #expect(refusal?.description == row.description)
-        let rightful = TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
-                                    codeVerifier: row.challenge == nil ? nil : GrantTestWorld.verifier)
+        let rightful = AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
+                                                      codeVerifier: row.challenge == nil ? nil : GrantTestWorld.verifier)
         let afterwards = await GrantTestWorld.wire { try await world.authorizationCode.exchange(rightful, client: world.client) }
         if row.codeSurvives {
             #expect(afterwards == nil, "the rightful request still redeems the code")
@@ -79,7 +73,7 @@ struct AuthorizationCodeGrantTests {
         let world = try await GrantTestWorld()
         let code = try await world.storeCode()
         let response = try await world.authorizationCode.exchange(
-            TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
+            AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
                          codeVerifier: GrantTestWorld.verifier), client: world.client)
         #expect(response.tokenType == "Bearer")
         #expect(response.expiresIn == 900)
@@ -103,7 +97,7 @@ struct AuthorizationCodeGrantTests {
         let world = try await GrantTestWorld(clientGrants: grants)
         let code = try await world.storeCode(scopes: scopes)
         let response = try await world.authorizationCode.exchange(
-            TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
+            AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
                          codeVerifier: GrantTestWorld.verifier), client: world.client)
         #expect((response.refreshToken != nil) == expected)
     }
@@ -113,7 +107,7 @@ struct AuthorizationCodeGrantTests {
         let world = try await GrantTestWorld()
         let code = try await world.storeCode(scopes: ["email"])
         let response = try await world.authorizationCode.exchange(
-            TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
+            AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
                          codeVerifier: GrantTestWorld.verifier), client: world.client)
         #expect(response.idToken == nil)
         #expect(response.scope == "email")
@@ -123,7 +117,7 @@ struct AuthorizationCodeGrantTests {
     func reused() async throws {
         let world = try await GrantTestWorld()
         let code = try await world.storeCode()
-        let request = TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
+        let request = AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
                                    codeVerifier: GrantTestWorld.verifier)
         let first = try await world.authorizationCode.exchange(request, client: world.client)
         let refusal = await GrantTestWorld.wire { try await world.authorizationCode.exchange(request, client: world.client) }
@@ -143,7 +137,7 @@ struct AuthorizationCodeGrantTests {
     func reusedByAnotherClient() async throws {
         let world = try await GrantTestWorld()
         let code = try await world.storeCode()
-        let request = TokenRequest(grantType: "authorization_code", code: code, redirectURI: GrantTestWorld.redirectURI,
+        let request = AuthorizationCodeGrant.Request(code: code, redirectURI: GrantTestWorld.redirectURI,
                                    codeVerifier: GrantTestWorld.verifier)
         let first = try await world.authorizationCode.exchange(request, client: world.client)
         let refusal = await GrantTestWorld.wire { try await world.authorizationCode.exchange(request, client: world.otherClient) }

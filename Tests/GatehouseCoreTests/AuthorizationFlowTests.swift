@@ -237,9 +237,8 @@ struct AuthorizationFlowTests {
         /// A redirect must go to the request's (checked) redirect URI with its state and mode.
         func outcome(of failure: AuthorizationFailure) throws -> Outcome {
             switch failure {
-            case .display(let title, let message):
-                #expect(title == "Unknown application")
-                #expect(message == "The application is no longer registered with this server.")
+            case .display(let displayed):
+                #expect(displayed == .clientNoLongerRegistered)
                 return .unknownApplication
             case .redirect(let error, let to, let state, let responseMode):
                 #expect(to == redirect)

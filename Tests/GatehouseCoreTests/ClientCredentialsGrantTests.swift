@@ -13,22 +13,22 @@ struct ClientCredentialsGrantTests {
         var allowedScopes = ["reports:read", "reports:write"]
         var scope: String?
         /// The scope granted, or the refusal's `error` and `error_description`.
-        let expect: Result<String, OAuthError>
+        let expect: Result<String, GrantTestWorld.Wire>
 
         var testDescription: String { rule }
     }
 
     static let rows: [Row] = [
         Row(rule: "a public client may not act for itself (RFC 6749 §4.4)", isPublic: true, scope: "reports:read",
-            expect: .failure(OAuthError(.unauthorizedClient, "public clients may not use client_credentials"))),
+            expect: .failure(.init("unauthorized_client", "public clients may not use client_credentials"))),
         Row(rule: "a scope with characters RFC 6749 §3.3 forbids", scope: "reports:read \"x\"",
-            expect: .failure(OAuthError(.invalidScope, "scope contains characters that are not allowed"))),
+            expect: .failure(.init("invalid_scope", "scope contains characters that are not allowed"))),
         Row(rule: "a scope the client is not registered for", scope: "reports:read admin",
-            expect: .failure(OAuthError(.invalidScope, "scope admin is not available to this client"))),
+            expect: .failure(.init("invalid_scope", "scope names a scope that is not available to this client"))),
         Row(rule: "user-facing scopes mean nothing without a user, even when registered", allowedScopes: ["openid", "reports:read"],
-            scope: "openid", expect: .failure(OAuthError(.invalidScope, "scope openid is not available to this client"))),
+            scope: "openid", expect: .failure(.init("invalid_scope", "scope names a scope that is not available to this client"))),
         Row(rule: "a client with only the standard scopes gets none of them", allowedScopes: [], scope: "email",
-            expect: .failure(OAuthError(.invalidScope, "scope email is not available to this client"))),
+            expect: .failure(.init("invalid_scope", "scope names a scope that is not available to this client"))),
         Row(rule: "registered scopes are granted as asked, once each", scope: "reports:write reports:read reports:write",
             expect: .success("reports:write reports:read")),
         Row(rule: "no scope asked: a token without scope", scope: nil, expect: .success("")),
@@ -39,9 +39,9 @@ struct ClientCredentialsGrantTests {
         let world = try await GrantTestWorld()
         let client = Client(id: "service", secretDigest: row.isPublic ? nil : [7], name: "Service", redirectURIs: [],
                             grantTypes: [.clientCredentials], allowedScopes: row.allowedScopes, createdAt: world.stores.clock.now)
-        let outcome: Result<String, OAuthError>
+        let outcome: Result<String, GrantTestWorld.Wire>
         do {
-            let response = try await world.clientCredentials.exchange(TokenRequest(grantType: "client_credentials", scope: row.scope), client: client)
+            let response = try await world.clientCredentials.exchange(ClientCredentialsGrant.Request(scope: row.scope), client: client)
             #expect(response.refreshToken == nil, "no refresh token (RFC 6749 §4.4.3)")
             #expect(response.idToken == nil)
             let access = try GrantTestWorld.claims(response.accessToken)
@@ -49,7 +49,7 @@ struct ClientCredentialsGrantTests {
             #expect(access["grant_id"] == nil)
             outcome = .success(response.scope ?? "")
         } catch let error as OAuthError {
-            outcome = .failure(error)
+            outcome = .failure(GrantTestWorld.Wire(error.code.rawValue, error.description))
         }
         #expect(outcome == row.expect)
     }

@@ -64,13 +64,23 @@ struct GrantTestWorld {
         return try #require(TestTokenSigner.claims(of: token))
     }
 
-    /// What a grant threw, as the wire shows it: `error` and `error_description`.
-    static func wire(_ body: () async throws -> TokenResponse) async -> (code: String, description: String)? {
+    /// An error as the wire shows it: `error` and `error_description`.
+    struct Wire: Equatable, Sendable, Error {
+        let code: String
+        let description: String
+        init(_ code: String, _ description: String) {
+            self.code = code
+            self.description = description
+        }
+    }
+
+    /// What a grant threw, as the wire shows it.
+    static func wire(_ body: () async throws -> TokenResponse) async -> Wire? {
         do {
             _ = try await body()
             return nil
         } catch let error as OAuthError {
-            return (error.code.rawValue, error.description)
+            return Wire(error.code.rawValue, error.description)
         } catch {
             Issue.record("not an OAuthError: \(error)")
             return nil

@@ -7,7 +7,7 @@ import Testing
 /// its exact `error` and `error_description`, then what a rotation issues.
 @Suite("RefreshTokenGrant: every refusal, rotation, reuse")
 struct RefreshTokenGrantTests {
-    enum Token: Sendable { case live, omitted, unknown, expired, revoked, otherClients }
+    enum Token: Sendable { case live, unknown, expired, revoked, otherClients }
 
     struct Row: Sendable, CustomTestStringConvertible {
         let rule: String
@@ -22,7 +22,6 @@ struct RefreshTokenGrantTests {
     }
 
     static let rows: [Row] = [
-        Row(rule: "no refresh_token", token: .omitted, error: .invalidRequest, description: "refresh_token is required", tokenSurvives: true),
         Row(rule: "a scope with characters RFC 6749 §3.3 forbids", scope: "openid \u{7F}", error: .invalidScope,
             description: "scope contains characters that are not allowed", tokenSurvives: true),
         Row(rule: "a scope beyond the family's: only narrowing is allowed (RFC 6749 §6)", scope: "openid admin", error: .invalidScope,
@@ -57,20 +56,16 @@ struct RefreshTokenGrantTests {
         case .revoked: _ = try await world.stores.refreshTokens.revokeAll(userID: world.user.id, clientID: nil, at: world.stores.clock.now)
         default: break
         }
-        let presented: String? = switch row.token {
-        case .omitted: nil
-        case .unknown: world.crypto.randomToken()
-        default: token
-        }
+        let presented = row.token == .unknown ? world.crypto.randomToken() : token
         let refusal = await GrantTestWorld.wire {
-            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: presented, scope: row.scope),
+            try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: presented, scope: row.scope),
                                                   client: world.client)
         }
         #expect(refusal?.code == row.error.rawValue)
         #expect(refusal?.description == row.description)
         let owner = row.token == .otherClients ? world.otherClient : world.client
         let afterwards = await GrantTestWorld.wire {
-            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: owner)
+            try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: nil), client: owner)
         }
         #expect((afterwards == nil) == row.tokenSurvives)
         #expect(await world.stores.audit.events(ofType: .tokenReuseDetected).isEmpty, "no refusal here is a reuse")
@@ -80,7 +75,7 @@ struct RefreshTokenGrantTests {
     func rotation() async throws {
         let world = try await GrantTestWorld()
         let token = try await Self.issue(world, client: world.client)
-        let response = try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token, scope: "openid"),
+        let response = try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: "openid"),
                                                              client: world.client)
         #expect(response.scope == "openid")
         let next = try #require(response.refreshToken)
@@ -99,17 +94,18 @@ struct RefreshTokenGrantTests {
     func reuse() async throws {
         let world = try await GrantTestWorld()
         let token = try await Self.issue(world, client: world.client)
-        let first = try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: world.client)
+        let first = try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: nil), client: world.client)
         let refusal = await GrantTestWorld.wire {
-            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: token), client: world.client)
+            try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: nil), client: world.client)
         }
         #expect(refusal?.code == "invalid_grant")
         #expect(refusal?.description == "the refresh token was already used; its family is revoked")
         let grant = try #require((try GrantTestWorld.claims(first.accessToken)["grant_id"] as? String).flatMap(UUID.init))
         #expect(try await world.stores.refreshTokens.isFamilyRevoked(grant))
         #expect(try await world.stores.states.isAccessTokenRevoked(id: "any", grantID: grant))
+        let rotated = try #require(first.refreshToken)
         let successor = await GrantTestWorld.wire {
-            try await world.refreshToken.exchange(TokenRequest(grantType: "refresh_token", refreshToken: first.refreshToken), client: world.client)
+            try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: rotated, scope: nil), client: world.client)
         }
         #expect(successor?.description == "the refresh token is invalid, expired or revoked", "the successor died with its family")
         let events = await world.stores.audit.events(ofType: .tokenReuseDetected)

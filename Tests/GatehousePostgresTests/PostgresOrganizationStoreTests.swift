@@ -66,24 +66,32 @@ struct PostgresOrganizationStoreTests {
         #expect((page1 + page2).map(\.id) == all.map(\.id))
     }
 
-    @Test("platform roles: one per user, replaced, taken away, counted")
+    /// Every migration, for a scratch database of one test's own (counts over the whole table).
+    static var allMigrations: [String] {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("migrations")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".sql") }.sorted()
+    }
+
+    @Test("platform roles: one per user, replaced, taken away, counted (in a database of its own: counts are global)")
     func platformRoles() async throws {
-        // A database of its own: the count spans every user, and other tests (invitations) grant
-        // platform roles in the shared one at the same time.
-        try await ScratchDatabase.withEveryMigration { pool in
-            let memberships = PostgresMembershipStore(pool: pool), users = PostgresUserStore(pool: pool)
-            let someone = try await user(users)
-            #expect(try await memberships.platformRole(userID: someone) == nil)
-            try await memberships.setPlatformRole(.operator, userID: someone, at: now, by: nil)
-            try await memberships.setPlatformRole(.siteAdmin, userID: someone, at: now, by: nil)
-            #expect(try await memberships.platformRole(userID: someone) == .siteAdmin)
-            let before = try await memberships.count(platformRole: .siteAdmin)
-            try await memberships.setPlatformRole(nil, userID: someone, at: now, by: nil)
-            #expect(try await memberships.platformRole(userID: someone) == nil)
-            #expect(try await memberships.count(platformRole: .siteAdmin) == before - 1)
-            await #expect(throws: StoreError.invalid("client_admin is not a platform role")) {
-                try await memberships.setPlatformRole(.clientAdmin, userID: someone, at: now, by: nil)
-            }
+        try await ScratchDatabase.with(migrations: Self.allMigrations) { pool in
+            try await platformRoles(memberships: PostgresMembershipStore(pool: pool), users: PostgresUserStore(pool: pool))
+        }
+    }
+
+    func platformRoles(memberships: PostgresMembershipStore, users: PostgresUserStore) async throws {
+        let someone = try await user(users)
+        #expect(try await memberships.platformRole(userID: someone) == nil)
+        try await memberships.setPlatformRole(.operator, userID: someone, at: now, by: nil)
+        try await memberships.setPlatformRole(.siteAdmin, userID: someone, at: now, by: nil)
+        #expect(try await memberships.platformRole(userID: someone) == .siteAdmin)
+        let before = try await memberships.count(platformRole: .siteAdmin)
+        try await memberships.setPlatformRole(nil, userID: someone, at: now, by: nil)
+        #expect(try await memberships.platformRole(userID: someone) == nil)
+        #expect(try await memberships.count(platformRole: .siteAdmin) == before - 1)
+        await #expect(throws: StoreError.invalid("client_admin is not a platform role")) {
+            try await memberships.setPlatformRole(.clientAdmin, userID: someone, at: now, by: nil)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseTestingStack
+import GatehouseWeb
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore

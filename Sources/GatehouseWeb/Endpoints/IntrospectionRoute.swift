@@ -11,9 +11,11 @@ struct IntrospectionRoute {
         router.post("/introspect") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                let presented = try PresentedToken(form: form)
+                let authorization = request.headers[.authorization]
                 // Failed client authentication counts toward the same limits as at /token.
-                let answer = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
-                    try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
+                let answer = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: authorization) {
+                    try await introspection.handle(presented, credentials: try ClientCredentials(authorization: authorization, form: form))
                 }
                 return Responses.json(answer, noStore: true)
             } catch {

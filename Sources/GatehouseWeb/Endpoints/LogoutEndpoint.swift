@@ -20,7 +20,7 @@ struct LogoutEndpoint {
     func register(on router: Router<GatehouseRequestContext>) {
         router.get("/logout") { request, _ in
             do {
-                let parameters = EndSessionRequest.parse(try FormBody.query(request))
+                let parameters = EndSessionRequest(parameters: try FormBody.query(request))
                 // A top-level GET carries the Lax session cookie: no live session means none.
                 let browser: EndSessionBrowser = try await session(request).map { .signedIn($0) } ?? .signedOut
                 return try await respond(request, parameters, browser: browser, confirmed: false)
@@ -42,7 +42,7 @@ struct LogoutEndpoint {
                     // A cross-site POST arrives without the Lax cookie: "no session", so ask (DESIGN.md).
                     browser = dependencies.cookie(BrowserCookies.session, in: request) == nil ? .unknown : .signedOut
                 }
-                return try await respond(request, EndSessionRequest.parse(form), browser: browser, confirmed: confirmed)
+                return try await respond(request, EndSessionRequest(parameters: form), browser: browser, confirmed: confirmed)
             } catch {
                 return responder.failure(error)
             }

@@ -12,9 +12,11 @@ struct RevocationRoute {
         router.post("/revoke") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
+                let presented = try PresentedToken(form: form)
+                let authorization = request.headers[.authorization]
                 // Failed client authentication counts toward the same limits as at /token.
-                try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
-                    try await revocation.handle(form: form, authorizationHeader: request.headers[.authorization])
+                try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: authorization) {
+                    try await revocation.handle(presented, credentials: try ClientCredentials(authorization: authorization, form: form))
                 }
                 return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
             } catch {

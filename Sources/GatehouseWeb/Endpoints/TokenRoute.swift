@@ -1,7 +1,9 @@
 import GatehouseCore
 import Hummingbird
 
-/// `POST /token` (RFC 6749 §3.2): form in, JSON out, `Cache-Control: no-store` (§5.1).
+/// `POST /token` (RFC 6749 §3.2): form in, JSON out, `Cache-Control: no-store` (§5.1). The form
+/// becomes a `TokenRequest` and the Authorization header and form `ClientCredentials` before Core
+/// sees them.
 struct TokenRoute {
     let dependencies: WebDependencies
 
@@ -10,14 +12,16 @@ struct TokenRoute {
         router.post("/token") { request, context in
             do {
                 let form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                let response = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: request.headers[.authorization]) {
-                    try await endpoint.handle(form: form, authorizationHeader: request.headers[.authorization])
+                let tokenRequest = try TokenRequest(form: form)
+                let authorization = request.headers[.authorization]
+                let response = try await dependencies.limitingClientAuthenticationFailures(context, form: form, authorization: authorization) {
+                    try await endpoint.handle(tokenRequest, credentials: try ClientCredentials(authorization: authorization, form: form))
                 }
-                Telemetry.grant(form["grant_type"] ?? "none", outcome: "issued")
+                Telemetry.grant(tokenRequest.grantType.rawValue, outcome: "issued")
                 return Responses.json(bytes: response.jsonBytes, noStore: true)
             } catch {
                 let response = OAuthErrorResponse.response(for: error, logger: context.logger)
-                Telemetry.grant("any", outcome: OAuthErrorResponse.oauthError(error, logger: nil).code.rawValue)
+                Telemetry.grant("any", outcome: OAuthErrorResponse.wire(error, logger: nil).code.rawValue)
                 return response
             }
         }

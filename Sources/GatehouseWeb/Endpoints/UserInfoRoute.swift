@@ -16,8 +16,6 @@ struct UserInfoRoute {
             if request.headers[.contentType] != nil {
                 do {
                     form = try await FormBody.read(request, limit: dependencies.web.maxFormBytes)
-                } catch let error as WebInputError {
-                    return OAuthErrorResponse.bearerResponse(for: OAuthError(.invalidRequest, error.reason), logger: context.logger)
                 } catch {
                     return OAuthErrorResponse.bearerResponse(for: error, logger: context.logger)
                 }
@@ -35,12 +33,10 @@ struct UserInfoRoute {
         let token: String
         switch (header, bodyToken) {
         case (.some, .some):
-            return OAuthErrorResponse.bearerResponse(for: OAuthError(.invalidRequest, "send the access token once, not in two places"),
-                                                     logger: context.logger)
+            return OAuthErrorResponse.bearerResponse(for: OAuthError(.invalidRequest, .accessTokenSentTwice), logger: context.logger)
         case (.some(let value), nil):
             guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
-                return OAuthErrorResponse.bearerResponse(for: OAuthError(.invalidRequest, "the Authorization header must use the Bearer scheme"),
-                                                         logger: context.logger)
+                return OAuthErrorResponse.bearerResponse(for: OAuthError(.invalidRequest, .notBearerScheme), logger: context.logger)
             }
             token = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         case (nil, .some(let value)):

@@ -76,7 +76,7 @@ extension WebDependencies {
         do {
             return try await body()
         } catch let error as OAuthError where error.code == .invalidClient {
-            let presented = try? ClientCredentials.from(authorizationHeader: authorization, form: form)
+            let presented = try? ClientCredentials(authorization: authorization, form: form)
             do {
                 try await ClientAuthenticationFailures(network: rateLimits, crypto: crypto)
                     .failed(clientID: presented?.clientID ?? form["client_id"], from: context.origin)
