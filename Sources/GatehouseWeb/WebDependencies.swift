@@ -124,9 +124,9 @@ extension WebDependencies {
 
     var tokenIssuer: TokenIssuer { TokenIssuer(settings: settings, signer: signer, crypto: crypto) }
 
-    var tokenEndpoint: TokenEndpoint {
+    var tokenEndpoint: TokenGrants {
         let issuer = tokenIssuer
-        return TokenEndpoint(
+        return TokenGrants(
             authenticator: ClientAuthenticator(clients: clients, crypto: crypto),
             authorizationCode: AuthorizationCodeGrant(states: states, refreshTokens: refreshTokens, issuer: issuer,
                                                       crypto: crypto, settings: settings, audit: requestAudit, clock: clock),
@@ -135,8 +135,8 @@ extension WebDependencies {
             clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: settings, clock: clock))
     }
 
-    var userInfo: UserInfoEndpoint {
-        UserInfoEndpoint(validator: BearerTokenValidator(verifier: verifier, states: states, issuer: settings.issuer, clock: clock),
+    var userInfo: UserInfo {
+        UserInfo(validator: BearerTokenValidator(verifier: verifier, states: states, issuer: settings.issuer, clock: clock),
                          users: users)
     }
 }

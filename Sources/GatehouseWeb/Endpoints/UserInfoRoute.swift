@@ -29,7 +29,7 @@ struct UserInfoRoute {
         router.on("/userinfo", method: .options) { _, _ in Response(status: .noContent) }
     }
 
-    func respond(_ request: Request, context: GatehouseRequestContext, endpoint: UserInfoEndpoint, form: RequestParameters?) async -> Response {
+    func respond(_ request: Request, context: GatehouseRequestContext, endpoint: UserInfo, form: RequestParameters?) async -> Response {
         let header = request.headers[.authorization]
         let bodyToken = form?["access_token"]
         let token: String

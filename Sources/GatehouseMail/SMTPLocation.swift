@@ -12,7 +12,7 @@ import Foundation
 ///
 /// The password is kept apart from the URL handed to libcurl and never printed: `redacted` is
 /// the only form that may reach a log or an error message.
-public struct SMTPEndpoint: Sendable, Equatable {
+public struct SMTPLocation: Sendable, Equatable {
     public enum Security: Sendable, Equatable {
         /// STARTTLS if the server offers it, plain SMTP otherwise: `smtp://` to a loopback host,
         /// or `?starttls=optional`.
@@ -29,35 +29,35 @@ public struct SMTPEndpoint: Sendable, Equatable {
     public let username: String?
     public let password: String?
 
-    public init(url text: String) throws(SMTPEndpointError) {
+    public init(url text: String) throws(SMTPLocationError) {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
-            throw SMTPEndpointError("must be a URL such as smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465")
+            throw SMTPLocationError("must be a URL such as smtp://user:password@mail.example.com:587 or smtps://mail.example.com:465")
         }
         guard scheme == "smtp" || scheme == "smtps" else {
-            throw SMTPEndpointError("must start with smtp:// or smtps:// (or be the word none)")
+            throw SMTPLocationError("must start with smtp:// or smtps:// (or be the word none)")
         }
         guard var host = components.host, !host.isEmpty else {
-            throw SMTPEndpointError("has no host name")
+            throw SMTPLocationError("has no host name")
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
-            throw SMTPEndpointError("has an invalid host name")
+            throw SMTPLocationError("has an invalid host name")
         }
         self.host = host
         var security = scheme == "smtps" ? Security.implicitTLS : Self.defaultSecurity(host: host)
         port = components.port ?? (security == .implicitTLS ? 465 : 587)
-        guard (1...65535).contains(port) else { throw SMTPEndpointError("has a port outside 1...65535") }
+        guard (1...65535).contains(port) else { throw SMTPLocationError("has a port outside 1...65535") }
         username = components.user.flatMap { $0.isEmpty ? nil : $0 }
         password = components.password
         guard components.path.isEmpty || components.path == "/", components.fragment == nil else {
-            throw SMTPEndpointError("must not have a path or fragment (only ?starttls=required or ?starttls=optional is understood)")
+            throw SMTPLocationError("must not have a path or fragment (only ?starttls=required or ?starttls=optional is understood)")
         }
         if let query = components.query {
-            guard security != .implicitTLS else { throw SMTPEndpointError("understands ?starttls=… only with smtp://") }
+            guard security != .implicitTLS else { throw SMTPLocationError("understands ?starttls=… only with smtp://") }
             switch query.lowercased() {
             case "starttls=required": security = .startTLSRequired
             case "starttls=optional": security = .startTLSIfOffered
-            default: throw SMTPEndpointError("understands only ?starttls=required or ?starttls=optional")
+            default: throw SMTPLocationError("understands only ?starttls=required or ?starttls=optional")
             }
         }
         self.security = security
@@ -78,7 +78,7 @@ public struct SMTPEndpoint: Sendable, Equatable {
         return loopback ? .startTLSIfOffered : .startTLSRequired
     }
 
-    /// The endpoint as it may be logged: the password replaced by `***`.
+    /// The location as it may be logged: the password replaced by `***`.
     public var redacted: String {
         let user = username.map { "\($0)\(password == nil ? "" : ":***")@" } ?? ""
         var query = ""
@@ -90,7 +90,7 @@ public struct SMTPEndpoint: Sendable, Equatable {
 }
 
 /// Why `GATEHOUSE_SMTP_URL` was refused. The message never repeats the URL (it may hold a password).
-public struct SMTPEndpointError: Error, CustomStringConvertible {
+public struct SMTPLocationError: Error, CustomStringConvertible {
     public let message: String
     init(_ message: String) { self.message = message }
     public var description: String { message }

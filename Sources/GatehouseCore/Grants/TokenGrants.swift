@@ -1,6 +1,6 @@
-/// The token endpoint's logic (RFC 6749 §3.2): authenticate the client, parse once, dispatch
-/// to the grant. HTTP lives in the web layer.
-public struct TokenEndpoint: Sendable {
+/// The grants of the token endpoint (RFC 6749 §3.2, §4): authenticate the client, parse once,
+/// dispatch to the grant. HTTP lives in the web layer (`TokenRoute`).
+public struct TokenGrants: Sendable {
     let authenticator: ClientAuthenticator
     let authorizationCode: AuthorizationCodeGrant
     let refreshToken: RefreshTokenGrant

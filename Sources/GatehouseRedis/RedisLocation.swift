@@ -4,7 +4,7 @@ import Foundation
 /// `redis://[[user]:password@]host[:port][/db]` or `unix:///absolute/path.sock[?db=N][&password=...]`.
 /// Parsed by hand (not URLComponents) so IPv6 hosts, percent-encoded passwords and the unix form
 /// behave the same everywhere, and so the password never reaches a log line.
-struct RedisEndpoint: Sendable, Equatable {
+struct RedisLocation: Sendable, Equatable {
     enum Address: Sendable, Equatable {
         case tcp(host: String, port: Int)
         case unix(path: String)
@@ -15,7 +15,7 @@ struct RedisEndpoint: Sendable, Equatable {
     let password: String?
     let database: Int
 
-    /// The endpoint without credentials, for logs and errors.
+    /// The location without credentials, for logs and errors.
     var description: String {
         switch address {
         case .tcp(let host, let port): "\(host.contains(":") ? "[\(host)]" : host):\(port) db \(database)"

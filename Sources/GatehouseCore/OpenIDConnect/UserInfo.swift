@@ -1,8 +1,8 @@
 import Foundation
 
 /// The UserInfo endpoint's answer (OIDC Core §5.3), claims chosen by the token's scopes
-/// (OIDC Core §5.4).
-public struct UserInfoEndpoint: Sendable {
+/// (OIDC Core §5.4). HTTP lives in the web layer (`UserInfoRoute`).
+public struct UserInfo: Sendable {
     let validator: BearerTokenValidator
     let users: any UserStore
 
