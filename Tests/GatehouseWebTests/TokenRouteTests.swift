@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite("/token answers bad requests with the errors RFC 6749 §5.2 names")
-struct TokenEndpointTests {
+struct TokenRouteTests {
     /// A signed-in user and a fresh code for `client`.
     func code(_ provider: TestProvider, _ browser: TestBrowser, client: TestProvider.RegisteredClient)
         async throws -> (TestRelyingParty, code: String, verifier: String) {

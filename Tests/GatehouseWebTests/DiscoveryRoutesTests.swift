@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite("Discovery, JWKS and health")
-struct MetadataEndpointsTests {
+struct DiscoveryRoutesTests {
     @Test("both discovery documents derive every URL from the issuer and advertise iss (OIDC Discovery §3, RFC 8414, RFC 9207)",
           arguments: ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"])
     func discovery(path: String) async throws {

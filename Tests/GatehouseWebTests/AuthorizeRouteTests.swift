@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite("/authorize refuses bad requests the way the specs say")
-struct AuthorizeEndpointTests {
+struct AuthorizeRouteTests {
     @Test("an unknown client_id gets Gatehouse's error page, never a redirect (RFC 6749 §4.1.2.1)")
     func unknownClient() async throws {
         try await withProvider { provider, browser in

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import Testing
 
 @Suite("/userinfo accepts only our live access tokens (RFC 6750, RFC 9068 §4)")
-struct UserInfoEndpointTests {
+struct UserInfoRouteTests {
     /// Tokens for a freshly signed-in user.
     func tokens(_ provider: TestProvider, _ browser: TestBrowser) async throws -> (TestRelyingParty, [String: Any]) {
         let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
