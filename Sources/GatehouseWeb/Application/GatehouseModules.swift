@@ -15,7 +15,7 @@ struct GatehouseModules {
         let shared = SharedServices(dependencies)
         var all: [any WebModule] = [
             OperationsModule(dependencies: Self.operations(dependencies)),
-            ProtocolModule(dependencies: Self.protocolEndpoints(dependencies, shared)),
+            OAuthModule(dependencies: Self.oauth(dependencies, shared)),
             SignInModule(dependencies: Self.signIn(dependencies, shared)),
             AccountsModule(dependencies: Self.accounts(dependencies, shared)),
             MFAModule(dependencies: Self.secondFactor(dependencies, shared)),
@@ -32,9 +32,9 @@ struct GatehouseModules {
                                       crypto: d.crypto, stylesheet: d.pages.stylesheet)
     }
 
-    static func protocolEndpoints(_ d: WebDependencies, _ shared: SharedServices) -> ProtocolModule.Dependencies {
+    static func oauth(_ d: WebDependencies, _ shared: SharedServices) -> OAuthModule.Dependencies {
         let authenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto)
-        return ProtocolModule.Dependencies(
+        return OAuthModule.Dependencies(
             issuer: d.settings.issuer, signer: d.signer, grants: shared.grants, userInfo: shared.userInfo,
             revocation: TokenRevocation(authenticator: authenticator, bearer: shared.bearer, states: d.states,
                                         refreshTokens: d.refreshTokens, crypto: d.crypto, settings: d.settings, audit: shared.audit,

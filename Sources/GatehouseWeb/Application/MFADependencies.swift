@@ -3,7 +3,7 @@ public import GatehouseCore
 
 /// What the second-factor pages need: settings, the credential and recovery-code stores
 /// (PostgreSQL), the pending sign-ins (Redis), and the sealer that encrypts TOTP secrets under
-/// the deployment's key. Wrong codes are limited by `ProtectionDependencies` (`attemptLimiter`).
+/// the deployment's key. Wrong codes are limited by the `AttemptLimiter` built from `ProtectionDependencies`.
 public struct MFADependencies: Sendable {
     public var settings: MFASettings
     public var credentials: any MFACredentialStore

@@ -1,12 +1,13 @@
 import GatehouseCore
 import Hummingbird
 
-/// The protocol's JSON endpoints, for relying parties and resource servers rather than browsers:
-/// discovery and the JWKS (static, no middleware of their own), then `/token`, `/revoke`,
-/// `/introspect` and `/userinfo` on the `OAuthRoutes` pipeline. The four are benchmarked
-/// (`bench/run`): each route's Core service is built once, here, not per request.
-struct ProtocolModule: WebModule {
-    /// What the protocol endpoints may use, and nothing more.
+/// The OAuth 2.0 / OpenID Connect endpoints that relying parties and resource servers call, rather
+/// than browsers: discovery and the JWKS (static, no middleware of their own), then `/token`,
+/// `/revoke`, `/introspect` and `/userinfo` on the `OAuthRoutes` pipeline. (The browser's side,
+/// `/authorize` and `/logout`, is `SignInModule`'s.) Token, userinfo, discovery and the JWKS are
+/// benchmarked (`bench/run`): every Core service here is built once, never per request.
+struct OAuthModule: WebModule {
+    /// What the OAuth endpoints may use, and nothing more.
     struct Dependencies: Sendable {
         let issuer: String
         /// The signing keys, for the JWKS.
