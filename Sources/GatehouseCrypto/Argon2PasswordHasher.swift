@@ -24,8 +24,9 @@ public final class Argon2PasswordHasher: PasswordHasher {
     private let pool: NIOThreadPool
     /// Jobs admitted and not yet finished (running + queued).
     private let admitted = NIOLockedValueBox(0)
-    /// A hash of a random password with `parameters`, made on first use by `verifyDummy`.
-    private let dummyHash = NIOLockedValueBox<String?>(nil)
+    /// A hash of a random password with `parameters`, made on first use by `verifyDummy`
+    /// (internal, not private: the tests check it is made once, with these parameters).
+    let dummyHash = NIOLockedValueBox<String?>(nil)
 
     /// - Parameters:
     ///   - parameters: the cost of new hashes (OWASP's m=19456 KiB, t=2, p=1 by default).

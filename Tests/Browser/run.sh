@@ -13,7 +13,8 @@
 # Optional:
 #   GATEHOUSE_BROWSER_VENV    the Python venv (default <repo>/.data/browser-venv; reused when its
 #                             pinned packages import at the pinned versions)
-#   GATEHOUSE_BROWSER_PORT    the server's port (default 18091)
+#   GATEHOUSE_BROWSER_PORT    the server's port (default GATEHOUSE_DEV_TEST_PORT + 2, so 18082;
+#                             scripts/lib.sh)
 #   GATEHOUSE_BROWSER_OUTPUT  where screenshots go (default <repo>/.data/test-output/browser;
 #                             emptied first): NN-page.png at 1280×900 and NN-page.phone.png at
 #                             390×844 (pixel ratio 3), each the whole page
@@ -25,41 +26,23 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO="$(cd "$HERE/../.." && pwd -P)"
 
-say() { printf '\033[1m[browser] %s\033[0m\n' "$*" >&2; }
-# The summary line CI reads is printed last, by the EXIT trap, after any server log; a failure
-# before the journey ran counts as one failed check.
-SUMMARY="browser: 0 passed, 1 failed"
-trap 'rc=$?; echo "$SUMMARY"; exit $rc' EXIT
-fail() {
-    printf '\033[1;31m[browser] %s\033[0m\n' "$*" >&2
-    exit 1
-}
+. "$REPO/scripts/lib.sh"
+begin_suite browser
 
 # --- inputs ---------------------------------------------------------------------------------
 
-GATEHOUSE_BIN="${GATEHOUSE_BIN:-$REPO/.build/debug/gatehouse}"
-[ -x "$GATEHOUSE_BIN" ] || fail "no gatehouse binary at $GATEHOUSE_BIN (set GATEHOUSE_BIN or run swift build)"
-for name in GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_KEYS_DIR GATEHOUSE_TEST_SMTP_URL GATEHOUSE_TEST_MAILDIR; do
-    [ -n "${!name:-}" ] || fail "$name is not set: run this through ./dev test (it starts the test SMTP server too)"
-done
-[ -d "$GATEHOUSE_TEST_MAILDIR" ] || fail "the test SMTP server's maildir $GATEHOUSE_TEST_MAILDIR does not exist"
-export GATEHOUSE_TEMPLATES_DIR="${GATEHOUSE_TEMPLATES_DIR:-$REPO/templates}"
-export GATEHOUSE_MIGRATIONS_DIR="${GATEHOUSE_MIGRATIONS_DIR:-$REPO/migrations}"
-mkdir -p -m 0700 "$GATEHOUSE_KEYS_DIR"
+suite_inputs GATEHOUSE_TEST_SMTP_URL GATEHOUSE_TEST_MAILDIR
+[ -d "$GATEHOUSE_TEST_MAILDIR" ] || die "the test SMTP server's maildir $GATEHOUSE_TEST_MAILDIR does not exist"
 
 CHROMIUM=/usr/bin/chromium
 CHROMEDRIVER=/usr/bin/chromedriver
-[ -x "$CHROMIUM" ] || fail "no $CHROMIUM: install the Debian package chromium (./dev test installs it)"
-[ -x "$CHROMEDRIVER" ] || fail "no $CHROMEDRIVER: install the Debian package chromium-driver (./dev test installs it)"
+[ -x "$CHROMIUM" ] || die "no $CHROMIUM: install the Debian package chromium (./dev test installs it)"
+[ -x "$CHROMEDRIVER" ] || die "no $CHROMEDRIVER: install the Debian package chromium-driver (./dev test installs it)"
 
-PORT="${GATEHOUSE_BROWSER_PORT:-18091}"
-ISSUER="http://127.0.0.1:$PORT"
+suite_server browser_port
 # Never served: the journey reads the browser's URL when it gets there (an error page).
 REDIRECT_URI="http://127.0.0.1:18092/callback"
 OUTPUT="${GATEHOUSE_BROWSER_OUTPUT:-$REPO/.data/test-output/browser}"
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port_in_use "$PORT" && fail "port $PORT is taken by another program: set GATEHOUSE_BROWSER_PORT to a free port"
 
 # Mail: STARTTLS with AUTH against the private test CA when the sink offers it, else plain SMTP.
 SMTP_URL="$GATEHOUSE_TEST_SMTP_URL"
@@ -73,56 +56,28 @@ MAIL_FROM="Gatehouse browser journey <no-reply@gatehouse.test>"
 # --- Python venv with the pinned WebDriver client ------------------------------------------
 
 VENV="${GATEHOUSE_BROWSER_VENV:-$REPO/.data/browser-venv}"
-REQUIREMENTS="$HERE/requirements.txt"
-. "$REPO/Tests/Support/suite.sh"
-ensure_venv "$VENV" "$REQUIREMENTS" "selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests" "Selenium and requests" "${GATEHOUSE_BROWSER_PYTHON:-python3}"
+ensure_venv "$VENV" "$HERE/requirements.txt" "selenium.webdriver, selenium.webdriver.chrome.service, selenium.webdriver.support.ui, requests" \
+    "Selenium and requests" "${GATEHOUSE_BROWSER_PYTHON:-python3}"
 
-# --- a server of our own --------------------------------------------------------------------
+# --- a server of our own and the app --------------------------------------------------------
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-browser.XXXXXX")"
-LOG="$WORK/server.log"
-SERVER_PID=""
 JOURNEY_PID=""
-
 # The journey runs in a process group of its own (setsid) holding chromedriver and Chromium,
 # which Selenium starts as its children: the whole group goes, even after a crash or a kill.
 stop_journey() {
     if [ -n "$JOURNEY_PID" ]; then
         kill -TERM -- "-$JOURNEY_PID" 2>/dev/null || true
-        local tries=0
-        while kill -0 -- "-$JOURNEY_PID" 2>/dev/null && [ $tries -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+        wait_for 5 process_gone "-$JOURNEY_PID" || true
         kill -KILL -- "-$JOURNEY_PID" 2>/dev/null || true
     fi
     JOURNEY_PID=""
 }
-
-on_exit() {
-    local rc=$?
-    stop_journey
-    stop_server
-    if [ "$rc" -ne 0 ] && [ -s "$LOG" ]; then show_log; fi
-    rm -rf "$WORK"
-    echo "$SUMMARY"
-    exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+SUITE_STOP=stop_journey
 
 say "starting gatehouse serve on $ISSUER (mail through ${SMTP_URL%%\?*} → ${SMTP_URL#*@})"
-GATEHOUSE_DEV_MODE=1 GATEHOUSE_HOST=127.0.0.1 GATEHOUSE_PORT="$PORT" GATEHOUSE_ISSUER="$ISSUER" \
-GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" GATEHOUSE_MAIL_FROM="$MAIL_FROM" \
-    "$GATEHOUSE_BIN" serve >"$LOG" 2>&1 8>&- 9>&- &
-SERVER_PID=$!
+start_suite_server GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" GATEHOUSE_MAIL_FROM="$MAIL_FROM"
 
-wait_until_ready
-
-# --- the app, through the CLI ----------------------------------------------------------------
-
-CLIENT_JSON="$("$GATEHOUSE_BIN" client create --name "Journey App" --redirect-uri "$REDIRECT_URI" --json)" \
-    || fail "gatehouse client create failed"
-CLIENT_ID="$(printf '%s' "$CLIENT_JSON" | json_field client_id)" || fail "client create printed no client_id: $CLIENT_JSON"
-CLIENT_SECRET="$(printf '%s' "$CLIENT_JSON" | json_field client_secret)" || fail "client create printed no client_secret: $CLIENT_JSON"
+create_client "$GATEHOUSE_BIN" --name "Journey App" --redirect-uri "$REDIRECT_URI"
 say "client $CLIENT_ID (Journey App)"
 
 # --- the journey ------------------------------------------------------------------------------
@@ -140,17 +95,9 @@ wait "$JOURNEY_PID"
 rc=$?
 set -e
 stop_journey
-if [ -s "$WORK/summary" ]; then
-    SUMMARY="$(cat "$WORK/summary")"
-elif [ $rc -ne 0 ]; then
-    SUMMARY="browser: 0 passed, 1 failed"
-fi
 say "screenshots: $OUTPUT"
-if [ $rc -ne 0 ]; then
-    say "the browser journey failed (exit $rc)"
-    if [ -s "$WORK/chromedriver.log" ]; then
-        echo "----- chromedriver log (last 20 lines) -----" >&2
-        tail -n 20 "$WORK/chromedriver.log" >&2 || true
-    fi
+if [ $rc -ne 0 ] && [ -s "$WORK/chromedriver.log" ]; then
+    echo "----- chromedriver log (last 20 lines) -----" >&2
+    tail -n 20 "$WORK/chromedriver.log" >&2 || true
 fi
-exit $rc
+finish_suite $rc

@@ -66,38 +66,50 @@ struct AuditCommandTests {
 
     @Test("audit verify reports the intact chain the suite writes; a wrong key breaks it at the first event and exits 1")
     func verify() throws {
+        // An event of this test's own, so the chain is never empty, even when this test runs alone.
+        let created = try run(["client", "create", "--name", "Audit command test", "--redirect-uri", "https://audit.example/cb",
+                               "--json"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(created.status == 0, "\(created.errors)")
+        let client = try #require(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
+        let clientID = try #require(client["client_id"] as? String)
+
         let intact = try run(["audit", "verify"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(intact.status == 0, "\(intact.errors)")
         #expect(intact.output.hasPrefix("audit chain intact: "))
         #expect(intact.output.contains(" events"))
-        if let line = intact.output.split(separator: "\n").first(where: { $0.hasPrefix("checkpoint: ") }) {
-            // Other suites append while this runs: the checkpoint stays valid as the chain grows.
-            let checkpoint = String(line.dropFirst("checkpoint: ".count))
-            let confirmed = try run(["audit", "verify", "--checkpoint", checkpoint], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
-            #expect(confirmed.status == 0, "\(confirmed.errors)")
-            #expect(confirmed.output.contains("confirmed"))
-            let id = checkpoint.split(separator: ":")[0]
-            let forged = try run(["audit", "verify", "--checkpoint", "\(id):" + String(repeating: "0", count: 64)],
-                                 ["GATEHOUSE_AUDIT_KEY": Self.testKey])
-            #expect(forged.status == 1)
-            #expect(forged.errors.contains("differs from the checkpoint"))
-        }
+        let line = try #require(intact.output.split(separator: "\n").first { $0.hasPrefix("checkpoint: ") }, "\(intact.output)")
+        // Other suites append while this runs: the checkpoint stays valid as the chain grows.
+        let checkpoint = String(line.dropFirst("checkpoint: ".count))
+        let confirmed = try run(["audit", "verify", "--checkpoint", checkpoint], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(confirmed.status == 0, "\(confirmed.errors)")
+        let id = checkpoint.split(separator: ":")[0]
+        #expect(confirmed.output.contains("checkpoint \(id) confirmed"), "\(confirmed.output)")
+        let forged = try run(["audit", "verify", "--checkpoint", "\(id):" + String(repeating: "0", count: 64)],
+                             ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        #expect(forged.status == 1)
+        #expect(forged.errors.contains("differs from the checkpoint"))
         let garbled = try run(["audit", "verify", "--checkpoint", "12:xyz"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(garbled.status != 0 && garbled.errors.contains("--checkpoint"))
 
-        let listed = try run(["audit", "list", "--json", "--limit", "3"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        let listed = try run(["audit", "list", "--json", "--client", clientID], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(listed.status == 0, "\(listed.errors)")
         let events = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
-        #expect(events.count <= 3)
-        if !events.isEmpty {
-            // Tests in other suites run alongside: once any event exists, a wrong key must break the chain.
-            #expect(events.allSatisfy { $0["id"] is Int && $0["type"] is String && $0["occurred_at"] is String })
-            let wrongKey = Data(repeating: 1, count: 32).base64EncodedString()
-            let broken = try run(["audit", "verify"], ["GATEHOUSE_AUDIT_KEY": wrongKey])
-            #expect(broken.status == 1)
-            #expect(broken.errors.contains("audit chain broken at event"))
-            #expect(broken.errors.contains("MAC does not match"))
-        }
+        #expect(events.count == 1)
+        #expect(events.first?["type"] as? String == "admin_action")
+        #expect((events.first?["details"] as? [String: String])?["action"] == "client create")
+        let eventID = try #require(events.first?["id"] as? Int)
+        #expect(events.first?["occurred_at"] is String)
+        #expect(eventID <= Int(id) ?? 0, "the checkpoint covers this test's event")
+        let newest = try run(["audit", "list", "--json", "--limit", "3"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        let newestEvents = try #require(try JSONSerialization.jsonObject(with: Data(newest.output.utf8)) as? [[String: Any]])
+        #expect((1...3).contains(newestEvents.count), "at most --limit, at least this test's event")
+        #expect(newestEvents.allSatisfy { $0["id"] is Int && $0["type"] is String && $0["occurred_at"] is String })
+
+        let wrongKey = Data(repeating: 1, count: 32).base64EncodedString()
+        let broken = try run(["audit", "verify"], ["GATEHOUSE_AUDIT_KEY": wrongKey])
+        #expect(broken.status == 1)
+        #expect(broken.errors.contains("audit chain broken at event"))
+        #expect(broken.errors.contains("MAC does not match"))
 
         let keyless = try run(["audit", "verify"], [:])
         #expect(keyless.status != 0)

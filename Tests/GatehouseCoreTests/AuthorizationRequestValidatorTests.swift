@@ -67,24 +67,24 @@ struct AuthorizationRequestValidatorTests {
         // An unknown client: had the cap not come first, this would fail as "not registered".
         let pairs = [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb"), (name, String(repeating: "x", count: cap + 1))]
         let failure = await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
-        #expect(failure == .display(title: "Invalid sign-in link",
-                                    message: "The application sent a sign-in request with a value that is too long (\(name) is over \(cap) bytes), "
-                                        + "so it was refused (invalid_request). Go back to the application and try again."))
+        #expect(failure == .display(.valueTooLong(parameter: name, limit: cap)))
         let stored = ["state", "nonce", "login_hint", "redirect_uri", "scope", "acr_values", "ui_locales", "code_challenge"]
         #expect(stored.allSatisfy { AuthorizationParameterLimits.maxBytes[$0] != nil })
     }
 
-    @Test("missing client or redirect is displayed, never redirected")
+    @Test("missing client or redirect is displayed, never redirected, with its reason (RFC 6749 §4.1.2.1)")
     func displayed() async throws {
-        for pairs in [[("response_type", "code")], [("client_id", "web")], [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb")],
-                      [("client_id", "web"), ("redirect_uri", "https://app.example/other")],
-                      [("client_id", "web"), ("client_id", "web"), ("redirect_uri", "https://app.example/cb")]] {
-            await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
-            do {
-                _ = try await validate(pairs)
-            } catch let failure as AuthorizationFailure {
-                guard case .display = failure else { Issue.record("\(pairs) should be displayed, got \(failure)"); continue }
-            }
+        let cases: [([(String, String)], AuthorizationFailure.Displayed)] = [
+            ([("response_type", "code")], .missingClientID),
+            ([("client_id", "web")], .missingRedirectURI),
+            ([("client_id", "ghost"), ("redirect_uri", "https://app.example/cb")], .unknownClient),
+            ([("client_id", "web"), ("redirect_uri", "https://app.example/other")], .unregisteredRedirectURI),
+            ([("client_id", "web"), ("client_id", "web"), ("redirect_uri", "https://app.example/cb")], .missingClientID),
+            ([("client_id", "web"), ("redirect_uri", "https://app.example/cb"), ("redirect_uri", "https://app.example/cb")], .missingRedirectURI),
+        ]
+        for (pairs, reason) in cases {
+            let failure = await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
+            #expect(failure == .display(reason), "\(pairs)")
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 import Testing
 
-@Suite("Scopes, form encoding, base64url, PKCE syntax, constant-time comparison")
+@Suite("Scopes, base64url, PKCE syntax, constant-time comparison")
 struct VocabularyTests {
     @Test("scope parsing follows RFC 6749 §3.3")
     func scopes() {
@@ -20,18 +20,6 @@ struct VocabularyTests {
         #expect(Scope.accessSummary(["read:reports", "openid"]) == "Can see who you are, “read:reports”")
         #expect(Scope.accessSummary(["offline_access"]) == "Stays connected while you are away")
         #expect(Scope.accessSummary([]) == "")
-    }
-
-    @Test("form decoding keeps order and repeats, and refuses bad percent-encoding")
-    func forms() throws {
-        let parameters = try #require(FormEncoding.parse("a=1&b=x+y&a=2&c=%C3%A9&d="))
-        #expect(parameters["a"] == "1")
-        #expect(parameters["b"] == "x y")
-        #expect(parameters["c"] == "é")
-        #expect(parameters["d"] == nil, "an empty value counts as absent (RFC 6749 §3.1)")
-        #expect(parameters.repeatedNames == ["a"])
-        #expect(FormEncoding.parse("a=%ZZ") == nil)
-        #expect(FormEncoding.appendingQuery(to: "https://a/cb?x=1", [("state", "a b&c")]) == "https://a/cb?x=1&state=a%20b%26c")
     }
 
     @Test("base64url is strict: no padding, no standard alphabet")
@@ -66,18 +54,5 @@ struct VocabularyTests {
         #expect(ConstantTime.equals("abc", "abc"))
         #expect(!ConstantTime.equals("abc", "abd"))
         #expect(!ConstantTime.equals("abc", "abcd"))
-    }
-
-    @Test("HTTP Basic client credentials are form-decoded (RFC 6749 §2.3.1) and one method at a time")
-    func basicCredentials() throws {
-        let header = "Basic " + Data("my%3Aclient:s%2Bcret".utf8).base64EncodedString()
-        let credentials = try ClientCredentials.from(authorizationHeader: header, form: RequestParameters([]))
-        #expect(credentials == ClientCredentials(clientID: "my:client", secret: "s+cret", method: .basic))
-        #expect(throws: OAuthError.self) {
-            try ClientCredentials.from(authorizationHeader: header, form: RequestParameters([("client_secret", "x")]))
-        }
-        #expect(throws: OAuthError(.invalidClient, "the Authorization header is not valid Basic credentials")) {
-            try ClientCredentials.from(authorizationHeader: "Basic !!!", form: RequestParameters([]))
-        }
     }
 }

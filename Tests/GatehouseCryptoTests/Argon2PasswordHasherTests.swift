@@ -77,9 +77,18 @@ import Testing
     @Test("verifyDummy does the work of a verification and caches its hash")
     func verifyDummy() async throws {
         let hasher = try Argon2PasswordHasher(parameters: Self.cheap, threads: 1)
+        #expect(hasher.dummyHash.withLockedValue { $0 } == nil, "made on first use, not at start")
         try await hasher.verifyDummy("anything")
+        // A hash with the configured parameters: an unknown account costs what a wrong password costs.
+        let made = try #require(hasher.dummyHash.withLockedValue { $0 })
+        #expect(made.hasPrefix("$argon2id$v=19$m=256,t=1,p=1$"))
+        #expect(!hasher.needsRehash(made))
         try await hasher.verifyDummy("anything else")
+        #expect(hasher.dummyHash.withLockedValue { $0 } == made, "made once, then reused")
+        // With the hash cached, the only pool work left is the verification itself: once the pool
+        // has stopped, verifyDummy must fail rather than return without doing it.
         try await hasher.shutdown()
+        await #expect(throws: (any Error).self) { try await hasher.verifyDummy("anything") }
     }
 
     @Test("a full queue answers overloaded at once instead of queueing (bounded pool, DESIGN: 503 + Retry-After)")

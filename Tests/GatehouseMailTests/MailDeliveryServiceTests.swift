@@ -68,17 +68,38 @@ struct MailDeliveryServiceTests {
         }
     }
 
-    @Test("the service stops on graceful shutdown of its service group")
+    @Test("graceful shutdown of its service group stops the service in its wait at once, with no further claim",
+          .timeLimit(.minutes(1)))
     func gracefulShutdown() async throws {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
-            let service = MailDeliveryService(queue: outbox(pool, clock: SystemClock()), transport: ConsoleMailTransport(),
-                                              clock: SystemClock(), settings: .init(pollInterval: .seconds(600)),
-                                              logger: MailTestSupport.logger)
+            let (claims, claimed) = AsyncStream<Void>.makeStream()
+            let queue = ClaimReportingQueue(inner: outbox(pool, clock: SystemClock()), claimed: claimed)
+            // A poll interval far beyond the test's patience: only the shutdown can end the wait in time.
+            let service = MailDeliveryService(queue: queue, transport: ConsoleMailTransport(), clock: SystemClock(),
+                                              settings: .init(pollInterval: .seconds(600)), logger: MailTestSupport.logger)
             let group = ServiceGroup(configuration: .init(services: [service], logger: MailTestSupport.logger))
-            let running = Task { try await group.run() }
-            try await Task.sleep(for: .milliseconds(200))
-            await group.triggerGracefulShutdown()
-            try await running.value
+            var rounds = claims.makeAsyncIterator()
+            let outcome = try await withThrowingTaskGroup(of: String.self) { tasks in
+                tasks.addTask {
+                    try await group.run()
+                    return "stopped"
+                }
+                // The first round has claimed (nothing): the service is running and now waits.
+                #expect(await rounds.next() != nil)
+                await group.triggerGracefulShutdown()
+                tasks.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return "still running 10 s after the shutdown began"
+                }
+                let first = try await tasks.next() ?? "no outcome"
+                tasks.cancelAll()
+                return first
+            }
+            #expect(outcome == "stopped")
+            claimed.finish()
+            var later = 0
+            while await rounds.next() != nil { later += 1 }
+            #expect(later == 0, "no claim once the shutdown began")
         }
     }
 
@@ -177,5 +198,25 @@ struct MailDeliveryServiceTests {
             }
             await sender.shutdown()
         }
+    }
+}
+
+/// The outbox, reporting each claim: a test sees when the service's loop has run a round.
+private struct ClaimReportingQueue: MailQueue {
+    let inner: any MailQueue
+    let claimed: AsyncStream<Void>.Continuation
+
+    func claim(limit: Int, leaseDuration: Duration, maxAttempts: Int, now: Date) async throws -> [QueuedMail] {
+        let batch = try await inner.claim(limit: limit, leaseDuration: leaseDuration, maxAttempts: maxAttempts, now: now)
+        claimed.yield()
+        return batch
+    }
+
+    func markSent(_ mail: QueuedMail, at date: Date) async throws {
+        try await inner.markSent(mail, at: date)
+    }
+
+    func markFailed(_ mail: QueuedMail, error: String, retryAt: Date?, at date: Date) async throws {
+        try await inner.markFailed(mail, error: error, retryAt: retryAt, at: date)
     }
 }

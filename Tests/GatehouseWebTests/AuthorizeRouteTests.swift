@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseWeb
 import GatehouseTesting
 import HummingbirdTesting
 import Testing
@@ -49,18 +50,23 @@ struct AuthorizeRouteTests {
 
     @Test("other errors redirect with error, error_description, state byte for byte and iss (RFC 6749 §4.1.2.1, RFC 9207)",
           arguments: [
-              ([("response_type", "token")], "unsupported_response_type"),
-              ([("response_type", "code id_token")], "unsupported_response_type"),
-              ([("code_challenge_method", "plain")], "invalid_request"),
-              ([("prompt", "none login")], "invalid_request"),
-              ([("prompt", "sideways")], "invalid_request"),
-              ([("max_age", "-1")], "invalid_request"),
-              ([("request", "eyJhbGciOiJub25lIn0.e30.")], "request_not_supported"),
-              ([("scope", "openid \"quoted\"")], "invalid_scope"),
-              ([("id_token_hint", "not-a-token")], "invalid_request"),
-              ([("response_mode", "fragment")], "invalid_request"),
-          ] as [([(String, String)], String)])
-    func redirectedErrors(overrides: [(String, String)], expected: String) async throws {
+              // An empty value counts as absent (RFC 6749 §3.1).
+              ([("response_type", "")], "invalid_request", "response_type is required"),
+              ([("response_type", "token")], "unsupported_response_type", "only response_type=code is supported"),
+              ([("response_type", "code id_token")], "unsupported_response_type", "only response_type=code is supported"),
+              ([("code_challenge_method", "plain")], "invalid_request", "code_challenge_method must be S256"),
+              ([("code_challenge", "")], "invalid_request", "code_challenge_method was sent without code_challenge"),
+              ([("code_challenge", "too-short")], "invalid_request", "code_challenge is malformed"),
+              ([("prompt", "none login")], "invalid_request", "prompt=none cannot be combined with other values"),
+              ([("prompt", "sideways")], "invalid_request", "prompt holds a value that is not supported"),
+              ([("max_age", "-1")], "invalid_request", "max_age must be a non-negative integer"),
+              ([("request", "eyJhbGciOiJub25lIn0.e30.")], "request_not_supported", "request objects are not supported"),
+              ([("request_uri", "https://app.example/request.jwt")], "request_uri_not_supported", "request_uri is not supported"),
+              ([("scope", "openid \"quoted\"")], "invalid_scope", "scope contains characters that are not allowed"),
+              ([("id_token_hint", "not-a-token")], "invalid_request", "id_token_hint is not an ID token issued by this server"),
+              ([("response_mode", "fragment")], "invalid_request", "response_mode must be query or form_post"),
+          ] as [([(String, String)], String, String)])
+    func redirectedErrors(overrides: [(String, String)], expected: String, description: String) async throws {
         try await withProvider { provider, browser in
             let client = try await provider.makeClient()
             let state = "st@te with spaces/&=+%é"
@@ -77,7 +83,7 @@ struct AuthorizeRouteTests {
             #expect(location.hasPrefix(client.redirectURI + "?"))
             let items = queryItems(location)
             #expect(items["error"] == expected)
-            #expect(items["error_description"]?.isEmpty == false)
+            #expect(items["error_description"] == description)
             #expect(items["state"] == state)
             #expect(items["iss"] == TestProvider.issuer)
         }
@@ -89,7 +95,26 @@ struct AuthorizeRouteTests {
             let client = try await provider.makeClient()
             let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
             let response = try await browser.get(rp.authorizeURL(.init()) + "&scope=email")
-            #expect(queryItems(try #require(response.location))["error"] == "invalid_request")
+            let items = queryItems(try #require(response.location))
+            #expect(items["error"] == "invalid_request")
+            #expect(items["error_description"] == "the parameter scope was included more than once")
+            // A name Gatehouse does not read is refused too, but not repeated back (RFC 6749 §5.2).
+            let unknown = queryItems(try #require(try await browser.get(rp.authorizeURL(.init()) + "&zqx=1&zqx=2").location))
+            #expect(unknown["error"] == "invalid_request")
+            #expect(unknown["error_description"] == "a parameter was included more than once")
+        }
+    }
+
+    @Test("a client without the code grant is unauthorized_client (RFC 6749 §4.1.2.1)")
+    func unauthorizedClient() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient(grantTypes: [.clientCredentials])
+            let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+            let request = TestRelyingParty.Request()
+            let items = queryItems(try #require(try await browser.get(rp.authorizeURL(request)).location))
+            #expect(items["error"] == "unauthorized_client")
+            #expect(items["error_description"] == "this client may not use the authorization_code grant")
+            #expect(items["state"] == request.state)
         }
     }
 
@@ -101,7 +126,7 @@ struct AuthorizeRouteTests {
                 ("response_type", "code"), ("client_id", client.id), ("redirect_uri", client.redirectURI), ("scope", "openid"), ("state", "s")]))
             let items = queryItems(try #require(response.location))
             #expect(items["error"] == "invalid_request")
-            #expect(items["error_description"]?.contains("PKCE") == true)
+            #expect(items["error_description"] == "public clients must use PKCE (code_challenge with S256)")
         }
     }
 
@@ -126,6 +151,7 @@ struct AuthorizeRouteTests {
             let response = try await browser.get(rp.authorizeURL(request))
             let items = queryItems(try #require(response.location))
             #expect(items["error"] == "login_required")
+            #expect(items["error_description"] == "the user is not signed in")
             #expect(items["state"] == request.state)
             #expect(items["iss"] == TestProvider.issuer)
         }

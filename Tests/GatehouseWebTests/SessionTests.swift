@@ -83,6 +83,7 @@ struct SessionTests {
             let otherRP = TestRelyingParty(provider: provider, client: other, browser: browser)
             let refused = queryItems(try #require(try await browser.get(otherRP.authorizeURL(more)).location))
             #expect(refused["error"] == "consent_required")
+            #expect(refused["error_description"] == "the user has not approved this application")
         }
     }
 
@@ -125,6 +126,7 @@ struct SessionTests {
             _ = try await rp2.signIn(bob)
             let refused = queryItems(try #require(try await browser2.get(rp2.authorizeURL(hinted)).location))
             #expect(refused["error"] == "login_required")
+            #expect(refused["error_description"] == "the user is not signed in")
         }
     }
 }

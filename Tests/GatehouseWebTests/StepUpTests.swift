@@ -50,6 +50,7 @@ struct StepUpTests {
             let response = try await browser.get(rp.authorizeURL(request))
             let items = queryItems(try #require(response.location))
             #expect(items["error"] == "interaction_required")
+            #expect(items["error_description"] == "the request needs a second factor")
             #expect(items["state"] == request.state)
         }
     }

@@ -89,15 +89,18 @@ struct TokenIntrospectionTests {
             let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
             let accessToken = try await rp.tokens(for: try await provider.makeUser()).string("access_token")
             let wrong = try await rp.authenticatedPost("/introspect", [("token", accessToken)], secret: "wrong")
-            #expect(wrong.status == .unauthorized)
-            #expect(try wrong.json()["error"] as? String == "invalid_client")
-            #expect(wrong.headers[.wwwAuthenticate] != nil)
+            expectOAuthError(wrong, .unauthorized, "invalid_client", "client authentication failed")
+            #expect(wrong.headers[.wwwAuthenticate] == #"Basic realm="gatehouse""#)
             let spa = TestRelyingParty(provider: provider, client: try await provider.makeClient(public: true), browser: browser)
             let publicClient = try await spa.authenticatedPost("/introspect", [("token", accessToken)])
-            #expect(publicClient.status == .unauthorized)
-            #expect(try publicClient.json()["error"] as? String == "invalid_client")
+            expectOAuthError(publicClient, .unauthorized, "invalid_client",
+                             "introspection needs a confidential client that authenticates with its secret")
+            let anonymous = try await browser.post("/introspect", form: [("token", accessToken)])
+            expectOAuthError(anonymous, .unauthorized, "invalid_client", "client authentication is required")
             let missing = try await rp.authenticatedPost("/introspect", [])
-            #expect(try missing.json()["error"] as? String == "invalid_request")
+            expectOAuthError(missing, .badRequest, "invalid_request", "token is required")
+            expectOAuthError(try await rp.authenticatedPost("/introspect", [("token", "a"), ("token_type_hint", "x"), ("token_type_hint", "y")]),
+                             .badRequest, "invalid_request", "the parameter token_type_hint was included more than once")
         }
     }
 }

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await MigrationCheck.requireCurrent(backends)
             await RedisEvictionCheck.run(backends.redis, logger: logger)
             let hasher = try backends.makeHasher()
-            let pages = try await PageRenderer(directory: config.templatesDirectory)
+            let pages = try await PageRenderer(directory: config.templatesDirectory, logger: logger)
             let csrfKey = try await backends.instanceSecrets.secret(named: "csrf", candidate: backends.crypto.randomBytes(32))
             if config.developmentMode {
                 try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()

@@ -8,15 +8,15 @@ enum AccountConfiguration {
         var reader = EnvironmentReader(environment: environment)
         var settings = AccountSettings()
         var problems: [String] = []
-        switch reader.string("GATEHOUSE_REGISTRATION", default: "open") {
+        switch reader.string(.registration, default: "open") {
         case "open": settings.registration = .open
         case "invite": settings.registration = .inviteOnly
         case let other: problems.append("GATEHOUSE_REGISTRATION=\(other) must be open or invite")
         }
-        settings.requireVerifiedEmail = reader.optionalString("GATEHOUSE_REQUIRE_VERIFIED_EMAIL") == nil
-            ? true : reader.flag("GATEHOUSE_REQUIRE_VERIFIED_EMAIL")
-        settings.serviceName = reader.string("GATEHOUSE_SERVICE_NAME", default: settings.serviceName)
-        for (name, keyPath) in [("GATEHOUSE_TERMS_URL", \AccountSettings.termsURL), ("GATEHOUSE_PRIVACY_URL", \AccountSettings.privacyURL)] {
+        settings.requireVerifiedEmail = reader.optionalString(.requireVerifiedEmail) == nil
+            ? true : reader.flag(.requireVerifiedEmail)
+        settings.serviceName = reader.string(.serviceName, default: settings.serviceName)
+        for (name, keyPath): (Setting, WritableKeyPath<AccountSettings, String?>) in [(.termsURL, \.termsURL), (.privacyURL, \.privacyURL)] {
             guard let url = reader.optionalString(name) else { continue }
             if let components = URLComponents(string: url), ["https", "http"].contains(components.scheme ?? ""), components.host != nil {
                 settings[keyPath: keyPath] = url

@@ -14,9 +14,9 @@ enum AuditKeySource {
     case development
 
     /// The variable that carries the key.
-    static let variable = "GATEHOUSE_AUDIT_KEY"
+    static let variable = Setting.auditKey
     /// Retired keys, for verifying the events written before a rotation.
-    static let previousVariable = "GATEHOUSE_AUDIT_PREVIOUS_KEYS"
+    static let previousVariable = Setting.auditPreviousKeys
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment,
                      developmentMode: Bool) throws(ConfigurationError) -> AuditKeySource {

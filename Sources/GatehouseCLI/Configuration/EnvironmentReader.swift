@@ -1,5 +1,5 @@
 /// Reads typed values from environment variables, collecting a problem per bad value instead
-/// of stopping at the first.
+/// of stopping at the first. It reads only the variables `Setting` lists, so that list is complete.
 struct EnvironmentReader {
     let environment: [String: String]
     private(set) var problems: [String] = []
@@ -8,34 +8,34 @@ struct EnvironmentReader {
         self.environment = environment
     }
 
-    func optionalString(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+    func optionalString(_ setting: Setting) -> String? {
+        guard let value = environment[setting.rawValue]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 
-    func string(_ name: String, default value: String) -> String {
-        optionalString(name) ?? value
+    func string(_ setting: Setting, default value: String) -> String {
+        optionalString(setting) ?? value
     }
 
-    mutating func integer(_ name: String, default value: Int, in range: ClosedRange<Int>) -> Int {
-        optionalInteger(name, in: range) ?? value
+    mutating func integer(_ setting: Setting, default value: Int, in range: ClosedRange<Int>) -> Int {
+        optionalInteger(setting, in: range) ?? value
     }
 
-    mutating func optionalInteger(_ name: String, in range: ClosedRange<Int>) -> Int? {
-        guard let text = optionalString(name) else { return nil }
+    mutating func optionalInteger(_ setting: Setting, in range: ClosedRange<Int>) -> Int? {
+        guard let text = optionalString(setting) else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            problems.append("\(name)=\(text) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            problems.append("\(setting)=\(text) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return value
     }
 
-    mutating func flag(_ name: String) -> Bool {
-        switch optionalString(name)?.lowercased() {
+    mutating func flag(_ setting: Setting) -> Bool {
+        switch optionalString(setting)?.lowercased() {
         case nil, "0", "false", "no": return false
         case "1", "true", "yes": return true
         case let other?:
-            problems.append("\(name)=\(other) must be 1 or 0")
+            problems.append("\(setting)=\(other) must be 1 or 0")
             return false
         }
     }

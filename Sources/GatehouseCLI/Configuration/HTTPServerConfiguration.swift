@@ -16,10 +16,10 @@ enum HTTPServerConfiguration {
         var reader = EnvironmentReader(environment: environment)
         var loaded = Loaded()
         var problems: [String] = []
-        loaded.timeouts.idle = .seconds(reader.integer("GATEHOUSE_HTTP_IDLE_TIMEOUT", default: 30, in: 1...3600))
-        loaded.timeouts.body = .seconds(reader.integer("GATEHOUSE_HTTP_BODY_TIMEOUT", default: 30, in: 1...3600))
+        loaded.timeouts.idle = .seconds(reader.integer(.httpIdleTimeout, default: 30, in: 1...3600))
+        loaded.timeouts.body = .seconds(reader.integer(.httpBodyTimeout, default: 30, in: 1...3600))
 
-        if let text = reader.optionalString("GATEHOUSE_METRICS_ALLOW") {
+        if let text = reader.optionalString(.metricsAllow) {
             loaded.metricsAccess.allowedNetworks = []
             if text.lowercased() != "none" {
                 for entry in text.split(separator: ",") {
@@ -33,7 +33,7 @@ enum HTTPServerConfiguration {
                 }
             }
         }
-        if let token = reader.optionalString("GATEHOUSE_METRICS_TOKEN") {
+        if let token = reader.optionalString(.metricsToken) {
             if token.count < minimumTokenLength || !token.allSatisfy({ $0.asciiValue.map { (0x21...0x7e).contains($0) } ?? false }) {
                 problems.append("GATEHOUSE_METRICS_TOKEN must be at least \(minimumTokenLength) printable ASCII characters without spaces (e.g. from `openssl rand -hex 32`)")
             } else {

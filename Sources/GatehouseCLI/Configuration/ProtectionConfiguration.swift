@@ -14,15 +14,15 @@ enum ProtectionConfiguration {
     }
 
     /// The per-IP limits by variable: `N/SECONDS` (N requests per SECONDS from one address) or `0`.
-    static let rateLimitVariables: [(name: String, action: RateLimitedAction)] = [
-        ("GATEHOUSE_RATE_LIMIT_LOGIN", .login),
-        ("GATEHOUSE_RATE_LIMIT_MFA", .secondFactor),
-        ("GATEHOUSE_RATE_LIMIT_REGISTRATION", .registration),
-        ("GATEHOUSE_RATE_LIMIT_PASSWORD_RESET", .passwordReset),
-        ("GATEHOUSE_RATE_LIMIT_VERIFICATION", .verification),
-        ("GATEHOUSE_RATE_LIMIT_VERIFICATION_RESEND", .verificationResend),
-        ("GATEHOUSE_RATE_LIMIT_CLIENT_AUTH_FAILURES", .clientAuthentication),
-        ("GATEHOUSE_RATE_LIMIT_PASSWORD_WORK", .passwordWork),
+    static let rateLimitVariables: [(name: Setting, action: RateLimitedAction)] = [
+        (.rateLimitLogin, .login),
+        (.rateLimitMfa, .secondFactor),
+        (.rateLimitRegistration, .registration),
+        (.rateLimitPasswordReset, .passwordReset),
+        (.rateLimitVerification, .verification),
+        (.rateLimitVerificationResend, .verificationResend),
+        (.rateLimitClientAuthFailures, .clientAuthentication),
+        (.rateLimitPasswordWork, .passwordWork),
     ]
 
     static func load(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Loaded {
@@ -31,16 +31,16 @@ enum ProtectionConfiguration {
         var settings = ProtectionSettings()
         var problems: [String] = []
 
-        settings.passwordFailures.limit = reader.integer("GATEHOUSE_LOCKOUT_THRESHOLD", default: settings.passwordFailures.limit, in: 0...1000)
-        settings.secondFactorFailures.limit = reader.integer("GATEHOUSE_MFA_LOCKOUT_THRESHOLD",
+        settings.passwordFailures.limit = reader.integer(.lockoutThreshold, default: settings.passwordFailures.limit, in: 0...1000)
+        settings.secondFactorFailures.limit = reader.integer(.mfaLockoutThreshold,
                                                              default: settings.secondFactorFailures.limit, in: 0...1000)
-        settings.emailCodeFailures.limit = reader.integer("GATEHOUSE_EMAIL_CODE_LOCKOUT_THRESHOLD",
+        settings.emailCodeFailures.limit = reader.integer(.emailCodeLockoutThreshold,
                                                           default: settings.emailCodeFailures.limit, in: 0...1000)
-        let window = reader.integer("GATEHOUSE_LOCKOUT_WINDOW", default: 900, in: 1...86_400)
+        let window = reader.integer(.lockoutWindow, default: 900, in: 1...86_400)
         settings.passwordFailures.window = .seconds(window)
         settings.secondFactorFailures.window = .seconds(window)
         settings.emailCodeFailures.window = .seconds(window)
-        settings.lockoutDuration = .seconds(reader.integer("GATEHOUSE_LOCKOUT_DURATION", default: 900, in: 1...604_800))
+        settings.lockoutDuration = .seconds(reader.integer(.lockoutDuration, default: 900, in: 1...604_800))
 
         for (name, action) in rateLimitVariables {
             guard let text = reader.optionalString(name) else { continue }
@@ -52,9 +52,9 @@ enum ProtectionConfiguration {
         }
 
         // The other `N/SECONDS` limits (per account, per recipient), by variable.
-        let otherRateVariables: [(name: String, per: String, path: WritableKeyPath<ProtectionSettings, LimitPolicy>)] = [
-            ("GATEHOUSE_RATE_LIMIT_PASSWORD_WORK_PER_ACCOUNT", "account", \.passwordWorkPerAccount),
-            ("GATEHOUSE_RATE_LIMIT_MAIL_PER_RECIPIENT", "recipient address", \.mailPerRecipient),
+        let otherRateVariables: [(name: Setting, per: String, path: WritableKeyPath<ProtectionSettings, LimitPolicy>)] = [
+            (.rateLimitPasswordWorkPerAccount, "account", \.passwordWorkPerAccount),
+            (.rateLimitMailPerRecipient, "recipient address", \.mailPerRecipient),
         ]
         for (name, per, path) in otherRateVariables {
             guard let text = reader.optionalString(name) else { continue }
@@ -64,9 +64,9 @@ enum ProtectionConfiguration {
                 problems.append("\(name)=\(text) must be N/SECONDS (at most N per SECONDS for one \(per), e.g. 5/3600) or 0 for no limit")
             }
         }
-        let perAddressKB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_PER_ADDRESS_KB",
+        let perAddressKB = reader.integer(.pendingAuthorizationsPerAddressKB,
                                           default: settings.pendingAuthorizationBytesPerAddress >> 10, in: 0...10_485_760)
-        let totalMB = reader.integer("GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB", default: settings.pendingAuthorizationBytesTotal >> 20,
+        let totalMB = reader.integer(.pendingAuthorizationsMaxMB, default: settings.pendingAuthorizationBytesTotal >> 20,
                                      in: 0...1_048_576)
         settings.pendingAuthorizationBytesPerAddress = perAddressKB << 10
         settings.pendingAuthorizationBytesTotal = totalMB << 20
@@ -75,8 +75,8 @@ enum ProtectionConfiguration {
                             + "GATEHOUSE_PENDING_AUTHORIZATIONS_MAX_MB (\(totalMB)) in KB (\(totalMB << 10))")
         }
 
-        (loaded.trustedProxies, problems) = networks("GATEHOUSE_TRUSTED_PROXIES", reader, problems)
-        (loaded.exemptNetworks, problems) = networks("GATEHOUSE_RATE_LIMIT_EXEMPT", reader, problems)
+        (loaded.trustedProxies, problems) = networks(.trustedProxies, reader, problems)
+        (loaded.exemptNetworks, problems) = networks(.rateLimitExempt, reader, problems)
 
         loaded.settings = settings
         problems = reader.problems + problems
@@ -85,7 +85,7 @@ enum ProtectionConfiguration {
     }
 
     /// A comma-separated list of IP addresses and CIDR blocks, each bad entry a problem.
-    static func networks(_ name: String, _ reader: EnvironmentReader, _ problems: [String]) -> ([IPNetwork], [String]) {
+    static func networks(_ name: Setting, _ reader: EnvironmentReader, _ problems: [String]) -> ([IPNetwork], [String]) {
         var found: [IPNetwork] = [], problems = problems
         for entry in (reader.optionalString(name) ?? "").split(separator: ",") {
             let text = entry.trimmingCharacters(in: .whitespaces)

@@ -55,26 +55,26 @@ public struct AuthorizationFlow: Sendable {
     public func next(_ pending: PendingAuthorization, session: BrowserSession?,
                      answer: ConsentAnswer? = nil) async throws -> Step {
         let (client, redirect) = try await trustedClient(of: pending)
-        let failure = { (code: OAuthError.Code, text: String) in
-            AuthorizationFailure.redirect(OAuthError(code, text), to: redirect, state: pending.state,
+        let failure = { (code: OAuthError.Code, reason: OAuthError.Reason) in
+            AuthorizationFailure.redirect(OAuthError(code, reason), to: redirect, state: pending.state,
                                           responseMode: pending.responseMode)
         }
         guard let session, !needsLogin(pending, session: session) else {
-            if pending.prompt.contains(.none) { throw failure(.loginRequired, "the user is not signed in") }
+            if pending.prompt.contains(.none) { throw failure(.loginRequired, .notSignedIn) }
             return .login
         }
         if answer == .deny {
             // OIDC Core §3.1.2.6: the signed-in user said no. Nothing is issued, so no factor is needed.
-            throw failure(.accessDenied, "the user denied the request")
+            throw failure(.accessDenied, .userDenied)
         }
         if needsSecondFactor(pending, client: client, session: session) {
-            if pending.prompt.contains(.none) { throw failure(.interactionRequired, "the request needs a second factor") }
+            if pending.prompt.contains(.none) { throw failure(.interactionRequired, .secondFactorNeeded) }
             return .secondFactor
         }
         if answer == .approve {
             try await recordConsent(pending, session: session)
         } else if try await needsConsent(pending, session: session) {
-            if pending.prompt.contains(.none) { throw failure(.consentRequired, "the user has not approved this application") }
+            if pending.prompt.contains(.none) { throw failure(.consentRequired, .consentNeeded) }
             return .consent
         }
         return .issue(code: try await issueCode(pending, session: session), redirect: redirect)
@@ -85,8 +85,7 @@ public struct AuthorizationFlow: Sendable {
     func trustedClient(of pending: PendingAuthorization) async throws -> (Client, VerifiedRedirect) {
         guard let client = try await clients.find(id: pending.clientID),
               let redirect = RedirectURIPolicy.verify(pending.redirectURI, for: client) else {
-            throw AuthorizationFailure.display(title: "Unknown application",
-                                               message: "The application is no longer registered with this server.")
+            throw AuthorizationFailure.display(.clientNoLongerRegistered)
         }
         return (client, redirect)
     }

@@ -28,10 +28,13 @@ public enum AuthorizationParameterLimits {
         "request_uri": 2048,
     ]
 
-    /// The first parameter (in request order) whose value exceeds its cap, with the cap.
+    /// The first parameter (in request order) whose value exceeds its cap, with the cap. The name
+    /// is this table's own string, so the page that reports it prints nothing of the request.
     public static func firstOverLimit(_ parameters: RequestParameters) -> (name: String, limit: Int)? {
         for pair in parameters.pairs {
-            if let limit = maxBytes[pair.name], pair.value.utf8.count > limit { return (pair.name, limit) }
+            if let entry = maxBytes.index(forKey: pair.name).map({ maxBytes[$0] }), pair.value.utf8.count > entry.value {
+                return (entry.key, entry.value)
+            }
         }
         return nil
     }

@@ -47,8 +47,8 @@ public struct AuthorizationRequestValidator: Sendable {
         let state: String?
         let responseMode: ResponseMode
 
-        func fail(_ code: OAuthError.Code, _ description: String) -> AuthorizationFailure {
-            .redirect(OAuthError(code, description), to: redirect, state: state, responseMode: responseMode)
+        func fail(_ code: OAuthError.Code, _ reason: OAuthError.Reason) -> AuthorizationFailure {
+            .redirect(OAuthError(code, reason), to: redirect, state: state, responseMode: responseMode)
         }
     }
 
@@ -57,10 +57,7 @@ public struct AuthorizationRequestValidator: Sendable {
     /// echoing an oversized `state` back is what the cap is there to prevent.
     func rejectOversizedParameters(_ parameters: RequestParameters) throws {
         guard let (name, limit) = AuthorizationParameterLimits.firstOverLimit(parameters) else { return }
-        throw AuthorizationFailure.display(
-            title: "Invalid sign-in link",
-            message: "The application sent a sign-in request with a value that is too long (\(name) is over \(limit) bytes), "
-                + "so it was refused (invalid_request). Go back to the application and try again.")
+        throw AuthorizationFailure.display(.valueTooLong(parameter: name, limit: limit))
     }
 
     /// RFC 6749 §4.1.2.1: an unknown client or an unregistered redirect URI must not be
@@ -68,20 +65,16 @@ public struct AuthorizationRequestValidator: Sendable {
     func trustedClientAndRedirect(_ parameters: RequestParameters) async throws -> (Client, VerifiedRedirect) {
         let repeated = parameters.repeatedNames
         guard !repeated.contains("client_id"), let clientID = parameters["client_id"] else {
-            throw AuthorizationFailure.display(title: "Unknown application",
-                                               message: "The sign-in link did not name an application (client_id is missing or repeated).")
+            throw AuthorizationFailure.display(.missingClientID)
         }
         guard let client = try await clients.find(id: clientID) else {
-            throw AuthorizationFailure.display(title: "Unknown application",
-                                               message: "The application that sent you here is not registered with this server.")
+            throw AuthorizationFailure.display(.unknownClient)
         }
         guard !repeated.contains("redirect_uri"), let requested = parameters["redirect_uri"] else {
-            throw AuthorizationFailure.display(title: "Invalid sign-in link",
-                                               message: "The application did not say where to return you (redirect_uri is missing or repeated).")
+            throw AuthorizationFailure.display(.missingRedirectURI)
         }
         guard let redirect = RedirectURIPolicy.verify(requested, for: client) else {
-            throw AuthorizationFailure.display(title: "Invalid sign-in link",
-                                               message: "The application asked to return you to an address it has not registered, so you were not sent there.")
+            throw AuthorizationFailure.display(.unregisteredRedirectURI)
         }
         return (client, redirect)
     }
@@ -89,17 +82,17 @@ public struct AuthorizationRequestValidator: Sendable {
     /// RFC 6749 §3.1: parameters must not be included more than once.
     func rejectRepeatedParameters(_ parameters: RequestParameters, _ context: FailureContext) throws {
         if let name = parameters.repeatedNames.first {
-            throw context.fail(.invalidRequest, "the parameter \(name) was included more than once")
+            throw context.fail(.invalidRequest, .repeatedParameter(ParameterName(rawValue: name)))
         }
     }
 
     /// OIDC Core §6: request objects are not supported (and not advertised).
     func rejectRequestObjects(_ parameters: RequestParameters, _ context: FailureContext) throws {
         if parameters["request"] != nil {
-            throw context.fail(.requestNotSupported, "request objects are not supported")
+            throw context.fail(.requestNotSupported, .requestObjectsNotSupported)
         }
         if parameters["request_uri"] != nil {
-            throw context.fail(.requestURINotSupported, "request_uri is not supported")
+            throw context.fail(.requestURINotSupported, .requestURINotSupported)
         }
     }
 
@@ -107,7 +100,7 @@ public struct AuthorizationRequestValidator: Sendable {
     func checkResponseMode(_ parameters: RequestParameters, _ context: FailureContext) throws -> ResponseMode {
         guard let text = parameters["response_mode"] else { return .query }
         guard let mode = ResponseMode(rawValue: text) else {
-            throw context.fail(.invalidRequest, "response_mode must be query or form_post")
+            throw context.fail(.invalidRequest, .unsupportedResponseMode)
         }
         return mode
     }
@@ -115,17 +108,17 @@ public struct AuthorizationRequestValidator: Sendable {
     /// RFC 6749 §4.1.1 / RFC 9700 §2.1.2: only the code flow; implicit and hybrid are refused.
     func checkResponseType(_ parameters: RequestParameters, _ context: FailureContext) throws {
         guard let responseType = parameters["response_type"] else {
-            throw context.fail(.invalidRequest, "response_type is required")
+            throw context.fail(.invalidRequest, .missingParameter(.responseType))
         }
         guard responseType == "code" else {
-            throw context.fail(.unsupportedResponseType, "only response_type=code is supported")
+            throw context.fail(.unsupportedResponseType, .unsupportedResponseType)
         }
     }
 
     /// RFC 6749 §4.1.2.1 `unauthorized_client`.
     func checkClientMayUseCodeGrant(_ client: Client, _ context: FailureContext) throws {
         guard client.allows(.authorizationCode) else {
-            throw context.fail(.unauthorizedClient, "this client may not use the authorization code grant")
+            throw context.fail(.unauthorizedClient, .grantNotAllowed(.authorizationCode))
         }
     }
 
@@ -134,7 +127,7 @@ public struct AuthorizationRequestValidator: Sendable {
     /// without the refresh_token grant (OIDC Core §11: it would bring nothing).
     func checkScopes(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> [String] {
         guard let requested = Scope.parse(parameters["scope"]) else {
-            throw context.fail(.invalidScope, "scope contains characters that are not allowed")
+            throw context.fail(.invalidScope, .malformedScope)
         }
         return requested.filter { client.permittedScopes.contains($0) && ($0 != Scope.offlineAccess || OfflineAccess.isAvailable(to: client)) }
     }
@@ -144,18 +137,18 @@ public struct AuthorizationRequestValidator: Sendable {
         let method = parameters["code_challenge_method"]
         guard let challenge = parameters["code_challenge"] else {
             if method != nil {
-                throw context.fail(.invalidRequest, "code_challenge_method was sent without code_challenge")
+                throw context.fail(.invalidRequest, .challengeMethodWithoutChallenge)
             }
             if client.isPublic {
-                throw context.fail(.invalidRequest, "public clients must use PKCE (code_challenge with S256)")
+                throw context.fail(.invalidRequest, .pkceRequired)
             }
             return nil
         }
         guard method == "S256" else {
-            throw context.fail(.invalidRequest, "code_challenge_method must be S256")
+            throw context.fail(.invalidRequest, .challengeMethodNotS256)
         }
         guard PKCE.isWellFormed(challenge) else {
-            throw context.fail(.invalidRequest, "code_challenge is malformed")
+            throw context.fail(.invalidRequest, .malformedCodeChallenge)
         }
         return challenge
     }
@@ -166,12 +159,12 @@ public struct AuthorizationRequestValidator: Sendable {
         var prompts = Set<Prompt>()
         for word in text.split(separator: " ") {
             guard let prompt = Prompt(rawValue: String(word)) else {
-                throw context.fail(.invalidRequest, "prompt value \(word) is not supported")
+                throw context.fail(.invalidRequest, .unsupportedPrompt)
             }
             prompts.insert(prompt)
         }
         if prompts.contains(.none) && prompts.count > 1 {
-            throw context.fail(.invalidRequest, "prompt=none cannot be combined with other values")
+            throw context.fail(.invalidRequest, .promptNoneCombined)
         }
         return prompts
     }
@@ -180,7 +173,7 @@ public struct AuthorizationRequestValidator: Sendable {
     func checkMaxAge(_ parameters: RequestParameters, _ context: FailureContext) throws -> Int? {
         guard let text = parameters["max_age"] else { return nil }
         guard let value = Int(text), value >= 0 else {
-            throw context.fail(.invalidRequest, "max_age must be a non-negative integer")
+            throw context.fail(.invalidRequest, .malformedMaxAge)
         }
         return value
     }
@@ -197,7 +190,7 @@ public struct AuthorizationRequestValidator: Sendable {
     func checkIDTokenHint(_ parameters: RequestParameters, client: Client, _ context: FailureContext) throws -> String? {
         guard let hint = parameters["id_token_hint"] else { return nil }
         guard let subject = idTokenHints.subject(of: hint) else {
-            throw context.fail(.invalidRequest, "id_token_hint is not an ID token issued by this server")
+            throw context.fail(.invalidRequest, .foreignIDTokenHint)
         }
         return subject
     }

@@ -2,8 +2,10 @@
 /// URL-safe (§5, JOSE). It runs on every token request (the client's Basic credentials, and
 /// every JWS a resource server or the tests verify), where `Data(base64Encoded:)` and the string
 /// replacing around it were most of the cost of reading the request.
+@usableFromInline
 enum Base64Decoder {
     /// Each byte's 6-bit value in one alphabet; `invalid` for bytes outside it.
+    @usableFromInline
     struct Alphabet: Sendable {
         let values: [UInt8]
 
@@ -15,6 +17,7 @@ enum Base64Decoder {
     }
 
     static let invalid: UInt8 = 0xFF
+    @usableFromInline
     static let standard = Alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
     static let url = Alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -22,6 +25,7 @@ enum Base64Decoder {
     /// lone last character (length % 4 == 1, 6 bits cannot make a byte). With `canonical`, also
     /// nil when the bits of the last character that carry no data are not zero (RFC 4648 §3.5),
     /// so that a byte string has exactly one encoding.
+    @usableFromInline
     static func decode(_ input: UnsafeBufferPointer<UInt8>, _ alphabet: Alphabet, canonical: Bool) -> [UInt8]? {
         let count = input.count
         guard count % 4 != 1 else { return nil }
@@ -55,6 +59,7 @@ enum Base64Decoder {
     }
 
     /// `body` on the text's UTF-8 bytes, copied only when the string is not stored contiguously.
+    @inlinable
     static func withBytes<Text: StringProtocol, Result>(of text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(text.utf8).withUnsafeBufferPointer(body)

@@ -1,6 +1,7 @@
 /// An OAuth 2.0 / OpenID Connect error as the specs name it (RFC 6749 §4.1.2.1, §5.2;
-/// OIDC Core §3.1.2.6; RFC 6750 §3.1). The description names the parameter at fault and
-/// never leaks internals. The web layer turns it into HTTP in exactly one place.
+/// OIDC Core §3.1.2.6; RFC 6750 §3.1): the `error` code and the reason behind it. The reason picks
+/// the `error_description`, a fixed text (`OAuthError.Reason`): nothing from the request is ever
+/// copied into it. The web layer turns it into HTTP in exactly one place.
 public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     public struct Code: RawRepresentable, Hashable, Sendable {
         public let rawValue: String
@@ -27,13 +28,16 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
-    public let description: String
+    public let reason: Reason
 
-    public init(_ code: Code, _ description: String) {
+    public init(_ code: Code, _ reason: Reason) {
         self.code = code
-        self.description = description
+        self.reason = reason
     }
 
+    /// The `error_description`.
+    public var description: String { reason.description }
+
     /// The fixed answer for anything unexpected; the real error goes to the log.
-    public static let internalFailure = OAuthError(.serverError, "the server could not complete the request")
+    public static let internalFailure = OAuthError(.serverError, .internalFailure)
 }

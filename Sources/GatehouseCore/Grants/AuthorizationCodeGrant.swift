@@ -26,9 +26,8 @@ public struct AuthorizationCodeGrant: Sendable {
         self.clock = clock
     }
 
-    public func exchange(_ request: TokenRequest, client: Client) async throws -> TokenResponse {
-        guard let code = request.code else { throw OAuthError(.invalidRequest, "code is required") }
-        guard let redirectURI = request.redirectURI else { throw OAuthError(.invalidRequest, "redirect_uri is required") }
+    public func exchange(_ request: Request, client: Client) async throws -> TokenResponse {
+        let code = request.code, redirectURI = request.redirectURI
         let now = clock.now
         let accessTokenID = issuer.newTokenID()
         // Chosen before the code is consumed, so the marker names the grant before anything of
@@ -45,20 +44,20 @@ public struct AuthorizationCodeGrant: Sendable {
         switch try await states.consumeCode(digest: crypto.tokenDigest(code), presented: presented, marker: marker,
                                             markerTTL: settings.accessTokenLifetime + GrantRevocation.inFlightMargin) {
         case .notFound:
-            throw OAuthError(.invalidGrant, "the code is invalid or expired")
+            throw OAuthError(.invalidGrant, .codeInvalidOrExpired)
         case .mismatch(let bound):
             // Nothing was consumed or revoked: a request that could not redeem the code (another
             // client, another redirect URI, no proof of the PKCE verifier) must not burn it, nor
             // revoke what its rightful first use issued.
             try checkBinding(bound, presented: presented, verifier: request.codeVerifier)
-            throw OAuthError(.invalidGrant, "the code is invalid or expired")
+            throw OAuthError(.invalidGrant, .codeInvalidOrExpired)
         case .alreadyUsed(let earlier):
             try await revoke(earlier, now: now)
             await audit.record(AuditEvent(
                 type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), clientID: client.id,
                 details: ["token_type": "authorization_code", "revoked_jti": earlier.accessTokenID,
                           "revoked_grant_id": earlier.grantID.uuidString.lowercased()]))
-            throw OAuthError(.invalidGrant, "the code was already used; the tokens it issued are revoked")
+            throw OAuthError(.invalidGrant, .codeAlreadyUsed)
         case .fresh(let found):
             record = found
         }
@@ -66,7 +65,7 @@ public struct AuthorizationCodeGrant: Sendable {
         // The store compared the binding already; checked again here, where the rule is written.
         try checkBinding(record.binding, presented: presented, verifier: request.codeVerifier)
         guard record.issuedAt.addingTimeInterval(settings.authorizationCodeLifetime.timeInterval) > now else {
-            throw OAuthError(.invalidGrant, "the code is invalid or expired")
+            throw OAuthError(.invalidGrant, .codeInvalidOrExpired)
         }
 
         let subject = record.userID.uuidString.lowercased()
@@ -100,10 +99,10 @@ public struct AuthorizationCodeGrant: Sendable {
     /// issued to (RFC 6749 §4.1.3), the redirect URI (§4.1.3) and PKCE (RFC 7636 §4.6).
     func checkBinding(_ bound: CodeBinding, presented: CodeBinding, verifier: String?) throws {
         guard bound.clientID == presented.clientID else {
-            throw OAuthError(.invalidGrant, "the code was issued to another client")
+            throw OAuthError(.invalidGrant, .codeIssuedToAnotherClient)
         }
         guard bound.redirectURI == presented.redirectURI else {
-            throw OAuthError(.invalidGrant, "redirect_uri differs from the one in the authorization request")
+            throw OAuthError(.invalidGrant, .redirectURIDiffers)
         }
         try checkPKCE(challenge: bound.codeChallenge, verifier: verifier)
     }
@@ -115,12 +114,12 @@ public struct AuthorizationCodeGrant: Sendable {
         case (nil, nil):
             return
         case (nil, .some):
-            throw OAuthError(.invalidGrant, "code_verifier was sent but the authorization request had no code_challenge")
+            throw OAuthError(.invalidGrant, .unexpectedCodeVerifier)
         case (.some, nil):
-            throw OAuthError(.invalidGrant, "code_verifier is required")
+            throw OAuthError(.invalidGrant, .missingParameter(.codeVerifier))
         case (.some(let challenge), .some(let verifier)):
             guard PKCE.verify(verifier: verifier, challenge: challenge, crypto: crypto) else {
-                throw OAuthError(.invalidGrant, "code_verifier does not match the code_challenge")
+                throw OAuthError(.invalidGrant, .codeVerifierMismatch)
             }
         }
     }
@@ -131,5 +130,21 @@ public struct AuthorizationCodeGrant: Sendable {
     func revoke(_ marker: CodeUseMarker, now: Date) async throws {
         try await states.revokeAccessToken(id: marker.accessTokenID, until: marker.accessTokenExpiresAt, now: now)
         try await GrantRevocation(states: states, refreshTokens: refreshTokens, settings: settings).revoke(grantID: marker.grantID, at: now)
+    }
+}
+
+extension AuthorizationCodeGrant {
+    /// RFC 6749 §4.1.3 with RFC 7636 §4.5: the code, the redirect URI it was requested for, and
+    /// the PKCE verifier when the authorization request had a challenge.
+    public struct Request: Sendable, Equatable {
+        public var code: String
+        public var redirectURI: String
+        public var codeVerifier: String?
+
+        public init(code: String, redirectURI: String, codeVerifier: String?) {
+            self.code = code
+            self.redirectURI = redirectURI
+            self.codeVerifier = codeVerifier
+        }
     }
 }

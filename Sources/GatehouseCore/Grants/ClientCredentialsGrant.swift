@@ -11,21 +11,32 @@ public struct ClientCredentialsGrant: Sendable {
         self.clock = clock
     }
 
-    public func exchange(_ request: TokenRequest, client: Client) async throws -> TokenResponse {
+    public func exchange(_ request: Request, client: Client) async throws -> TokenResponse {
         guard !client.isPublic else {
-            throw OAuthError(.unauthorizedClient, "public clients may not use client_credentials")
+            throw OAuthError(.unauthorizedClient, .publicClientCredentials)
         }
         guard let requested = Scope.parse(request.scope) else {
-            throw OAuthError(.invalidScope, "scope contains characters that are not allowed")
+            throw OAuthError(.invalidScope, .malformedScope)
         }
         // User-facing scopes mean nothing without a user.
         let permitted = client.permittedScopes.subtracting(Scope.standard)
-        if let refused = requested.first(where: { !permitted.contains($0) }) {
-            throw OAuthError(.invalidScope, "scope \(refused) is not available to this client")
+        guard requested.allSatisfy(permitted.contains) else {
+            throw OAuthError(.invalidScope, .scopeNotAvailable)
         }
         let access = try issuer.accessToken(id: issuer.newTokenID(), subject: client.id, clientID: client.id,
                                             scopes: requested, authTime: nil, sessionID: nil, now: clock.now)
         return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
                              scope: Scope.join(requested), refreshToken: nil, idToken: nil)
+    }
+}
+
+extension ClientCredentialsGrant {
+    /// RFC 6749 §4.4.2: only a `scope`, as sent.
+    public struct Request: Sendable, Equatable {
+        public var scope: String?
+
+        public init(scope: String?) {
+            self.scope = scope
+        }
     }
 }

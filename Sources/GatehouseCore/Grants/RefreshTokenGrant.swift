@@ -22,10 +22,10 @@ public struct RefreshTokenGrant: Sendable {
         self.clock = clock
     }
 
-    public func exchange(_ request: TokenRequest, client: Client) async throws -> TokenResponse {
-        guard let presented = request.refreshToken else { throw OAuthError(.invalidRequest, "refresh_token is required") }
+    public func exchange(_ request: Request, client: Client) async throws -> TokenResponse {
+        let presented = request.refreshToken
         guard let requestedScopes = Scope.parse(request.scope) else {
-            throw OAuthError(.invalidScope, "scope contains characters that are not allowed")
+            throw OAuthError(.invalidScope, .malformedScope)
         }
         let now = clock.now
         let newToken = crypto.randomToken()
@@ -38,7 +38,7 @@ public struct RefreshTokenGrant: Sendable {
         let record: RefreshTokenRecord
         switch outcome {
         case .rotated(let replacement): record = replacement
-        case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")
+        case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, .refreshTokenInvalid)
         case .reused(let familyID):
             // The store revoked the family's refresh tokens; the grant's access tokens go too
             // (the family id is the grant id they carry). The audit names whose it was.
@@ -48,8 +48,8 @@ public struct RefreshTokenGrant: Sendable {
             await audit.record(AuditEvent(
                 type: .tokenReuseDetected, occurredAt: now, actor: AuditEvent.client(client.id), subject: owner, clientID: client.id,
                 details: ["token_type": "refresh_token", "revoked_family_id": familyID.uuidString.lowercased()]))
-            throw OAuthError(.invalidGrant, "the refresh token was already used; its family is revoked")
-        case .refused: throw OAuthError(.invalidScope, "scope exceeds what was originally granted")
+            throw OAuthError(.invalidGrant, .refreshTokenReused)
+        case .refused: throw OAuthError(.invalidScope, .scopeExceedsGrant)
         }
         // RFC 6749 §6: the access token may be narrowed; the refresh token keeps the family's scope.
         let scopes = requestedScopes.isEmpty ? record.scopes : requestedScopes
@@ -65,5 +65,19 @@ public struct RefreshTokenGrant: Sendable {
             : nil
         return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
                              scope: Scope.join(scopes), refreshToken: newToken, idToken: idToken)
+    }
+}
+
+extension RefreshTokenGrant {
+    /// RFC 6749 §6: the refresh token and, to narrow the access token, a `scope` as sent
+    /// (checked by the grant: `invalid_scope` is its answer, not a syntax error).
+    public struct Request: Sendable, Equatable {
+        public var refreshToken: String
+        public var scope: String?
+
+        public init(refreshToken: String, scope: String?) {
+            self.refreshToken = refreshToken
+            self.scope = scope
+        }
     }
 }

@@ -1,5 +1,6 @@
-/// The grants of the token endpoint (RFC 6749 §3.2, §4): authenticate the client, parse once,
-/// dispatch to the grant. HTTP lives in the web layer (`TokenRoute`).
+/// The grants of the token endpoint (RFC 6749 §3.2, §4): authenticate the client, check it may
+/// use the grant, dispatch to the grant. The web layer reads the request and the credentials from
+/// HTTP (`TokenRequest`, `ClientCredentials`) before anything here runs (`TokenRoute`).
 public struct TokenGrants: Sendable {
     let authenticator: ClientAuthenticator
     let authorizationCode: AuthorizationCodeGrant
@@ -14,20 +15,15 @@ public struct TokenGrants: Sendable {
         self.clientCredentials = clientCredentials
     }
 
-    public func handle(form: RequestParameters, authorizationHeader: String?) async throws -> TokenResponse {
-        let request = try TokenRequest.parse(form)
-        guard let grant = GrantType(rawValue: request.grantType) else {
-            throw OAuthError(.unsupportedGrantType, "grant_type \(request.grantType) is not supported")
-        }
-        let credentials = try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form)
+    public func handle(_ request: TokenRequest, credentials: ClientCredentials) async throws -> TokenResponse {
         let client = try await authenticator.authenticate(credentials)
-        guard client.allows(grant) else {
-            throw OAuthError(.unauthorizedClient, "this client may not use the \(grant.rawValue) grant")
+        guard client.allows(request.grantType) else {
+            throw OAuthError(.unauthorizedClient, .grantNotAllowed(request.grantType))
         }
-        switch grant {
-        case .authorizationCode: return try await authorizationCode.exchange(request, client: client)
-        case .refreshToken: return try await refreshToken.exchange(request, client: client)
-        case .clientCredentials: return try await clientCredentials.exchange(request, client: client)
+        switch request {
+        case .authorizationCode(let request): return try await authorizationCode.exchange(request, client: client)
+        case .refreshToken(let request): return try await refreshToken.exchange(request, client: client)
+        case .clientCredentials(let request): return try await clientCredentials.exchange(request, client: client)
         }
     }
 }

@@ -8,8 +8,8 @@ public struct VerifiedPostLogoutRedirect: Sendable, Equatable {
     fileprivate init(uri: String) { self.uri = uri }
 }
 
-/// An RP-initiated logout request (RP-Initiated Logout 1.0 §2), parsed once from the query
-/// (GET) or the form (POST).
+/// An RP-initiated logout request (RP-Initiated Logout 1.0 §2), read once by the web layer from
+/// the query (GET) or the form (POST).
 public struct EndSessionRequest: Sendable, Equatable {
     public var idTokenHint: String?
     public var postLogoutRedirectURI: String?
@@ -21,11 +21,6 @@ public struct EndSessionRequest: Sendable, Equatable {
         self.postLogoutRedirectURI = postLogoutRedirectURI
         self.state = state
         self.clientID = clientID
-    }
-
-    public static func parse(_ parameters: RequestParameters) -> EndSessionRequest {
-        EndSessionRequest(idTokenHint: parameters["id_token_hint"], postLogoutRedirectURI: parameters["post_logout_redirect_uri"],
-                          state: parameters["state"], clientID: parameters["client_id"])
     }
 }
 

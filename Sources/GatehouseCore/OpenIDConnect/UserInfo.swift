@@ -14,10 +14,10 @@ public struct UserInfo: Sendable {
     public func claims(accessToken: String) async throws -> UserInfoClaims {
         let token = try await validator.validate(accessToken)
         guard token.scopes.contains(Scope.openid) else {
-            throw OAuthError(.insufficientScope, "the access token lacks the openid scope")
+            throw OAuthError(.insufficientScope, .accessTokenLacksOpenID)
         }
         guard let id = UUID(uuidString: token.sub), let user = try await users.find(id: id) else {
-            throw OAuthError(.invalidToken, "the access token's user no longer exists")
+            throw OAuthError(.invalidToken, .accessTokenUserGone)
         }
         return UserInfoClaims(user: user, scopes: Set(token.scopes))
     }

@@ -133,4 +133,6 @@ public enum PendingAdmission: Sendable, Equatable {
 /// Errors stores report in domain words.
 public enum StoreError: Error, Equatable, Sendable {
     case conflict(String)
+    /// A value the store's contract does not take (a caller's mistake, refused before any write).
+    case invalid(String)
 }

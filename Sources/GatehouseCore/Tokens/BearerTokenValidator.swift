@@ -18,11 +18,11 @@ public struct BearerTokenValidator: Sendable {
 
     public func validate(_ token: String) async throws -> AccessTokenClaims {
         let claims = try issuedClaims(token)
-        let invalid = { (text: String) in OAuthError(.invalidToken, text) }
-        guard claims.exp > clock.now.numericDate else { throw invalid("the access token has expired") }
+        let invalid = { (reason: OAuthError.Reason) in OAuthError(.invalidToken, reason) }
+        guard claims.exp > clock.now.numericDate else { throw invalid(.accessTokenExpired) }
         // The token's own id and its grant's (RFC 7009 §2.1) in one round trip.
         guard try await !states.isAccessTokenRevoked(id: claims.jti, grantID: claims.grant) else {
-            throw invalid("the access token was revoked")
+            throw invalid(.accessTokenRevoked)
         }
         return claims
     }
@@ -30,17 +30,17 @@ public struct BearerTokenValidator: Sendable {
     /// The claims of an access token we issued (signature, `typ`, issuer), whether or not it
     /// has expired or was revoked: what revocation needs to find its `jti` and client.
     public func issuedClaims(_ token: String) throws(OAuthError) -> AccessTokenClaims {
-        let invalid = { (text: String) in OAuthError(.invalidToken, text) }
+        let invalid = { (reason: OAuthError.Reason) in OAuthError(.invalidToken, reason) }
         guard let verified = try? verifier.verify(token) else {
-            throw invalid("the access token is malformed or its signature is invalid")
+            throw invalid(.accessTokenUnverifiable)
         }
         guard verified.type == TokenType.accessToken else {
-            throw invalid("the token is not an access token")
+            throw invalid(.notAnAccessToken)
         }
         guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(verified.payload)) else {
-            throw invalid("the access token is malformed")
+            throw invalid(.accessTokenMalformed)
         }
-        guard claims.iss == issuer else { throw invalid("the access token was issued by another server") }
+        guard claims.iss == issuer else { throw invalid(.accessTokenFromAnotherIssuer) }
         return claims
     }
 }

@@ -13,18 +13,18 @@ public struct ClientAuthenticator: Sendable {
         guard let client = try await clients.find(id: credentials.clientID) else {
             // Spend the digest anyway so unknown and known ids answer alike.
             _ = crypto.sha256(credentials.secret ?? "")
-            throw OAuthError(.invalidClient, "client authentication failed")
+            throw OAuthError(.invalidClient, .clientAuthenticationFailed)
         }
         switch (client.secretDigest, credentials.secret) {
         case (nil, nil):
             return client
         case (nil, .some):
-            throw OAuthError(.invalidClient, "this is a public client: it has no secret")
+            throw OAuthError(.invalidClient, .publicClientHasNoSecret)
         case (.some, nil):
-            throw OAuthError(.invalidClient, "client authentication failed")
+            throw OAuthError(.invalidClient, .clientAuthenticationFailed)
         case (.some(let expected), .some(let presented)):
             guard ConstantTime.equals(crypto.sha256(presented), expected) else {
-                throw OAuthError(.invalidClient, "client authentication failed")
+                throw OAuthError(.invalidClient, .clientAuthenticationFailed)
             }
             return client
         }

@@ -1,5 +1,5 @@
-/// The body of a revocation or introspection request, parsed once: the token and the optional
-/// `token_type_hint` (RFC 7009 §2.1, RFC 7662 §2.1).
+/// The body of a revocation or introspection request, read once by the web layer: the token and
+/// the optional `token_type_hint` (RFC 7009 §2.1, RFC 7662 §2.1).
 ///
 /// The hint only saves a lookup elsewhere, and ours are cheap: an access token is a JWS we can
 /// verify, a refresh token is not. So the hint is read but never decides anything, and an
@@ -11,13 +11,5 @@ public struct PresentedToken: Sendable, Equatable {
     public init(token: String, typeHint: String?) {
         self.token = token
         self.typeHint = typeHint
-    }
-
-    public static func parse(_ form: RequestParameters) throws(OAuthError) -> PresentedToken {
-        if let name = form.repeatedNames.first {
-            throw OAuthError(.invalidRequest, "the parameter \(name) was included more than once")
-        }
-        guard let token = form["token"] else { throw OAuthError(.invalidRequest, "token is required") }
-        return PresentedToken(token: token, typeHint: form["token_type_hint"])
     }
 }

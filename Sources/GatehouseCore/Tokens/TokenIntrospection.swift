@@ -26,12 +26,10 @@ public struct TokenIntrospection: Sendable {
         self.clock = clock
     }
 
-    public func handle(form: RequestParameters, authorizationHeader: String?) async throws -> IntrospectionResponse {
-        // Parse once, as `/token` does: repeated parameters are refused before anything else.
-        let presented = try PresentedToken.parse(form)
-        let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
+    public func handle(_ presented: PresentedToken, credentials: ClientCredentials) async throws -> IntrospectionResponse {
+        let client = try await authenticator.authenticate(credentials)
         guard !client.isPublic else {
-            throw OAuthError(.invalidClient, "introspection needs a confidential client that authenticates with its secret")
+            throw OAuthError(.invalidClient, .introspectionNeedsConfidentialClient)
         }
         // An access token passes exactly the checks userinfo makes: signature, typ at+jwt, iss,
         // exp and the revocation list. Anything else may be a refresh token. (A store that cannot

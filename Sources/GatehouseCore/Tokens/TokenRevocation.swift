@@ -35,10 +35,8 @@ public struct TokenRevocation: Sendable {
         self.clock = clock
     }
 
-    public func handle(form: RequestParameters, authorizationHeader: String?) async throws {
-        // Parse once, as `/token` does: repeated parameters are refused before anything else.
-        let presented = try PresentedToken.parse(form)
-        let client = try await authenticator.authenticate(try ClientCredentials.from(authorizationHeader: authorizationHeader, form: form))
+    public func handle(_ presented: PresentedToken, credentials: ClientCredentials) async throws {
+        let client = try await authenticator.authenticate(credentials)
         let now = clock.now
         if let claims = try? bearer.issuedClaims(presented.token) {
             guard claims.clientID == client.id else { return }

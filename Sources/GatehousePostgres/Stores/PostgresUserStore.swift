@@ -10,13 +10,20 @@ public struct PostgresUserStore: UserStore {
     static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at"
     static let selectColumns = columns + ", password_changed_at"
 
+    /// The INSERT of a new user, shared with stores that create one inside their own
+    /// transaction (accepting an invitation). A verified email records when.
+    static func insert(_ user: User) -> (sql: String, parameters: [PostgresValue]) {
+        ("INSERT INTO users (\(columns), email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         [.uuid(user.id), .text(user.email), .bool(user.emailVerified), .optionalText(user.name),
+          .optionalText(user.givenName), .optionalText(user.familyName), .optionalText(user.picture),
+          .optionalText(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt),
+          user.emailVerified ? .timestamp(user.createdAt) : .null])
+    }
+
     public func create(_ user: User) async throws {
         do {
-            _ = try await pool.query(
-                "INSERT INTO users (\(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                [.uuid(user.id), .text(user.email), .bool(user.emailVerified), .optionalText(user.name),
-                 .optionalText(user.givenName), .optionalText(user.familyName), .optionalText(user.picture),
-                 .optionalText(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt)])
+            let (sql, parameters) = Self.insert(user)
+            _ = try await pool.query(sql, parameters)
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreError.conflict("a user with this email exists")
         }

@@ -54,9 +54,8 @@ struct DemoPages {
             return responder.error(title: "Demo sign-in failed", message: "The response came from an unexpected issuer.")
         }
         let tokens = try await dependencies.grants.handle(
-            form: RequestParameters([("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI),
-                                     ("client_id", dependencies.demoClientID), ("code_verifier", saved[2])]),
-            authorizationHeader: nil)
+            .authorizationCode(.init(code: code, redirectURI: redirectURI, codeVerifier: saved[2])),
+            credentials: ClientCredentials(clientID: dependencies.demoClientID, secret: nil, method: .none))
         guard let idToken = tokens.idToken, let claims = dependencies.idTokenHints.claims(of: idToken),
               claims.aud == dependencies.demoClientID, claims.nonce == saved[1] else {
             return responder.error(title: "Demo sign-in failed", message: "The ID token did not verify (signature, audience or nonce).")

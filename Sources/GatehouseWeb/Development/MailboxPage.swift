@@ -21,12 +21,22 @@ struct MailboxPage {
 
 /// View model of `templates/dev_mailbox.mustache`.
 struct DevMailboxView: PageView {
-    let templateName = "dev_mailbox"
-    let title = "Development mailbox"
+    static let template = "dev_mailbox"
     let mails: [Mail]
-    var isEmpty: Bool { mails.isEmpty }
 
-    struct Mail {
+    var templateValues: TemplateValues {
+        // `isEmpty` was a computed property the reflection-based renderer could not see, so "No
+        // mail yet." never showed; written out here, it does.
+        ["title": .text("Development mailbox"), "isEmpty": .flag(mails.isEmpty), "mails": .list(mails)]
+    }
+
+    static let sample = DevMailboxView(mails: [Mail(DeliveredMailSummary(
+        id: UUID(uuidString: "00000000-0000-4000-8000-000000000001")!, messageID: "<mail-id@example.test>", to: "ada@example.test",
+        subject: "123456 is your Gatehouse verification code", textBody: "Your Gatehouse verification code is:\n\n    123456\n",
+        status: .pending, attempts: 1, createdAt: Date(timeIntervalSince1970: 1_709_629_623), sentAt: nil))])
+
+    /// One outbox mail as the page lists it.
+    struct Mail: TemplateContent {
         let to: String
         let subject: String
         /// UTC, to the second: `2024-03-05 09:07:03 UTC`.
@@ -46,6 +56,17 @@ struct DevMailboxView: PageView {
             }
             messageID = summary.messageID
             textBody = summary.textBody ?? "(The body was removed once the mail left this server: it may have held a code or a link.)"
+        }
+
+        var templateValues: TemplateValues {
+            [
+                "to": .text(to),
+                "subject": .text(subject),
+                "createdAt": .text(createdAt),
+                "status": .text(status),
+                "messageID": .text(messageID),
+                "textBody": .text(textBody),
+            ]
         }
 
         static func format(_ date: Date) -> String {

@@ -5,23 +5,23 @@ import NIOCore
 /// Reads an `application/x-www-form-urlencoded` body or a query string once, with a size limit,
 /// into `RequestParameters`: the one place where request parameters are decoded, so a NUL,
 /// another control character, bytes that are not UTF-8 or an over-long query are refused here
-/// (`FormEncoding.decode`), before any store or page sees them. Failures are `WebInputError`s
-/// with a reason; each route answers them with its own 400.
+/// (`FormEncoding.decode`), before any store or page sees them. Failures are `WebInputError`s;
+/// each route answers them with its own 400.
 enum FormBody {
     static func read(_ request: Request, limit: Int) async throws(WebInputError) -> RequestParameters {
         guard isFormEncoded(request.headers[.contentType]) else {
-            throw .unsupportedMediaType("the body must be application/x-www-form-urlencoded")
+            throw .notFormEncoded
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw .tooLarge("the body is larger than \(limit) bytes")
+            throw .bodyTooLarge(limit: limit)
         } catch {
-            throw .malformed("the body could not be read")
+            throw .unreadableBody
         }
         guard let text = buffer.getString(at: buffer.readerIndex, length: buffer.readableBytes) else {
-            throw .malformed("the body is not valid form encoding")
+            throw .unreadableBody
         }
         return try decode(text)
     }
@@ -30,7 +30,7 @@ enum FormBody {
         do {
             return try FormEncoding.decode(text)
         } catch {
-            throw .malformed(error.description)
+            throw .undecodable(error)
         }
     }
 
@@ -54,28 +54,8 @@ enum FormBody {
     /// form body (`WebSettings.maxFormBytes`, the same parameters travel in either).
     static func query(_ request: Request, limit: Int = WebSettings.defaultMaxFormBytes) throws(WebInputError) -> RequestParameters {
         guard let query = request.uri.query else { return RequestParameters([]) }
-        guard query.utf8.count <= limit else { throw .malformed("the query string is longer than \(limit) bytes") }
+        guard query.utf8.count <= limit else { throw .queryTooLong(limit: limit) }
         return try decode(query)
-    }
-}
-
-/// Malformed HTTP input, before any protocol logic sees it.
-enum WebInputError: Error, Equatable {
-    case tooLarge(String)
-    case unsupportedMediaType(String)
-    case malformed(String)
-
-    var reason: String {
-        switch self {
-        case .tooLarge(let text), .unsupportedMediaType(let text), .malformed(let text): return text
-        }
-    }
-
-    var status: HTTPResponse.Status {
-        switch self {
-        case .tooLarge: return .contentTooLarge
-        case .unsupportedMediaType, .malformed: return .badRequest
-        }
     }
 }
 
@@ -86,7 +66,7 @@ extension RequestParameters {
     func pendingRequestID() throws(WebInputError) -> String? {
         guard let id = self["request"] else { return nil }
         guard PendingAuthorizationID.isWellFormed(id) else {
-            throw .malformed("This page's link is broken: it names a sign-in this server did not start. Go back to the application and start again.")
+            throw .brokenSignInLink
         }
         return id
     }

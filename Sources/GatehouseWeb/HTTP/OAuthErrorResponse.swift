@@ -3,7 +3,9 @@ import Hummingbird
 import Logging
 
 /// The one place where OAuth errors become HTTP (RFC 6749 §5.2, RFC 6750 §3.1). Unexpected
-/// errors become `server_error` with a fixed text; the real error goes to the log.
+/// errors become `server_error` with a fixed text; the real error goes to the log. Every
+/// `error_description` is a fixed text: Core's `OAuthError.Reason` or the web layer's
+/// `WebInputError`, never anything copied from the request.
 enum OAuthErrorResponse {
     struct Body: Encodable {
         let error: String
@@ -14,23 +16,36 @@ enum OAuthErrorResponse {
         }
     }
 
+    /// An error as it goes on the wire: the code and its description.
+    struct Wire: Equatable {
+        let code: OAuthError.Code
+        let description: String
+
+        init(_ code: OAuthError.Code, _ description: String) {
+            self.code = code
+            self.description = description
+        }
+
+        init(_ error: OAuthError) {
+            self.init(error.code, error.description)
+        }
+
+        var body: Body { Body(error: code.rawValue, errorDescription: description) }
+    }
+
     /// For the token endpoint and other client-facing JSON APIs.
     static func response(for error: any Error, logger: Logger) -> Response {
         if let refusal = error as? TooManyAttempts {
             // RFC 6749 has no rate-limit error: 429 (RFC 6585 §4) with Retry-After, and the
             // closest OAuth code so clients that only read `error` still back off.
-            var response = Responses.json(
-                Body(error: OAuthError.Code.temporarilyUnavailable.rawValue,
-                     errorDescription: "too many failed attempts; retry after \(refusal.retryAfterSeconds) seconds"),
-                status: .tooManyRequests, noStore: true)
+            var response = Responses.json(wire(error, logger: logger).body, status: .tooManyRequests, noStore: true)
             response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
             return response
         }
-        let oauth = oauthError(error, logger: logger)
-        let status = (error as? WebInputError)?.status ?? status(for: oauth.code)
-        var response = Responses.json(Body(error: oauth.code.rawValue, errorDescription: oauth.description),
-                                      status: status, noStore: true)
-        switch oauth.code {
+        let wire = wire(error, logger: logger)
+        let status = (error as? WebInputError)?.status ?? status(for: wire.code)
+        var response = Responses.json(wire.body, status: status, noStore: true)
+        switch wire.code {
         case .invalidClient:
             // RFC 6749 §5.2: 401 with the scheme the client may use.
             response.headers[.wwwAuthenticate] = "Basic realm=\"gatehouse\""
@@ -44,40 +59,37 @@ enum OAuthErrorResponse {
 
     /// For protected resources (userinfo): the error also travels in `WWW-Authenticate`.
     static func bearerResponse(for error: any Error, logger: Logger) -> Response {
-        let oauth = oauthError(error, logger: logger)
-        var response = Responses.json(Body(error: oauth.code.rawValue, errorDescription: oauth.description),
-                                      status: status(for: oauth.code), noStore: true)
+        let wire = wire(error, logger: logger)
+        var response = Responses.json(wire.body, status: status(for: wire.code), noStore: true)
         response.headers[.wwwAuthenticate] =
-            "Bearer realm=\"gatehouse\", error=\"\(oauth.code.rawValue)\", error_description=\"\(quoted(oauth.description))\""
+            "Bearer realm=\"gatehouse\", error=\"\(wire.code.rawValue)\", error_description=\"\(quoted(wire.description))\""
         return response
     }
 
     /// RFC 6750 §3.1: a request without any token gets the challenge but no error code.
     static func bearerChallenge() -> Response {
-        var response = Responses.json(Body(error: OAuthError.Code.invalidToken.rawValue,
-                                           errorDescription: "an access token is required"),
-                                      status: .unauthorized, noStore: true)
+        var response = Responses.json(Wire(OAuthError(.invalidToken, .accessTokenRequired)).body, status: .unauthorized, noStore: true)
         response.headers[.wwwAuthenticate] = "Bearer realm=\"gatehouse\""
         return response
     }
 
-    /// The OAuth error for `error`; unexpected errors are logged when a logger is given.
-    static func oauthError(_ error: any Error, logger: Logger?) -> OAuthError {
+    /// The code and description for `error`; unexpected errors are logged when a logger is given.
+    static func wire(_ error: any Error, logger: Logger?) -> Wire {
         switch error {
         case let oauth as OAuthError:
-            return oauth
+            return Wire(oauth)
         case let input as WebInputError:
-            return OAuthError(.invalidRequest, input.reason)
+            return Wire(.invalidRequest, input.description)
         case PasswordHasherError.overloaded:
-            return OAuthError(.temporarilyUnavailable, "the server is busy; retry shortly")
+            return Wire(OAuthError(.temporarilyUnavailable, .serverBusy))
         case let unavailable as ProtectionUnavailable:
             logger?.error("attempt counters unavailable", metadata: ["error": "\(unavailable.underlying)"])
-            return OAuthError(.temporarilyUnavailable, "the server cannot count attempts right now; retry shortly")
+            return Wire(OAuthError(.temporarilyUnavailable, .attemptCountersUnavailable))
         case let refusal as TooManyAttempts:
-            return OAuthError(.temporarilyUnavailable, "too many failed attempts; retry after \(refusal.retryAfterSeconds) seconds")
+            return Wire(OAuthError(.temporarilyUnavailable, .tooManyFailedAttempts(retryAfterSeconds: refusal.retryAfterSeconds)))
         default:
             logger?.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-            return .internalFailure
+            return Wire(.internalFailure)
         }
     }
 

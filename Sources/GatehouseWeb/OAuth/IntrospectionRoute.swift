@@ -8,8 +8,9 @@ struct IntrospectionRoute {
 
     func register(on routes: OAuthRoutes) {
         let introspection = self.introspection
-        routes.clientPost("/introspect") { request, _, form in
-            let answer = try await introspection.handle(form: form, authorizationHeader: request.headers[.authorization])
+        routes.clientPost("/introspect") { client, _ in
+            let presented = try PresentedToken(form: client.form)
+            let answer = try await introspection.handle(presented, credentials: try client.credentials())
             return Responses.json(answer, noStore: true)
         }
     }

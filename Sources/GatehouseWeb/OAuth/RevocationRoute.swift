@@ -9,8 +9,9 @@ struct RevocationRoute {
 
     func register(on routes: OAuthRoutes) {
         let revocation = self.revocation
-        routes.clientPost("/revoke") { request, _, form in
-            try await revocation.handle(form: form, authorizationHeader: request.headers[.authorization])
+        routes.clientPost("/revoke") { client, _ in
+            let presented = try PresentedToken(form: client.form)
+            try await revocation.handle(presented, credentials: try client.credentials())
             return Response(status: .ok, headers: [.cacheControl: "no-store", .pragma: "no-cache"])
         }
         routes.preflight("/revoke")

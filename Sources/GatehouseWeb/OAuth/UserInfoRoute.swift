@@ -24,10 +24,10 @@ struct UserInfoRoute {
         let token: String
         switch (header, bodyToken) {
         case (.some, .some):
-            throw OAuthError(.invalidRequest, "send the access token once, not in two places")
+            throw OAuthError(.invalidRequest, .accessTokenSentTwice)
         case (.some(let value), nil):
             guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
-                throw OAuthError(.invalidRequest, "the Authorization header must use the Bearer scheme")
+                throw OAuthError(.invalidRequest, .notBearerScheme)
             }
             token = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         case (nil, .some(let value)):

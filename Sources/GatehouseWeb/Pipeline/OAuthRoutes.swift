@@ -12,23 +12,25 @@ struct OAuthRoutes {
     let maxFormBytes: Int
     let clientAuthentication: ClientAuthenticationLimit
 
-    typealias ClientHandler = @Sendable (Request, GatehouseRequestContext, RequestParameters) async throws -> Response
+    typealias ClientHandler = @Sendable (ClientRequest, GatehouseRequestContext) async throws -> Response
     typealias ResourceHandler = @Sendable (Request, GatehouseRequestContext) async throws -> Response
 
-    /// A `POST` from an authenticating client (`/token`, `/revoke`, `/introspect`): form in, and
-    /// failed client authentication counted toward the same limits wherever it happens
+    /// A `POST` from an authenticating client (`/token`, `/revoke`, `/introspect`): the form read
+    /// into a `ClientRequest` (the route reads its own fields, then the credentials), and failed
+    /// client authentication counted toward the same limits wherever it happens
     /// (`ClientAuthenticationLimit`). `failed` hears the OAuth code of every error answer.
     func clientPost(_ path: RouterPath, failed: (@Sendable (OAuthError.Code) -> Void)? = nil,
                     _ handler: @escaping ClientHandler) {
         collection.post(path) { [maxFormBytes, clientAuthentication] request, context in
             do {
-                let form = try await FormBody.read(request, limit: maxFormBytes)
-                return try await clientAuthentication.counting(context, form: form, authorization: request.headers[.authorization]) {
-                    try await handler(request, context, form)
+                let client = ClientRequest(form: try await FormBody.read(request, limit: maxFormBytes),
+                                           authorization: request.headers[.authorization])
+                return try await clientAuthentication.counting(client, from: context.origin) {
+                    try await handler(client, context)
                 }
             } catch {
                 let response = OAuthErrorResponse.response(for: error, logger: context.logger)
-                failed?(OAuthErrorResponse.oauthError(error, logger: nil).code)
+                failed?(OAuthErrorResponse.wire(error, logger: nil).code)
                 return response
             }
         }
@@ -59,14 +61,13 @@ struct ClientAuthenticationLimit: Sendable {
     let failures: ClientAuthenticationFailures
     let logger: Logger
 
-    func counting<T>(_ context: GatehouseRequestContext, form: RequestParameters, authorization: String?,
-                     _ body: () async throws -> T) async throws -> T {
+    func counting<T>(_ client: ClientRequest, from origin: ClientOrigin, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as OAuthError where error.code == .invalidClient {
-            let presented = try? ClientCredentials.from(authorizationHeader: authorization, form: form)
+            let presented = try? client.credentials()
             do {
-                try await failures.failed(clientID: presented?.clientID ?? form["client_id"], from: context.origin)
+                try await failures.failed(clientID: presented?.clientID ?? client.form["client_id"], from: origin)
             } catch let refusal as TooManyAttempts {
                 throw refusal
             } catch {

@@ -15,7 +15,7 @@ struct PageResponder {
         do {
             response = Responses.html(try pages.render(view), status: status)
         } catch {
-            logger.error("page failed to render", metadata: ["template": "\(view.templateName)", "error": "\(error)"])
+            logger.error("page failed to render", metadata: ["template": "\(type(of: view).template)", "error": "\(error)"])
             response = Responses.text("Something went wrong. Please try again.", status: .internalServerError)
         }
         for cookie in cookies { response.setCookie(cookie) }
@@ -55,7 +55,7 @@ struct PageResponder {
             response.headers[.retryAfter] = "2"
             return response
         case let input as WebInputError:
-            return self.error(title: "Invalid request", message: input.reason, status: input.status)
+            return self.error(title: "Invalid request", message: input.description, status: input.status)
         case let refusal as TooManyAttempts:
             let view = RateLimitedView(refusal)
             var response: Response

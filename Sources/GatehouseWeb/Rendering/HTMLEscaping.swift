@@ -1,5 +1,5 @@
 /// The one HTML escaping of Gatehouse. Every value a page or an HTML mail prints goes through
-/// `escape`, applied by `PageRenderer` (see `EscapedView`); templates never escape by themselves.
+/// `escape`, applied by `PageRenderer` (see `TemplateScope`); templates never escape by themselves.
 ///
 /// It works on Unicode scalars, not on `Character`s: swift-mustache 2.1.1 escapes per grapheme
 /// cluster, so `"` or `>` followed by a combining mark (U+0301) is one `Character` missing from

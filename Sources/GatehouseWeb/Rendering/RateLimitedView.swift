@@ -5,7 +5,7 @@ import GatehouseCore
 /// An account lock reads the same whether or not the account exists; only its owner's inbox
 /// differs.
 struct RateLimitedView: PageView {
-    let templateName = "rate_limited"
+    static let template = "rate_limited"
     let title: String
     let message: String
     let retryText: String
@@ -50,6 +50,18 @@ struct RateLimitedView: PageView {
             linkText = nil
         }
     }
+
+    var templateValues: TemplateValues {
+        [
+            "title": .text(title),
+            "message": .text(message),
+            "retryText": .text(retryText),
+            "linkURL": .text(linkURL),
+            "linkText": .text(linkText),
+        ]
+    }
+
+    static let sample = RateLimitedView(TooManyAttempts(.password, retryAfter: .seconds(900)))
 
     /// "about 15 minutes", "1 minute", "30 seconds".
     static func wait(_ seconds: Int) -> String {

@@ -16,7 +16,7 @@ struct LogoutRoute {
 
     func register(on routes: PageRoutes) {
         routes.get("/logout") { page in
-            let parameters = EndSessionRequest.parse(try page.query)
+            let parameters = EndSessionRequest(parameters: try page.query)
             // A top-level GET carries the Lax session cookie: no live session means none.
             let browser: EndSessionBrowser = try await page.session().map { .signedIn($0) } ?? .signedOut
             return try await respond(page, parameters, browser: browser, confirmed: false)
@@ -32,7 +32,7 @@ struct LogoutRoute {
                 // A cross-site POST arrives without the Lax cookie: "no session", so ask (DESIGN.md).
                 browser = page.cookie(BrowserCookies.session) == nil ? .unknown : .signedOut
             }
-            return try await respond(page, EndSessionRequest.parse(page.form), browser: browser, confirmed: confirmed)
+            return try await respond(page, EndSessionRequest(parameters: page.form), browser: browser, confirmed: confirmed)
         }
     }
 

@@ -44,8 +44,8 @@ struct AuthorizationContinuation: Sendable {
 
     func respond(to failure: AuthorizationFailure) -> Response {
         switch failure {
-        case .display(let title, let message):
-            return responder.error(title: title, message: message)
+        case .display(let reason):
+            return responder.error(title: reason.title, message: reason.message)
         case .redirect(let error, let redirect, let state, let mode):
             return deliver(AuthorizationResponse.failure(error, state: state, issuer: issuer),
                            to: redirect, mode: mode)

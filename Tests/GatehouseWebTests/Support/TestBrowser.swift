@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseWeb
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseWeb
 import GatehouseCrypto
 import GatehouseTesting
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseWeb
 import GatehouseTesting
 import HTTPTypes
 import HummingbirdTesting

@@ -1,9 +1,22 @@
 import GatehouseCore
 import GatehouseTesting
+@testable import GatehouseWeb
 import Testing
 
 @Suite("Form decoding (WHATWG URL §5.1) on bytes, answering as the Foundation version did")
 struct FormEncodingTests {
+    @Test("form decoding keeps order and repeats, and refuses bad percent-encoding")
+    func forms() throws {
+        let parameters = try #require(FormEncoding.parse("a=1&b=x+y&a=2&c=%C3%A9&d="))
+        #expect(parameters["a"] == "1")
+        #expect(parameters["b"] == "x y")
+        #expect(parameters["c"] == "é")
+        #expect(parameters["d"] == nil, "an empty value counts as absent (RFC 6749 §3.1)")
+        #expect(parameters.repeatedNames == ["a"])
+        #expect(FormEncoding.parse("a=%ZZ") == nil)
+        #expect(FormEncoding.appendingQuery(to: "https://a/cb?x=1", [("state", "a b&c")]) == "https://a/cb?x=1&state=a%20b%26c")
+    }
+
     @Test("decodeComponent: '+' is a space, %XX is a byte in either case of hex, the result must be UTF-8")
     func components() {
         #expect(FormEncoding.decodeComponent("") == "")
@@ -44,16 +57,24 @@ struct FormEncodingTests {
         #expect(throws: FormDecodingError(problem: .controlCharacter, parameter: nil)) { try FormEncoding.decode("ok=1&%00=1") }
         #expect(throws: FormDecodingError(problem: .controlCharacter, parameter: "x")) { try FormEncoding.decode("x=\u{1}") }
         #expect(try FormEncoding.decode("a=1%092").pairs.map { [$0.name, $0.value] } == [["a", "1\t2"]])
+    }
 
-        #expect(FormDecodingError(problem: .controlCharacter, parameter: "client_id").description
+    /// The words travel as `error_description` and on the "Invalid request" page, so they name a
+    /// parameter only when Gatehouse reads it: a name the request made up is input too.
+    @Test("the refusal names the parameter and the rule, and only a parameter Gatehouse reads")
+    func decodeErrorWords() {
+        func words(_ problem: FormDecodingError.Problem, _ parameter: String?) -> String {
+            WebInputError.undecodable(FormDecodingError(problem: problem, parameter: parameter)).description
+        }
+        #expect(words(.controlCharacter, "client_id")
                 == "the value of client_id holds a control character (NUL, or a C0 control other than tab and line breaks)")
-        #expect(FormDecodingError(problem: .notUTF8, parameter: "state").description == "the value of state is not UTF-8")
-        #expect(FormDecodingError(problem: .badEscape, parameter: "a").description
-                == "the value of a has a '%' that is not followed by two hex digits")
-        #expect(FormDecodingError(problem: .notUTF8, parameter: nil).description == "a parameter name is not UTF-8")
-        for odd in ["<b>", "a b", "\u{301}", String(repeating: "n", count: 41), ""] {
-            #expect(FormDecodingError(problem: .notUTF8, parameter: odd).description == "a parameter value is not UTF-8",
-                    "a name is repeated only when short and plain: \(odd)")
+        #expect(words(.notUTF8, "state") == "the value of state is not UTF-8")
+        #expect(words(.badEscape, "email") == "the value of email has a '%' that is not followed by two hex digits")
+        #expect(words(.badEscape, "a") == "a parameter value has a '%' that is not followed by two hex digits",
+                "a is no parameter Gatehouse reads")
+        #expect(words(.notUTF8, nil) == "a parameter name is not UTF-8")
+        for odd in ["<b>", "a b", "\u{301}", String(repeating: "n", count: 41), "", "zqx_marker", "Client_ID"] {
+            #expect(words(.notUTF8, odd) == "a parameter value is not UTF-8", "\(odd) is not repeated")
         }
     }
 

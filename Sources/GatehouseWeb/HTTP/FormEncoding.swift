@@ -1,4 +1,5 @@
 import Foundation
+import GatehouseCore
 
 /// `application/x-www-form-urlencoded` (WHATWG URL §5), used for form bodies, query strings and
 /// the Basic credentials of RFC 6749 §2.3.1.
@@ -125,46 +126,4 @@ public enum FormEncoding {
 
     private static let unreserved = CharacterSet(charactersIn:
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-}
-
-/// Standard base64 with padding, for HTTP Basic credentials.
-public enum Base64Standard {
-    /// Reads what `Data(base64Encoded:)` read: the standard alphabet, then as many '=' as the
-    /// last group needs or more, unused bits not checked. The bytes must be UTF-8 (a leading
-    /// byte order mark is dropped, as `String(data:encoding:)` did).
-    public static func decode(_ text: some StringProtocol) -> String? {
-        Base64Decoder.withBytes(of: text) { input in
-            var body = input.count
-            while body > 0, input[body - 1] == UInt8(ascii: "=") { body -= 1 }
-            guard body > 0 || input.isEmpty, input.count - body >= (4 - body % 4) % 4 else { return nil }
-            let bytes = Base64Decoder.decode(UnsafeBufferPointer(rebasing: input[..<body]), Base64Decoder.standard, canonical: false)
-            return bytes.flatMap(UTF8Text.string)
-        }
-    }
-}
-
-/// UTF-8 bytes to text as Foundation's decoding did (`String(data:encoding: .utf8)`,
-/// `removingPercentEncoding`): nil unless every byte sequence is well-formed, and one leading
-/// byte order mark dropped.
-enum UTF8Text {
-    static func string(_ bytes: [UInt8]) -> String? {
-        var iterator = bytes.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid: continue
-            case .error: return nil
-            case .emptyInput:
-                return String(decoding: bytes.starts(with: byteOrderMark) ? bytes.dropFirst(byteOrderMark.count) : bytes[...],
-                              as: UTF8.self)
-            }
-        }
-    }
-
-    static func droppingByteOrderMark(_ text: Substring) -> String {
-        guard text.utf8.starts(with: byteOrderMark) else { return String(text) }
-        return String(text[text.utf8.index(text.startIndex, offsetBy: byteOrderMark.count)...])
-    }
-
-    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 }

@@ -1,14 +1,15 @@
 import Foundation
 import GatehouseCore
 import GatehouseTesting
+import GatehouseWeb
 import Testing
 
 @Suite("Client credentials from HTTP Basic (RFC 7617, RFC 6749 §2.3.1) or the form")
 struct ClientCredentialsTests {
-    let notBasic = OAuthError(.invalidClient, "the Authorization header is not valid Basic credentials")
-    let twoMethods = OAuthError(.invalidRequest, "use one client authentication method, not two")
-    let otherClient = OAuthError(.invalidRequest, "client_id differs from the authenticated client")
-    let required = OAuthError(.invalidClient, "client authentication is required")
+    let notBasic = OAuthError(.invalidClient, .malformedBasicCredentials)
+    let twoMethods = OAuthError(.invalidRequest, .twoAuthenticationMethods)
+    let otherClient = OAuthError(.invalidRequest, .clientIDMismatch)
+    let required = OAuthError(.invalidClient, .clientAuthenticationRequired)
 
     func basic(_ credentials: String, scheme: String = "Basic ") -> String {
         scheme + Data(credentials.utf8).base64EncodedString()
@@ -16,7 +17,7 @@ struct ClientCredentialsTests {
 
     func from(_ header: String?, _ form: [(String, String)] = []) -> Result<ClientCredentials, OAuthError> {
         Result { () throws(OAuthError) in
-            try ClientCredentials.from(authorizationHeader: header, form: RequestParameters(form.map { (name: $0.0, value: $0.1) }))
+            try ClientCredentials(authorization: header, form: RequestParameters(form.map { (name: $0.0, value: $0.1) }))
         }
     }
 
@@ -80,6 +81,19 @@ struct ClientCredentialsTests {
         #expect(from("Basicx") == .failure(required))
     }
 
+    @Test("HTTP Basic client credentials are form-decoded (RFC 6749 §2.3.1) and one method at a time")
+    func basicCredentials() throws {
+        let header = "Basic " + Data("my%3Aclient:s%2Bcret".utf8).base64EncodedString()
+        let credentials = try ClientCredentials(authorization: header, form: RequestParameters([]))
+        #expect(credentials == ClientCredentials(clientID: "my:client", secret: "s+cret", method: .basic))
+        #expect(throws: OAuthError.self) {
+            try ClientCredentials(authorization: header, form: RequestParameters([("client_secret", "x")]))
+        }
+        #expect(throws: OAuthError(.invalidClient, .malformedBasicCredentials)) {
+            try ClientCredentials(authorization: "Basic !!!", form: RequestParameters([]))
+        }
+    }
+
     @Test("the byte version answers as the Foundation version did")
     func sameAsFoundation() {
         var random = SeededGenerator(seed: 11)
@@ -97,11 +111,11 @@ struct ClientCredentialsTests {
             let header = schemes.randomElement(using: &random)! + spaces.randomElement(using: &random)! + token
                 + spaces.randomElement(using: &random)!
             let form = RequestParameters(forms.randomElement(using: &random)!)
-            let new = Result { () throws(OAuthError) in try ClientCredentials.from(authorizationHeader: header, form: form) }
+            let new = Result { () throws(OAuthError) in try ClientCredentials(authorization: header, form: form) }
             let old = Result { () throws(OAuthError) in try FoundationReference.credentials(authorizationHeader: header, form: form) }
             // The one difference: credentials holding NUL (or another C0 control) are not credentials now
             // (`ControlCharacters`; PostgreSQL text cannot hold NUL).
-            if text.contains("\u{0}"), new == .failure(OAuthError(.invalidClient, "the Authorization header is not valid Basic credentials")) {
+            if text.contains("\u{0}"), new == .failure(notBasic) {
                 continue
             }
             #expect(new == old, "\(header.debugDescription)")

@@ -1,0 +1,87 @@
+import Foundation
+public import GatehouseCore
+
+/// Platform roles (`platform_roles`) and memberships of organizations (`memberships`) in PostgreSQL.
+public struct PostgresMembershipStore: MembershipStore {
+    let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    public func platformRole(userID: UUID) async throws -> Role? {
+        try await pool.query("SELECT role FROM platform_roles WHERE user_id = $1", [.uuid(userID)]).rows.first
+            .flatMap { Role(rawValue: try $0.string("role")) }
+    }
+
+    public func setPlatformRole(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) async throws {
+        guard let role else {
+            _ = try await pool.query("DELETE FROM platform_roles WHERE user_id = $1", [.uuid(userID)])
+            return
+        }
+        guard role.isPlatformRole else { throw StoreError.invalid("\(role.rawValue) is not a platform role") }
+        _ = try await pool.query(
+            """
+            INSERT INTO platform_roles (user_id, role, granted_at, granted_by) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = EXCLUDED.granted_at, granted_by = EXCLUDED.granted_by
+            """, [.uuid(userID), .text(role.rawValue), .timestamp(date), .uuid(actor)])
+    }
+
+    public func count(platformRole role: Role) async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM platform_roles WHERE role = $1", [.text(role.rawValue)]).rows.first?.int("n") ?? 0
+    }
+
+    static let columns = "organization_id, user_id, role, created_at, created_by"
+
+    public func memberships(userID: UUID) async throws -> [Membership] {
+        try await pool.query("SELECT \(Self.columns) FROM memberships WHERE user_id = $1 ORDER BY created_at, organization_id",
+                             [.uuid(userID)]).rows.map(Self.membership)
+    }
+
+    public func membership(organizationID: UUID, userID: UUID) async throws -> Membership? {
+        try await pool.query("SELECT \(Self.columns) FROM memberships WHERE organization_id = $1 AND user_id = $2",
+                             [.uuid(organizationID), .uuid(userID)]).rows.first.map(Self.membership)
+    }
+
+    public func save(_ membership: Membership, at date: Date, by actor: UUID?) async throws {
+        guard !membership.role.isPlatformRole else { throw StoreError.invalid("\(membership.role.rawValue) is a platform role") }
+        do {
+            _ = try await pool.query(
+                """
+                INSERT INTO memberships (organization_id, user_id, role, created_at, created_by, updated_at, updated_by)
+                VALUES ($1, $2, $3, $4, $5, $6, $5)
+                ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role, updated_at = $6, updated_by = $5
+                """,
+                [.uuid(membership.organizationID), .uuid(membership.userID), .text(membership.role.rawValue),
+                 .timestamp(membership.createdAt), .uuid(actor), .timestamp(date)])
+        } catch let error as PostgresError where error.sqlState == "23503" {
+            throw StoreError.conflict("the organization or the user no longer exists")
+        }
+    }
+
+    public func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
+        try await pool.query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2 RETURNING user_id",
+                             [.uuid(organizationID), .uuid(userID)]).rows.isEmpty == false
+    }
+
+    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [Membership] {
+        try await pool.query(
+            """
+            SELECT \(Self.columns) FROM memberships
+            WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, user_id) > ($2, $3::uuid))
+            ORDER BY created_at, user_id LIMIT $4
+            """,
+            [.uuid(organizationID), cursor.map { .timestamp($0.createdAt) } ?? .null, .uuid(cursor?.userID), .int(max(0, limit))])
+            .rows.map(Self.membership)
+    }
+
+    public func count(organizationID: UUID, role: Role) async throws -> Int {
+        try await pool.query("SELECT count(*) AS n FROM memberships WHERE organization_id = $1 AND role = $2",
+                             [.uuid(organizationID), .text(role.rawValue)]).rows.first?.int("n") ?? 0
+    }
+
+    static func membership(_ row: PostgresRow) throws -> Membership {
+        let text = try row.string("role")
+        guard let role = Role(rawValue: text) else { throw PostgresError(message: "unknown role \(text)") }
+        return Membership(organizationID: try row.uuid("organization_id"), userID: try row.uuid("user_id"), role: role,
+                          createdAt: try row.date("created_at"), createdBy: try row.optionalUUID("created_by"))
+    }
+}
