@@ -93,3 +93,13 @@ public struct AuditEvent: Sendable, Equatable {
         return copy
     }
 }
+
+extension AuditEventType {
+    public static let invitationCreated = AuditEventType("invitation_created")
+    public static let invitationAccepted = AuditEventType("invitation_accepted")
+    public static let invitationRevoked = AuditEventType("invitation_revoked")
+    public static let invitationResent = AuditEventType("invitation_resent")
+    public static let invitationExpired = AuditEventType("invitation_expired")
+    public static let organizationCreated = AuditEventType("organization_created")
+    public static let organizationUpdated = AuditEventType("organization_updated")
+}
