@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -80,7 +81,9 @@ let package = Package(
                            .product(name: "Hummingbird", package: "hummingbird"),
                            // The HTTP server's timeouts (HTTPServerTimeouts): Hummingbird's server builder and a channel handler.
                            .product(name: "HummingbirdCore", package: "hummingbird"),
+                           // ByteBuffer for bodies, and the HTTP field names Web adds (X-Forwarded-For, Forwarded).
                            .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "Logging", package: "swift-log"),

@@ -8,7 +8,7 @@ import Foundation
 /// libcurl speaks SMTP, STARTTLS (CURLOPT_USE_SSL) and implicit TLS over OpenSSL, verifying
 /// the server certificate and host name against the system store or `caFile`.
 struct CurlSMTPTransfer {
-    let endpoint: SMTPEndpoint
+    let location: SMTPLocation
     let caFile: String?
     let connectTimeoutSeconds: Int
     let timeoutSeconds: Int
@@ -37,14 +37,14 @@ struct CurlSMTPTransfer {
 
         var options = CurlOptions(handle: handle)
         options.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
-        options.set(CURLOPT_URL, endpoint.curlURL)
+        options.set(CURLOPT_URL, location.curlURL)
         options.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
         options.set(CURLOPT_USE_SSL, Int(useSSL.rawValue))
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile { options.set(CURLOPT_CAINFO, caFile) }
-        if let username = endpoint.username { options.set(CURLOPT_USERNAME, username) }
-        if let password = endpoint.password { options.set(CURLOPT_PASSWORD, password) }
+        if let username = location.username { options.set(CURLOPT_USERNAME, username) }
+        if let password = location.password { options.set(CURLOPT_PASSWORD, password) }
         options.set(CURLOPT_MAIL_FROM, "<\(from)>")
         options.setRecipients(recipients)
         options.set(CURLOPT_UPLOAD, 1)
@@ -62,12 +62,12 @@ struct CurlSMTPTransfer {
         _ = ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         let detail = errorBuffer.pointee == 0 ? String(cString: curl_easy_strerror(result)) : String(cString: errorBuffer)
         throw MailTransportError(
-            "SMTP to \(endpoint.host):\(endpoint.port) failed: \(detail)" + (responseCode > 0 ? " (last reply \(responseCode))" : ""),
+            "SMTP to \(location.host):\(location.port) failed: \(detail)" + (responseCode > 0 ? " (last reply \(responseCode))" : ""),
             isPermanent: Self.isPermanent(result, responseCode: responseCode))
     }
 
     private var useSSL: curl_usessl {
-        switch endpoint.security {
+        switch location.security {
         case .startTLSIfOffered: CURLUSESSL_TRY
         case .startTLSRequired, .implicitTLS: CURLUSESSL_ALL
         }

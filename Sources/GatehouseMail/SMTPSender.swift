@@ -9,7 +9,7 @@ import NIOPosix
 /// requests, so the sender owns a small `NIOThreadPool` and every transfer runs there; callers
 /// only suspend. One handle per message keeps transfers independent (mail volume is low).
 public final class SMTPSender: MailTransport {
-    let endpoint: SMTPEndpoint
+    let location: SMTPLocation
     let from: MailAddress
     let transfer: CurlSMTPTransfer
     private let threadPool: NIOThreadPool
@@ -20,11 +20,11 @@ public final class SMTPSender: MailTransport {
     ///     (`GATEHOUSE_SMTP_CA_FILE`, for a private CA).
     ///   - threads: transfers that may run at once.
     ///   - timeout: a whole transaction's limit; the delivery lease must outlast a batch of them.
-    public init(endpoint: SMTPEndpoint, from: MailAddress, caFile: String? = nil, threads: Int = 2,
+    public init(location: SMTPLocation, from: MailAddress, caFile: String? = nil, threads: Int = 2,
                 connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), logger: Logger) {
-        self.endpoint = endpoint
+        self.location = location
         self.from = from
-        transfer = CurlSMTPTransfer(endpoint: endpoint, caFile: caFile,
+        transfer = CurlSMTPTransfer(location: location, caFile: caFile,
                                     connectTimeoutSeconds: Int(connectTimeout.components.seconds),
                                     timeoutSeconds: Int(timeout.components.seconds))
         threadPool = NIOThreadPool(numberOfThreads: max(1, threads))

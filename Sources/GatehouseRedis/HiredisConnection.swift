@@ -13,12 +13,12 @@ final class HiredisConnection: @unchecked Sendable {
     /// Applies to connecting and to every command (blocking commands included: keep them shorter).
     static let timeout = timeval(tv_sec: 2, tv_usec: 0)
 
-    private let endpoint: RedisEndpoint
+    private let location: RedisLocation
     private let logger: Logger
     private var context: UnsafeMutablePointer<redisContext>?
 
-    init(endpoint: RedisEndpoint, logger: Logger) {
-        self.endpoint = endpoint
+    init(location: RedisLocation, logger: Logger) {
+        self.location = location
         self.logger = logger
     }
 
@@ -38,30 +38,30 @@ final class HiredisConnection: @unchecked Sendable {
     /// RESP2 only: HELLO 3 would get a reply hiredis 0.14 cannot parse.
     func connect() throws {
         close()
-        let opened: UnsafeMutablePointer<redisContext>? = switch endpoint.address {
+        let opened: UnsafeMutablePointer<redisContext>? = switch location.address {
         case .tcp(let host, let port): redisConnectWithTimeout(host, Int32(port), Self.timeout)
         case .unix(let path): redisConnectUnixWithTimeout(path, Self.timeout)
         }
-        guard let opened else { throw RedisError("could not connect to Redis at \(endpoint.description): out of memory") }
+        guard let opened else { throw RedisError("could not connect to Redis at \(location.description): out of memory") }
         guard opened.pointee.err == 0 else {
             let reason = Self.errorString(opened)
             redisFree(opened)
-            throw RedisError("could not connect to Redis at \(endpoint.description): \(reason)")
+            throw RedisError("could not connect to Redis at \(location.description): \(reason)")
         }
         context = opened
         _ = redisSetTimeout(opened, Self.timeout)
-        if case .tcp = endpoint.address { _ = redisEnableKeepAlive(opened) }
+        if case .tcp = location.address { _ = redisEnableKeepAlive(opened) }
         do {
-            if let password = endpoint.password {
-                let credentials = [endpoint.username, password].compactMap { $0 }
+            if let password = location.password {
+                let credentials = [location.username, password].compactMap { $0 }
                 _ = try command((["AUTH"] + credentials).map { Array($0.utf8) })
             }
-            if endpoint.database != 0 {
-                _ = try command(["SELECT", String(endpoint.database)].map { Array($0.utf8) })
+            if location.database != 0 {
+                _ = try command(["SELECT", String(location.database)].map { Array($0.utf8) })
             }
         } catch let error as RedisError {
             close()
-            throw RedisError("could not set up the Redis connection to \(endpoint.description): \(error.message)")
+            throw RedisError("could not set up the Redis connection to \(location.description): \(error.message)")
         }
         logger.debug("connected to Redis")
     }
@@ -107,7 +107,7 @@ final class HiredisConnection: @unchecked Sendable {
 
     private func connectedContext() throws -> UnsafeMutablePointer<redisContext> {
         guard let context, context.pointee.err == 0 else {
-            throw RedisError("the Redis connection to \(endpoint.description) was lost")
+            throw RedisError("the Redis connection to \(location.description) was lost")
         }
         return context
     }
@@ -116,7 +116,7 @@ final class HiredisConnection: @unchecked Sendable {
     private func takeReply(_ raw: UnsafeMutableRawPointer?, context: UnsafeMutablePointer<redisContext>,
                            command: String) throws -> RedisReply {
         guard let raw else {
-            throw RedisError("\(command) failed, connection to \(endpoint.description) lost: \(Self.errorString(context))")
+            throw RedisError("\(command) failed, connection to \(location.description) lost: \(Self.errorString(context))")
         }
         defer { freeReplyObject(raw) }
         do {

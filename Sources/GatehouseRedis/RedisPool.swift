@@ -20,17 +20,17 @@ public final class RedisPool: Sendable {
     ///   `rediss://` is refused: hiredis 0.14 has no TLS (use loopback, a unix socket or stunnel).
     public init(url: String, maxConnections: Int, logger: Logger) throws {
         precondition(maxConnections > 0, "maxConnections must be at least 1")
-        let endpoint = try RedisEndpoint(url: url)
+        let location = try RedisLocation(url: url)
         ignoreSIGPIPE()
         var logger = logger
-        logger[metadataKey: "redis"] = "\(endpoint.description)"
+        logger[metadataKey: "redis"] = "\(location.description)"
         self.logger = logger
         threadPool = NIOThreadPool(numberOfThreads: maxConnections)
         threadPool.start()
         leases = ConnectionLeases(
             capacity: maxConnections,
             closedError: RedisError("the Redis pool is shut down")
-        ) { [logger] in HiredisConnection(endpoint: endpoint, logger: logger) }
+        ) { [logger] in HiredisConnection(location: location, logger: logger) }
     }
 
     public func command(_ arguments: [String]) async throws -> RedisReply {

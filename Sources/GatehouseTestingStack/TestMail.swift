@@ -79,7 +79,7 @@ public enum TestMail {
 
     /// One SMTP sender per test process for the plain listener (it owns threads).
     private static let sharedSender: Result<SMTPSender, any Error> = Result {
-        SMTPSender(endpoint: try SMTPEndpoint(url: try smtpURL()), from: try MailAddress(parsing: from), logger: TestServices.logger)
+        SMTPSender(location: try SMTPLocation(url: try smtpURL()), from: try MailAddress(parsing: from), logger: TestServices.logger)
     }
 
     public static func sender() throws -> SMTPSender { try sharedSender.get() }

@@ -26,7 +26,7 @@ struct MailBodyRedactionTests {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
             let clock = TestClock()
             let outbox = PostgresMailOutbox(pool: pool, messageIDDomain: "id.gatehouse.test", clock: clock)
-            let sender = try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))
+            let sender = try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))
             let service = MailDeliveryService(queue: outbox, transport: sender, clock: clock, logger: MailTestSupport.logger)
             let recipient = MailTestSupport.uniqueRecipient("redact")
             try await outbox.enqueue(codeMail(to: recipient))
@@ -52,7 +52,7 @@ struct MailBodyRedactionTests {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
             let clock = TestClock()
             let outbox = PostgresMailOutbox(pool: pool, messageIDDomain: "id.gatehouse.test", clock: clock)
-            let sender = try MailTestSupport.sender(try SMTPEndpoint(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())"))
+            let sender = try MailTestSupport.sender(try SMTPLocation(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())"))
             let retry = MailRetryPolicy(maxAttempts: 2, firstDelay: .seconds(30), maxDelay: .seconds(3600))
             let service = MailDeliveryService(queue: outbox, transport: sender, clock: clock, settings: .init(retry: retry),
                                               logger: MailTestSupport.logger)

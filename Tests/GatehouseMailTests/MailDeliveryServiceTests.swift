@@ -40,7 +40,7 @@ struct MailDeliveryServiceTests {
     @Test("enqueue → the running service sends it promptly (woken, not polled) → the row is marked sent")
     func enqueueToSent() async throws {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
-            let sender = try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))
+            let sender = try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))
             let wake = WakeSignal()
             let outbox = outbox(pool, clock: SystemClock(), wake: wake)
             // A poll interval far beyond the test's patience: only the wake-up can deliver in time.
@@ -108,7 +108,7 @@ struct MailDeliveryServiceTests {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
             let clock = TestClock()
             let outbox = outbox(pool, clock: clock)
-            let sender = try MailTestSupport.sender(try SMTPEndpoint(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())"))
+            let sender = try MailTestSupport.sender(try SMTPLocation(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())"))
             let retry = MailRetryPolicy(maxAttempts: 3, firstDelay: .seconds(30), maxDelay: .seconds(3600))
             let service = MailDeliveryService(queue: outbox, transport: sender, clock: clock, settings: .init(retry: retry),
                                               logger: MailTestSupport.logger)
@@ -145,7 +145,7 @@ struct MailDeliveryServiceTests {
         try await ScratchDatabase.with(migrations: Self.migrations) { pool async throws in
             let clock = TestClock()
             let outbox = outbox(pool, clock: clock)
-            let sender = try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))
+            let sender = try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))
             let service = MailDeliveryService(queue: outbox, transport: sender, clock: clock, logger: MailTestSupport.logger)
             try await outbox.enqueue(mail(to: "reject-permanent@example.test"))
             #expect(try await service.deliverBatch() == 1)
@@ -167,7 +167,7 @@ struct MailDeliveryServiceTests {
             let lost = try await outbox.claim(limit: 10, leaseDuration: .seconds(300), maxAttempts: 10, now: clock.now)
             #expect(lost.count == 1)
 
-            let sender = try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))
+            let sender = try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))
             let service = MailDeliveryService(queue: outbox, transport: sender, clock: clock, logger: MailTestSupport.logger)
             #expect(try await service.deliverBatch() == 0, "leased: not taken while the lease runs")
             clock.advance(by: 301)
@@ -188,7 +188,7 @@ struct MailDeliveryServiceTests {
             let recipients = (0..<3).map { _ in MailTestSupport.uniqueRecipient("restart") }
             for recipient in recipients { try await outbox(pool, clock: clock).enqueue(mail(to: recipient)) }
             // "After the restart": a fresh outbox and service, no memory of the enqueues.
-            let sender = try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))
+            let sender = try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))
             let service = MailDeliveryService(queue: outbox(pool, clock: clock), transport: sender, clock: clock,
                                               logger: MailTestSupport.logger)
             #expect(try await service.deliverBatch() == 3)

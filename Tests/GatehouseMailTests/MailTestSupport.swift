@@ -13,17 +13,17 @@ enum MailTestSupport {
         return logger
     }
 
-    static func endpoint(_ variable: String, credentials: Bool = false, query: String = "") throws -> SMTPEndpoint {
+    static func location(_ variable: String, credentials: Bool = false, query: String = "") throws -> SMTPLocation {
         var url = try TestServices.variable(variable)
         if credentials, let schemeEnd = url.range(of: "://") {
             let auth = try TestServices.variable("GATEHOUSE_TEST_SMTP_AUTH")
             url.insert(contentsOf: auth + "@", at: schemeEnd.upperBound)
         }
-        return try SMTPEndpoint(url: url + query)
+        return try SMTPLocation(url: url + query)
     }
 
-    static func sender(_ endpoint: SMTPEndpoint, caFile: String? = nil, timeout: Duration = .seconds(10)) throws -> SMTPSender {
-        SMTPSender(endpoint: endpoint, from: try MailAddress(parsing: TestMail.from), caFile: caFile,
+    static func sender(_ location: SMTPLocation, caFile: String? = nil, timeout: Duration = .seconds(10)) throws -> SMTPSender {
+        SMTPSender(location: location, from: try MailAddress(parsing: TestMail.from), caFile: caFile,
                    connectTimeout: .seconds(3), timeout: timeout, logger: logger)
     }
 

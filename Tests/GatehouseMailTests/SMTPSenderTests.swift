@@ -18,7 +18,7 @@ struct SMTPSenderTests {
     func plainSend() async throws {
         let recipient = MailTestSupport.uniqueRecipient()
         let queued = MailTestSupport.queued(mail(to: recipient))
-        try await withSender(try MailTestSupport.sender(try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL"))) { sender async throws in
+        try await withSender(try MailTestSupport.sender(try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL"))) { sender async throws in
             try await sender.send(queued)
         }
         let received = try await TestMail.waitFor(messageID: queued.messageID)
@@ -39,24 +39,24 @@ struct SMTPSenderTests {
     func startTLS() async throws {
         let recipient = MailTestSupport.uniqueRecipient("tls")
         let queued = MailTestSupport.queued(mail(to: recipient))
-        let endpoint = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_STARTTLS_URL", credentials: true)
+        let location = try MailTestSupport.location("GATEHOUSE_TEST_SMTP_STARTTLS_URL", credentials: true)
         let caFile = try TestServices.variable("GATEHOUSE_TEST_SMTP_CA_FILE")
-        try await withSender(try MailTestSupport.sender(endpoint, caFile: caFile)) { try await $0.send(queued) }
+        try await withSender(try MailTestSupport.sender(location, caFile: caFile)) { try await $0.send(queued) }
         let received = try await TestMail.waitFor(messageID: queued.messageID)
         #expect(received.listener == "starttls")
         #expect(received.tls)
         #expect(received.authenticated)
-        #expect(received.login == endpoint.username)
+        #expect(received.login == location.username)
         #expect(received.text?.hasPrefix("Your code is 123456.") == true)
     }
 
     @Test("smtps:// (implicit TLS) verified against the private CA")
     func implicitTLS() async throws {
         let queued = MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient("smtps")))
-        let endpoint = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTPS_URL")
-        #expect(endpoint.security == .implicitTLS)
+        let location = try MailTestSupport.location("GATEHOUSE_TEST_SMTPS_URL")
+        #expect(location.security == .implicitTLS)
         let caFile = try TestServices.variable("GATEHOUSE_TEST_SMTP_CA_FILE")
-        try await withSender(try MailTestSupport.sender(endpoint, caFile: caFile)) { try await $0.send(queued) }
+        try await withSender(try MailTestSupport.sender(location, caFile: caFile)) { try await $0.send(queued) }
         let received = try await TestMail.waitFor(messageID: queued.messageID)
         #expect(received.listener == "tls")
         #expect(received.tls)
@@ -68,7 +68,7 @@ struct SMTPSenderTests {
     func wrongCA(variable: String) async throws {
         let queued = MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient("wrongca")))
         let caFile = try TestServices.variable("GATEHOUSE_TEST_SMTP_WRONG_CA_FILE")
-        let error = try await withSender(try MailTestSupport.sender(try MailTestSupport.endpoint(variable), caFile: caFile)) { sender async throws in
+        let error = try await withSender(try MailTestSupport.sender(try MailTestSupport.location(variable), caFile: caFile)) { sender async throws in
             await #expect(throws: MailTransportError.self) { try await sender.send(queued) }
         }
         #expect(error?.isPermanent == false)
@@ -79,8 +79,8 @@ struct SMTPSenderTests {
     @Test("the system CA store does not trust the private CA: without GATEHOUSE_SMTP_CA_FILE it fails")
     func systemStore() async throws {
         let queued = MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient("nostore")))
-        let endpoint = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTPS_URL")
-        try await withSender(try MailTestSupport.sender(endpoint)) { sender async throws in
+        let location = try MailTestSupport.location("GATEHOUSE_TEST_SMTPS_URL")
+        try await withSender(try MailTestSupport.sender(location)) { sender async throws in
             await #expect(throws: MailTransportError.self) { try await sender.send(queued) }
         }
     }
@@ -88,8 +88,8 @@ struct SMTPSenderTests {
     @Test("STARTTLS required: a server that offers none is refused")
     func startTLSRequired() async throws {
         let queued = MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient("required")))
-        let endpoint = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL", query: "?starttls=required")
-        try await withSender(try MailTestSupport.sender(endpoint)) { sender async throws in
+        let location = try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL", query: "?starttls=required")
+        try await withSender(try MailTestSupport.sender(location)) { sender async throws in
             await #expect(throws: MailTransportError.self) { try await sender.send(queued) }
         }
         #expect(try TestMail.received().allSatisfy { $0.messageID != queued.messageID })
@@ -98,8 +98,8 @@ struct SMTPSenderTests {
     @Test("a wrong password fails and is retried later (a setting to fix, not the message's fault)")
     func wrongPassword() async throws {
         let queued = MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient("badpw")))
-        let good = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_STARTTLS_URL", credentials: true)
-        let bad = try SMTPEndpoint(url: "smtp://\(good.username ?? "x"):wrong-password@\(good.host):\(good.port)")
+        let good = try MailTestSupport.location("GATEHOUSE_TEST_SMTP_STARTTLS_URL", credentials: true)
+        let bad = try SMTPLocation(url: "smtp://\(good.username ?? "x"):wrong-password@\(good.host):\(good.port)")
         let caFile = try TestServices.variable("GATEHOUSE_TEST_SMTP_CA_FILE")
         let error = try await withSender(try MailTestSupport.sender(bad, caFile: caFile)) { sender async throws in
             await #expect(throws: MailTransportError.self) { try await sender.send(queued) }
@@ -110,8 +110,8 @@ struct SMTPSenderTests {
 
     @Test("a 550 for the recipient is permanent; a 451 is temporary (RFC 5321 §4.2.1)")
     func rejectedRecipient() async throws {
-        let endpoint = try MailTestSupport.endpoint("GATEHOUSE_TEST_SMTP_URL")
-        try await withSender(try MailTestSupport.sender(endpoint)) { sender async throws in
+        let location = try MailTestSupport.location("GATEHOUSE_TEST_SMTP_URL")
+        try await withSender(try MailTestSupport.sender(location)) { sender async throws in
             let permanent = await #expect(throws: MailTransportError.self) {
                 try await sender.send(MailTestSupport.queued(mail(to: "reject-permanent@example.test")))
             }
@@ -125,8 +125,8 @@ struct SMTPSenderTests {
 
     @Test("nothing listening: a connection failure, retried later")
     func connectionRefused() async throws {
-        let endpoint = try SMTPEndpoint(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())")
-        try await withSender(try MailTestSupport.sender(endpoint)) { sender async throws in
+        let location = try SMTPLocation(url: "smtp://127.0.0.1:\(MailTestSupport.closedPort())")
+        try await withSender(try MailTestSupport.sender(location)) { sender async throws in
             let error = await #expect(throws: MailTransportError.self) {
                 try await sender.send(MailTestSupport.queued(mail(to: MailTestSupport.uniqueRecipient())))
             }

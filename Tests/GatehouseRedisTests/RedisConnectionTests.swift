@@ -58,23 +58,23 @@ struct RedisConnectionTests {
 
     @Test("redis:// URLs: host, port, database, password, user, IPv6")
     func tcpURLs() throws {
-        let plain = try RedisEndpoint(url: "redis://127.0.0.1:63790/0")
+        let plain = try RedisLocation(url: "redis://127.0.0.1:63790/0")
         #expect(fields(plain) == #"tcp(host: "127.0.0.1", port: 63790) user=- password=- db=0"#)
-        let full = try RedisEndpoint(url: "redis://gatehouse:p%40ss:w@cache.internal:6380/4")
+        let full = try RedisLocation(url: "redis://gatehouse:p%40ss:w@cache.internal:6380/4")
         #expect(fields(full) == #"tcp(host: "cache.internal", port: 6380) user=gatehouse password=p@ss:w db=4"#)
         #expect(full.description == "cache.internal:6380 db 4")
-        let passwordOnly = try RedisEndpoint(url: "redis://:secret@localhost")
+        let passwordOnly = try RedisLocation(url: "redis://:secret@localhost")
         #expect(fields(passwordOnly) == #"tcp(host: "localhost", port: 6379) user=- password=secret db=0"#)
-        let ipv6 = try RedisEndpoint(url: "redis://[::1]:6390/")
+        let ipv6 = try RedisLocation(url: "redis://[::1]:6390/")
         #expect(ipv6.address == .tcp(host: "::1", port: 6390))
         #expect(ipv6.description == "[::1]:6390 db 0")
     }
 
     @Test("unix:// URLs: absolute path, db and password parameters")
     func unixURLs() throws {
-        let socket = try RedisEndpoint(url: "unix:///run/redis/redis.sock?db=2&password=s%26cret")
+        let socket = try RedisLocation(url: "unix:///run/redis/redis.sock?db=2&password=s%26cret")
         #expect(fields(socket) == #"unix(path: "/run/redis/redis.sock") user=- password=s&cret db=2"#)
-        #expect(try RedisEndpoint(url: "unix:///tmp/r.sock").database == 0)
+        #expect(try RedisLocation(url: "unix:///tmp/r.sock").database == 0)
     }
 
     @Test("malformed URLs are refused with a message")
@@ -82,7 +82,7 @@ struct RedisConnectionTests {
         for url in ["http://localhost:6379", "redis://", "redis://host:port/0", "redis://host:6379/x", "redis://host:70000",
                     "redis://password@host:6379", "unix://relative.sock", "unix:///tmp/r.sock?timeout=1",
                     "unix:///" + String(repeating: "x", count: 120)] {
-            #expect(throws: RedisError.self, "\(url)") { try RedisEndpoint(url: url) }
+            #expect(throws: RedisError.self, "\(url)") { try RedisLocation(url: url) }
         }
     }
 
@@ -95,7 +95,7 @@ struct RedisConnectionTests {
     }
 }
 
-/// The fields of an endpoint, for comparing in one expectation.
-private func fields(_ endpoint: RedisEndpoint) -> String {
-    "\(endpoint.address) user=\(endpoint.username ?? "-") password=\(endpoint.password ?? "-") db=\(endpoint.database)"
+/// The fields of an location, for comparing in one expectation.
+private func fields(_ location: RedisLocation) -> String {
+    "\(location.address) user=\(location.username ?? "-") password=\(location.password ?? "-") db=\(location.database)"
 }

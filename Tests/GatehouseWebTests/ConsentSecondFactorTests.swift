@@ -146,6 +146,8 @@ extension TestBrowser {
     /// The pending authorization request behind this browser's pending second-factor sign-in.
     func pendingRequestOfMFA(provider: TestProvider) async throws -> String? {
         guard let token = cookies["gh_mfa"] else { return nil }
-        return try await provider.dependencies.secondFactorChallenges.find(token: token)?.pendingAuthorizationID
+        let challenges = SecondFactorChallenges(store: provider.dependencies.mfa.pendingSignIns, crypto: provider.crypto,
+                                                settings: provider.dependencies.mfa.settings, clock: provider.clock)
+        return try await challenges.find(token: token)?.pendingAuthorizationID
     }
 }

@@ -7,7 +7,7 @@ import HummingbirdTesting
 import Testing
 
 /// The rest of `/token`'s errors, word for word (RFC 6749 §5.2): the request's syntax, client
-/// authentication (§2.3.1, §3.2.1) and the grants' own refusals that `TokenEndpointTests` and
+/// authentication (§2.3.1, §3.2.1) and the grants' own refusals that `TokenRouteTests` and
 /// `CodeBindingTests` do not reach. Together they cover every error the endpoint gives.
 @Suite("/token: every error, exact on the wire (RFC 6749 §5.2)")
 struct TokenRequestErrorTests {

@@ -24,8 +24,8 @@ struct MailComposition {
         mailLogger[metadataKey: "component"] = "mail"
         let transport: (any MailTransport)?
         switch mode {
-        case .smtp(let endpoint, let from, let caFile):
-            let sender = SMTPSender(endpoint: endpoint, from: from, caFile: caFile, logger: mailLogger)
+        case .smtp(let location, let from, let caFile):
+            let sender = SMTPSender(location: location, from: from, caFile: caFile, logger: mailLogger)
             smtpSender = sender
             transport = sender
         case .developmentConsole:

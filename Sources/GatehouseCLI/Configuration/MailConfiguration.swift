@@ -7,7 +7,7 @@ import GatehouseMail
 /// it are off). Unset outside development mode is a start-up error, so running without mail is
 /// always said out loud.
 enum MailMode: Sendable {
-    case smtp(SMTPEndpoint, from: MailAddress, caFile: String?)
+    case smtp(SMTPLocation, from: MailAddress, caFile: String?)
     case developmentConsole
     case disabled
 
@@ -19,8 +19,8 @@ enum MailMode: Sendable {
     /// One line for the start-up output and log; the SMTP password is redacted.
     var summary: String {
         switch self {
-        case .smtp(let endpoint, let from, let caFile):
-            "SMTP \(endpoint.redacted) from \(from.address)" + (caFile.map { " (CA file \($0))" } ?? "")
+        case .smtp(let location, let from, let caFile):
+            "SMTP \(location.redacted) from \(from.address)" + (caFile.map { " (CA file \($0))" } ?? "")
         case .developmentConsole: "printed here and listed at /dev/mailbox (development mode, no GATEHOUSE_SMTP_URL)"
         case .disabled: "off (GATEHOUSE_SMTP_URL=none): registration, email verification and password reset are unavailable"
         }
@@ -41,9 +41,9 @@ extension GatehouseConfiguration {
         }
         if url.lowercased() == "none" { return .success(.disabled) }
         var problems: [String] = []
-        var endpoint: SMTPEndpoint?
+        var location: SMTPLocation?
         do {
-            endpoint = try SMTPEndpoint(url: url)
+            location = try SMTPLocation(url: url)
         } catch {
             problems.append("GATEHOUSE_SMTP_URL \(error.message)")
         }
@@ -60,8 +60,8 @@ extension GatehouseConfiguration {
         if let smtpCAFile, !FileManager.default.isReadableFile(atPath: smtpCAFile) {
             problems.append("GATEHOUSE_SMTP_CA_FILE=\(smtpCAFile) cannot be read (a PEM file with the CA certificates to trust)")
         }
-        guard problems.isEmpty, let endpoint, let from else { return .failure(ConfigurationError(problems: problems)) }
-        return .success(.smtp(endpoint, from: from, caFile: smtpCAFile))
+        guard problems.isEmpty, let location, let from else { return .failure(ConfigurationError(problems: problems)) }
+        return .success(.smtp(location, from: from, caFile: smtpCAFile))
     }
 }
 

@@ -43,14 +43,3 @@ public struct PendingAuthorization: Sendable, Codable, Equatable {
         self.createdAt = createdAt
     }
 }
-
-/// OIDC Core §3.1.2.1 `prompt` values Gatehouse supports.
-public enum Prompt: String, Sendable, Codable, Hashable {
-    case none, login, consent, selectAccount = "select_account"
-}
-
-/// How the authorization response travels back (OAuth 2.0 Multiple Response Types / Form Post).
-public enum ResponseMode: String, Sendable, Codable {
-    case query
-    case formPost = "form_post"
-}

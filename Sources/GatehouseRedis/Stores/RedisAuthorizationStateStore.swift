@@ -15,7 +15,7 @@ public import GatehouseCore
 /// its size, which its member name carries), then refuses or stores, in one atomic step; deleting
 /// a request subtracts it at once. The value is `owner "\n" JSON` (JSON never holds a raw line
 /// break), so a request knows its owner. The scripts name the owner's keys themselves, which the
-/// single Redis endpoint Gatehouse supports allows (no Cluster).
+/// single Redis server Gatehouse supports allows (no Cluster).
 public struct RedisAuthorizationStateStore: AuthorizationStateStore {
     let pool: RedisPool
     let prefix: String

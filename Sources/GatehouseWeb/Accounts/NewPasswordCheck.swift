@@ -3,10 +3,12 @@ import GatehouseCore
 
 /// Checks a new password against the policy and the account's history, returning each problem
 /// in words for the page. Registration, reset and change all go through here.
-struct NewPasswordCheck {
-    let dependencies: WebDependencies
-
-    var policy: PasswordPolicy { dependencies.accounts.passwordPolicy }
+struct NewPasswordCheck: Sendable {
+    let policy: PasswordPolicy
+    let history: any PasswordHistoryStore
+    let hasher: any PasswordHasher
+    let users: any UserStore
+    let clock: any Clock
 
     func problems(_ password: String, confirmation: String?, context: PasswordContext, user: User?) async throws -> [String] {
         var problems = policy.violations(of: password, context: context).map(\.message)
@@ -15,7 +17,7 @@ struct NewPasswordCheck {
         }
         if problems.isEmpty, let user,
            let reuse = try await policy.reuseViolation(of: password, userID: user.id, currentHash: user.passwordHash,
-                                                       history: dependencies.accounts.passwordHistory, hasher: dependencies.hasher) {
+                                                       history: history, hasher: hasher) {
             problems.append(reuse.message)
         }
         return problems
@@ -23,9 +25,9 @@ struct NewPasswordCheck {
 
     /// Hashes the normalized password and stores it as the user's new one, with history.
     func setPassword(_ password: String, for userID: UUID) async throws {
-        let hash = try await dependencies.hasher.hash(PasswordPolicy.normalized(password))
-        let now = dependencies.clock.now
-        try await dependencies.users.changePassword(userID: userID, hash: hash, at: now)
-        try await dependencies.accounts.passwordHistory.record(userID: userID, hash: hash, at: now)
+        let hash = try await hasher.hash(PasswordPolicy.normalized(password))
+        let now = clock.now
+        try await users.changePassword(userID: userID, hash: hash, at: now)
+        try await history.record(userID: userID, hash: hash, at: now)
     }
 }

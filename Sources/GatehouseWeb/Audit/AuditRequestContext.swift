@@ -29,6 +29,7 @@ struct AuditRequestMiddleware: RouterMiddleware {
 /// missing IP and user agent filled in from the request being served.
 struct RequestAuditLog: AuditLog {
     let base: any AuditLog
+    let clock: any Clock
 
     func record(_ event: AuditEvent) async {
         var event = event
@@ -38,16 +39,11 @@ struct RequestAuditLog: AuditLog {
         }
         await base.record(event)
     }
-}
-
-extension WebDependencies {
-    /// The audit log for code running inside a request (fills IP and user agent).
-    var requestAudit: RequestAuditLog { RequestAuditLog(base: audit) }
 
     /// Records one security event now, with the request's IP and user agent.
-    func recordAudit(_ type: AuditEventType, subject: UUID?, actor: String? = nil, clientID: String? = nil,
-                     details: [String: String] = [:]) async {
-        await requestAudit.record(AuditEvent(type: type, occurredAt: clock.now, actor: actor ?? subject.map(AuditEvent.user),
-                                             subject: subject, clientID: clientID, details: details))
+    func record(_ type: AuditEventType, subject: UUID?, actor: String? = nil, clientID: String? = nil,
+                details: [String: String] = [:]) async {
+        await record(AuditEvent(type: type, occurredAt: clock.now, actor: actor ?? subject.map(AuditEvent.user),
+                                subject: subject, clientID: clientID, details: details))
     }
 }

@@ -44,9 +44,26 @@ enum BrowserCookies {
     }
 }
 
-extension WebDependencies {
-    /// This browser's value of one of our cookies (`BrowserCookies.value` with this issuer's naming).
-    func cookie(_ cookie: BrowserCookie, in request: Request) -> String? {
-        BrowserCookies.value(cookie, in: request, secure: secureCookies)
+/// `BrowserCookies` with this issuer's naming and `Secure` flag decided once: what pages and the
+/// sign-in flow read and set cookies through.
+struct IssuerCookies: Sendable {
+    /// Secure cookies (and `__Host-` names) exactly when the issuer is https (DESIGN.md, hosted pages).
+    let secure: Bool
+
+    init(issuer: String) {
+        secure = issuer.hasPrefix("https://")
+    }
+
+    /// This browser's value of one of our cookies.
+    func value(_ cookie: BrowserCookie, in request: Request) -> String? {
+        BrowserCookies.value(cookie, in: request, secure: secure)
+    }
+
+    func make(_ cookie: BrowserCookie, value: String, maxAge: Int?) -> Cookie {
+        BrowserCookies.make(cookie, value: value, maxAge: maxAge, secure: secure)
+    }
+
+    func expired(_ cookie: BrowserCookie) -> Cookie {
+        BrowserCookies.expired(cookie, secure: secure)
     }
 }

@@ -33,10 +33,10 @@ struct CSRFProtection {
     /// The token for the forms of the page answering `request` (forms for the pending
     /// authorization request `requestID`, if they carry one), and the CSRF cookie to set when
     /// the browser had none.
-    func issue(for request: Request, requestID: String? = nil, scope: Scope = .signInState) -> (token: String, cookie: Cookie?) {
+    func issue(for request: Request, requestID: String? = nil, scope: Scope = .signInState) -> IssuedCSRFToken {
         let (value, toSet) = cookie(for: request)
         let bound = scope == .browser ? [] : binding(of: request, requestID: requestID)
-        return (token(cookie: value, binding: bound), toSet)
+        return IssuedCSRFToken(value: token(cookie: value, binding: bound), cookie: toSet)
     }
 
     /// Whether the form's token was issued to this browser, in its current session (or pending
@@ -77,4 +77,14 @@ struct CSRFProtection {
         let message = "csrf:" + FormEncoding.encode([("cookie", cookie)] + binding)
         return Base64URL.encode(crypto.hmacSHA256(key: key, message: Array(message.utf8)))
     }
+}
+
+/// A CSRF token for the forms of one page, and the CSRF cookie to set with the page when the
+/// browser had none.
+struct IssuedCSRFToken {
+    let value: String
+    let cookie: Cookie?
+
+    /// The cookies the page's response must set (none, or the new CSRF cookie).
+    var cookies: [Cookie] { cookie.map { [$0] } ?? [] }
 }

@@ -1,20 +1,23 @@
 import Foundation
 import GatehouseCore
+import Logging
 
 /// Emails the owner when their account locks (once per lockout): the password was guessed at,
 /// or the second factor was after a right password, which means the password is known. An
 /// email with no account gets nothing, and nothing on the page differs.
 struct LockoutMailNotice: LockoutObserver {
-    let dependencies: WebDependencies
+    let users: any UserStore
+    let mail: MailComposer
+    let logger: Logger
 
     func lockoutBegan(_ event: LockoutEvent) async {
-        guard dependencies.mailOutbox.isEnabled else { return }
+        guard mail.outbox.isEnabled else { return }
         // An address being proven is not yet known to be the owner's: no notice goes to it (the
         // codes themselves went there already). The audit trail records the lock.
         guard event.subject.kind != .emailCode else { return }
         do {
             guard let user = try await owner(of: event.subject) else { return }
-            let service = dependencies.accounts.settings.serviceName
+            let service = mail.settings.serviceName
             let minutes = max(1, Int((event.lockedUntil.timeIntervalSince(event.lockedAt) / 60).rounded(.up)))
             let message: String
             switch event.subject.kind {
@@ -27,17 +30,15 @@ struct LockoutMailNotice: LockoutObserver {
             case .emailCode:
                 return
             }
-            let mail = MailComposer(pages: dependencies.pages, outbox: dependencies.mailOutbox, settings: dependencies.accounts.settings,
-                                    issuer: dependencies.settings.issuer)
             try await mail.sendNotice(to: user.email, subject: "Sign-in to your \(service) account was paused", message: message)
         } catch {
-            dependencies.logger.error("lockout notice not sent", metadata: ["error": "\(String(reflecting: error))"])
+            logger.error("lockout notice not sent", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 
     func owner(of subject: AttemptSubject) async throws -> User? {
-        if let email = subject.email { return try await dependencies.users.find(email: email) }
-        if let userID = subject.userID { return try await dependencies.users.find(id: userID) }
+        if let email = subject.email { return try await users.find(email: email) }
+        if let userID = subject.userID { return try await users.find(id: userID) }
         return nil
     }
 }

@@ -1,0 +1,93 @@
+import GatehouseCore
+
+/// The composition root of the web layer: from the deployment's ports (`WebDependencies`, which
+/// the CLI fills) it builds each Core service once, the few services modules share (the page
+/// pipeline, the sign-in flow, the account page), and each module's own `Dependencies`. Nothing
+/// else reads `WebDependencies`, so a handler sees only what its module was given here.
+///
+/// Adding a module: give it a folder, a `WebModule` type with its `Dependencies`, and one line in
+/// `all` below; a port it needs that the deployment does not have yet goes into `WebDependencies`
+/// (filled by the CLI's `ServeCommand` and `TestProvider`).
+struct GatehouseModules {
+    let all: [any WebModule]
+
+    init(_ dependencies: WebDependencies) {
+        let shared = SharedServices(dependencies)
+        var all: [any WebModule] = [
+            OperationsModule(dependencies: Self.operations(dependencies)),
+            OAuthModule(dependencies: Self.oauth(dependencies, shared)),
+            SignInModule(dependencies: Self.signIn(dependencies, shared)),
+            AccountsModule(dependencies: Self.accounts(dependencies, shared)),
+            MFAModule(dependencies: Self.secondFactor(dependencies, shared)),
+        ]
+        if dependencies.web.developmentMode {
+            all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
+        }
+        self.all = all
+    }
+
+    static func operations(_ d: WebDependencies) -> OperationsModule.Dependencies {
+        OperationsModule.Dependencies(readinessChecks: d.readinessChecks, metricsExposition: d.metricsExposition,
+                                      metricsAccess: d.web.metricsAccess, clientAddresses: d.protection.clientAddresses,
+                                      crypto: d.crypto, stylesheet: d.pages.stylesheet)
+    }
+
+    static func oauth(_ d: WebDependencies, _ shared: SharedServices) -> OAuthModule.Dependencies {
+        let authenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto)
+        return OAuthModule.Dependencies(
+            issuer: d.settings.issuer, signer: d.signer, grants: shared.grants, userInfo: shared.userInfo,
+            revocation: TokenRevocation(authenticator: authenticator, bearer: shared.bearer, states: d.states,
+                                        refreshTokens: d.refreshTokens, crypto: d.crypto, settings: d.settings, audit: shared.audit,
+                                        clock: d.clock),
+            introspection: TokenIntrospection(authenticator: authenticator, bearer: shared.bearer, refreshTokens: d.refreshTokens,
+                                              crypto: d.crypto, issuer: d.settings.issuer, clock: d.clock),
+            clientAuthentication: ClientAuthenticationLimit(
+                failures: ClientAuthenticationFailures(network: shared.rateLimits, crypto: d.crypto), logger: d.logger),
+            maxFormBytes: d.web.maxFormBytes)
+    }
+
+    static func signIn(_ d: WebDependencies, _ shared: SharedServices) -> SignInModule.Dependencies {
+        SignInModule.Dependencies(
+            pages: shared.pages, signIn: shared.signIn,
+            validator: AuthorizationRequestValidator(clients: d.clients, idTokenHints: shared.idTokenHints, clock: d.clock),
+            pendingAuthorizations: PendingAuthorizationBudget(states: d.states, settings: d.protection.settings,
+                                                              lifetime: d.settings.pendingAuthorizationLifetime,
+                                                              crypto: d.crypto, clock: d.clock),
+            states: d.states, clients: d.clients, users: d.users,
+            passwordLogin: ProtectedPasswordLogin(login: PasswordLogin(users: d.users, hasher: d.hasher, clock: d.clock),
+                                                  attempts: shared.attemptLimiter),
+            endSession: EndSessionPolicy(hints: shared.idTokenHints, clients: d.clients), audit: shared.audit,
+            registrationOpen: d.accounts.settings.registration == .open && d.mailOutbox.isEnabled)
+    }
+
+    static func accounts(_ d: WebDependencies, _ shared: SharedServices) -> AccountsModule.Dependencies {
+        AccountsModule.Dependencies(
+            pages: shared.pages, signIn: shared.signIn, verificationStart: shared.verificationStart,
+            accountPage: shared.accountPage, settings: d.accounts.settings, users: d.users, sessions: d.sessions,
+            consents: d.consents, clients: d.clients, states: d.states, hasher: d.hasher,
+            passwordPolicy: d.accounts.passwordPolicy, passwordHistory: d.accounts.passwordHistory,
+            newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
+                                          users: d.users, clock: d.clock),
+            currentPassword: shared.currentPassword, verification: shared.emailCodes, passwordResets: shared.passwordResets,
+            mail: shared.mail, attemptLimiter: shared.attemptLimiter, passwordWork: shared.passwordWork,
+            accountSecurity: shared.accountSecurity, grantRevocation: shared.grantRevocation, audit: shared.audit, clock: d.clock)
+    }
+
+    static func secondFactor(_ d: WebDependencies, _ shared: SharedServices) -> MFAModule.Dependencies {
+        MFAModule.Dependencies(
+            pages: shared.pages, signIn: shared.signIn, accountPage: shared.accountPage, settings: d.mfa.settings,
+            requireMFA: d.settings.requireMFA, accountSettings: d.accounts.settings, users: d.users, states: d.states,
+            clients: d.clients, credentials: d.mfa.credentials, recoveryCodeStore: d.mfa.recoveryCodes, totp: shared.totp,
+            recoveryCodes: shared.recoveryCodes, challenges: shared.challenges,
+            verifier: SecondFactorVerifier(totp: shared.totp, recoveryCodes: shared.recoveryCodes, emailCodes: shared.emailCodes),
+            emailCodes: shared.emailCodes, verifications: d.accounts.verifications, codeSender: shared.codeSender, mail: shared.mail,
+            attemptLimiter: shared.attemptLimiter, currentPassword: shared.currentPassword,
+            accountSecurity: shared.accountSecurity, audit: shared.audit, clock: d.clock)
+    }
+
+    static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {
+        DevelopmentModule.Dependencies(pages: shared.pages, issuer: d.settings.issuer, demoClientID: d.web.demoClientID,
+                                       crypto: d.crypto, grants: shared.grants, userInfo: shared.userInfo,
+                                       idTokenHints: shared.idTokenHints, verifier: d.verifier, mailbox: d.mailbox)
+    }
+}

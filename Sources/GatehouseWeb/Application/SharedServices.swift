@@ -1,0 +1,109 @@
+import GatehouseCore
+
+/// The services more than one module is given, each built once from the deployment's ports by
+/// `GatehouseModules`: the page pipeline, the continuation of a sign-in, the account page, the
+/// mail, the audit trail and the Core services behind them. A module receives the ones its
+/// `Dependencies` name, never this whole set.
+struct SharedServices {
+    let audit: RequestAuditLog
+    let mail: MailComposer
+    let rateLimits: NetworkRateLimiter
+    let attemptLimiter: AttemptLimiter
+    let passwordWork: PasswordWorkLimiter
+    let pages: PagePipeline
+    let idTokenHints: IDTokenHintReader
+    let bearer: BearerTokenValidator
+    let grants: TokenGrants
+    let userInfo: UserInfo
+    let grantRevocation: GrantRevocation
+    let accountSecurity: AccountSecurity
+    let emailCodes: EmailVerification
+    let passwordResets: PasswordReset
+    let totp: TOTPFactor
+    let recoveryCodes: RecoveryCodes
+    let challenges: SecondFactorChallenges
+    let codeSender: SignInCodeSender
+    let verificationStart: EmailVerificationStart
+    let currentPassword: CurrentPasswordCheck
+    let accountPage: AccountPage
+    let signIn: SignInFlow
+
+    init(_ d: WebDependencies) {
+        let audit = RequestAuditLog(base: d.audit, clock: d.clock)
+        self.audit = audit
+        let cookies = IssuerCookies(issuer: d.settings.issuer)
+        // `d.mailOutbox` is already behind the per-recipient limit (`WebDependencies.init`).
+        let mail = MailComposer(pages: d.pages, outbox: d.mailOutbox, settings: d.accounts.settings, issuer: d.settings.issuer)
+        self.mail = mail
+
+        // Brute-force protection: per-address limits, per-account limits with lockout (whose
+        // owner is emailed and which the audit trail records), and argon2 outside sign-in.
+        let protection = d.protection
+        rateLimits = NetworkRateLimiter(counter: protection.counter, settings: protection.settings, clock: d.clock,
+                                        memory: protection.refusals)
+        attemptLimiter = AttemptLimiter(
+            counter: protection.counter, lockouts: protection.lockouts, settings: protection.settings, crypto: d.crypto, clock: d.clock,
+            observer: LockoutObservers([LockoutMailNotice(users: d.users, mail: mail, logger: d.logger),
+                                        LockoutAudit(users: d.users, audit: audit)] + protection.lockoutObservers),
+            memory: protection.refusals)
+        passwordWork = PasswordWorkLimiter(network: rateLimits, counter: protection.counter, settings: protection.settings,
+                                           hasher: d.hasher, crypto: d.crypto, clock: d.clock)
+
+        let sessions = BrowserSessions(store: d.sessions, crypto: d.crypto, settings: d.settings, clock: d.clock)
+        let responder = PageResponder(pages: d.pages, logger: d.logger)
+        pages = PagePipeline(responder: responder,
+                             csrf: CSRFProtection(key: d.csrfKey, crypto: d.crypto, secureCookies: cookies.secure),
+                             cookies: cookies, sessions: sessions, users: d.users, rateLimits: rateLimits, passwordWork: passwordWork,
+                             maxFormBytes: d.web.maxFormBytes)
+
+        // The protocol's services.
+        idTokenHints = IDTokenHintReader(verifier: d.verifier, issuer: d.settings.issuer)
+        bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, issuer: d.settings.issuer, clock: d.clock)
+        let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
+        grants = TokenGrants(
+            authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto),
+            authorizationCode: AuthorizationCodeGrant(states: d.states, refreshTokens: d.refreshTokens, issuer: issuer,
+                                                      crypto: d.crypto, settings: d.settings, audit: audit, clock: d.clock),
+            refreshToken: RefreshTokenGrant(refreshTokens: d.refreshTokens, states: d.states, issuer: issuer, crypto: d.crypto,
+                                            settings: d.settings, audit: audit, clock: d.clock),
+            clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: d.settings, clock: d.clock))
+        userInfo = UserInfo(validator: bearer, users: d.users)
+        grantRevocation = GrantRevocation(states: d.states, refreshTokens: d.refreshTokens, settings: d.settings)
+        accountSecurity = AccountSecurity(sessions: d.sessions, grants: grantRevocation, clock: d.clock)
+
+        // Accounts and second factors.
+        emailCodes = EmailVerification(store: d.accounts.verifications, crypto: d.crypto, settings: d.accounts.settings,
+                                       clock: d.clock, attempts: attemptLimiter)
+        passwordResets = PasswordReset(store: d.accounts.passwordResets, crypto: d.crypto, settings: d.accounts.settings,
+                                       clock: d.clock)
+        totp = TOTPFactor(credentials: d.mfa.credentials, sealer: d.mfa.sealer, crypto: d.crypto, clock: d.clock,
+                          enrolmentLifetime: d.mfa.settings.enrolmentLifetime)
+        recoveryCodes = RecoveryCodes(store: d.mfa.recoveryCodes, crypto: d.crypto, settings: d.mfa.settings, clock: d.clock)
+        challenges = SecondFactorChallenges(store: d.mfa.pendingSignIns, crypto: d.crypto, settings: d.mfa.settings, clock: d.clock)
+        codeSender = SignInCodeSender(codes: emailCodes, verifications: d.accounts.verifications, settings: d.accounts.settings,
+                                      challenges: challenges, mail: mail)
+        verificationStart = EmailVerificationStart(verification: emailCodes, mail: mail, cookies: cookies)
+        currentPassword = CurrentPasswordCheck(attempts: attemptLimiter, hasher: d.hasher)
+        accountPage = AccountPage(
+            responder: responder, sessions: d.sessions, consents: d.consents, passwordPolicy: d.accounts.passwordPolicy,
+            twoStep: TwoStepSummary(credentials: d.mfa.credentials, recoveryCodes: recoveryCodes, mailEnabled: d.mailOutbox.isEnabled,
+                                    required: d.settings.requireMFA),
+            clock: d.clock)
+
+        // The continuation of every sign-in.
+        let flow = AuthorizationFlow(states: d.states, consents: d.consents, clients: d.clients, crypto: d.crypto, settings: d.settings,
+                                     audit: audit, clock: d.clock)
+        let gate = SecondFactorGate(settings: d.settings, mfaSettings: d.mfa.settings, states: d.states, clients: d.clients,
+                                    users: d.users, credentials: d.mfa.credentials, flow: flow, challenges: challenges,
+                                    codes: codeSender, cookies: cookies)
+        let continuation = AuthorizationContinuation(flow: flow, states: d.states, issuer: d.settings.issuer, gate: gate,
+                                                     responder: responder)
+        signIn = SignInFlow(
+            continuation: continuation,
+            completion: SignInCompletion(
+                steps: SignInSteps(accounts: d.accounts.settings, policy: d.accounts.passwordPolicy,
+                                   mailEnabled: d.mailOutbox.isEnabled, clock: d.clock),
+                verification: verificationStart, gate: gate, passwordResets: passwordResets, sessions: sessions, states: d.states,
+                settings: d.settings, audit: audit, continuation: continuation, cookies: cookies))
+    }
+}

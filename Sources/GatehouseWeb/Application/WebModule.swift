@@ -1,0 +1,10 @@
+import Hummingbird
+
+/// A feature of the web layer, a room of its own: it declares what its handlers may use as its
+/// own `Dependencies` (built by `GatehouseModules`), and hands over its routes as one collection.
+/// A module chooses its pipeline per collection — `PageRoutes` for pages (form, CSRF, session,
+/// errors as pages, audit context), `OAuthRoutes` for the protocol's JSON (errors as RFC 6749
+/// bodies), or a bare collection — so a route carries only the middleware it needs.
+protocol WebModule {
+    var routes: RouteCollection<GatehouseRequestContext> { get }
+}

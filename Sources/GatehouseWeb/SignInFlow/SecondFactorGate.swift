@@ -1,0 +1,70 @@
+import GatehouseCore
+import Hummingbird
+
+/// The checkpoint between a proven password and a session. Every way of signing in ends in
+/// `SignInCompletion`, which asks here first: when the user has a second factor, or the
+/// deployment, the client or the request (`acr_values=mfa`) requires one, no session starts
+/// yet. Instead a short-lived "password verified" state is kept (bound to this browser by an
+/// HttpOnly cookie) and the browser goes to `/mfa`, or to `/mfa/enrol` when a factor is
+/// required and the user has none.
+struct SecondFactorGate: Sendable {
+    let settings: ProviderSettings
+    let mfaSettings: MFASettings
+    let states: any AuthorizationStateStore
+    let clients: any ClientStore
+    let users: any UserStore
+    let credentials: any MFACredentialStore
+    let flow: AuthorizationFlow
+    let challenges: SecondFactorChallenges
+    let codes: SignInCodeSender
+    let cookies: IssuerCookies
+
+    /// The cookie that binds the pending sign-in to this browser.
+    static let cookie = BrowserCookie(name: "gh_mfa")
+
+    /// Nil when the sign-in may complete now (the methods include `mfa`, or no second factor is
+    /// needed); otherwise the redirect to the second-factor step.
+    func detour(user: User, amr: [String], pendingID: String?) async throws -> Response? {
+        guard !amr.contains(AuthenticationMethods.multipleFactors) else { return nil }
+        let pending = try await pendingID.asyncFlatMap { try await states.pending(id: $0) }
+        let factors = try await credentials.confirmedKinds(userID: user.id)
+        let required = try await requiresSecondFactor(pending)
+        guard !factors.isEmpty || required else { return nil }
+        return try await begin(user: user, amr: amr, pendingID: pendingID, factors: factors)
+    }
+
+    /// The flow's rule (deployment, client as registered now, `acr_values`), asked before any
+    /// session starts; `AuthorizationFlow` asks it again before any code is issued.
+    func requiresSecondFactor(_ pending: PendingAuthorization?) async throws -> Bool {
+        guard let pending else { return settings.requireMFA }
+        let client = try await clients.find(id: pending.clientID)
+        return flow.requiresSecondFactor(pending, client: client)
+    }
+
+    /// A live session lacks the second factor this request needs (`AuthorizationFlow` said
+    /// `.secondFactor`): prove it now, and a new session replaces this one. Without a factor to
+    /// prove, the person signs in again with the password and then enrols one.
+    func stepUp(session: BrowserSession, requestID: String) async throws -> Response {
+        let factors = try await credentials.confirmedKinds(userID: session.userID)
+        guard let user = try await users.find(id: session.userID), !factors.isEmpty else {
+            return Responses.seeOther("/login?request=\(FormEncoding.encodeComponent(requestID))")
+        }
+        return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: factors)
+    }
+
+    func begin(user: User, amr: [String], pendingID: String?, factors: [MFACredential.Kind]) async throws -> Response {
+        let token = try await challenges.begin(user: user, pendingAuthorizationID: pendingID, amr: amr)
+        var response: Response
+        if factors.isEmpty {
+            response = Responses.seeOther("/mfa/enrol")
+        } else if factors == [.email], var signIn = try await challenges.find(token: token) {
+            // The emailed code is the only factor: send it right away.
+            try await codes.send(to: user, signIn: &signIn, token: token)
+            response = Responses.seeOther("/mfa?method=email")
+        } else {
+            response = Responses.seeOther("/mfa")
+        }
+        response.setCookie(cookies.make(Self.cookie, value: token, maxAge: Int(mfaSettings.challengeLifetime.timeInterval)))
+        return response
+    }
+}
