@@ -100,16 +100,19 @@ public enum AuthorizationStateStoreConformance {
             }
             #expect(try await stores.states.pending(id: "u19") == request())
         },
-        ConformanceCheck("AuthorizationStateStore: a pending request and a code are gone once their time to live has passed") { stores async throws in
+        ConformanceCheck("AuthorizationStateStore: a pending request and a code live exactly their time to live") { stores async throws in
             let limits = PendingAuthorizationLimits(bytesPerOwner: 0, bytesTotal: 0)
             #expect(try await stores.states.startPending(request(), id: "short", ttl: Fixtures.shortLife, owner: nil, limits: limits, now: start) == .stored)
-            let record = code(), digest = Fixtures.digest()
-            try await stores.states.saveCode(record, digest: digest, ttl: Fixtures.shortLife)
-            #expect(try await stores.states.pending(id: "short") == request())
+            #expect(try await stores.states.startPending(request(), id: "long", ttl: Fixtures.longLife, owner: nil, limits: limits, now: start) == .stored)
+            let shortCode = code(), longCode = code(), shortDigest = Fixtures.digest(), longDigest = Fixtures.digest()
+            try await stores.states.saveCode(shortCode, digest: shortDigest, ttl: Fixtures.shortLife)
+            try await stores.states.saveCode(longCode, digest: longDigest, ttl: Fixtures.longLife)
             try await stores.elapse(Fixtures.pastShortLife)
+            #expect(try await stores.states.pending(id: "long") == request())
             #expect(try await stores.states.pending(id: "short") == nil)
             #expect(try await stores.states.savePending(request(), id: "short", ttl: ttl) == false, "an expired request is not revived")
-            #expect(try await consume(stores, digest, record.binding) == .notFound)
+            #expect(try await consume(stores, longDigest, longCode.binding) == .fresh(longCode))
+            #expect(try await consume(stores, shortDigest, shortCode.binding) == .notFound)
         },
         ConformanceCheck("AuthorizationStateStore: a request bound otherwise (client, redirect URI, PKCE) is told the code's binding and consumes nothing") { stores async throws in
             let record = code(), digest = Fixtures.digest()
@@ -137,11 +140,16 @@ public enum AuthorizationStateStoreConformance {
             #expect(try await consume(stores, Fixtures.digest(), record.binding) == .notFound)
         },
         ConformanceCheck("AuthorizationStateStore: the marker lasts its own time to live, then the code is unknown") { stores async throws in
-            let record = code(), digest = Fixtures.digest()
-            try await stores.states.saveCode(record, digest: digest, ttl: .seconds(60))
-            #expect(try await consume(stores, digest, record.binding, markerTTL: Fixtures.shortLife) == .fresh(record))
+            let short = code(), long = code(), shortDigest = Fixtures.digest(), longDigest = Fixtures.digest()
+            try await stores.states.saveCode(short, digest: shortDigest, ttl: Fixtures.longLife)
+            try await stores.states.saveCode(long, digest: longDigest, ttl: Fixtures.longLife)
+            #expect(try await consume(stores, shortDigest, short.binding, markerTTL: Fixtures.shortLife) == .fresh(short))
+            let marker = marker(long.binding)
+            #expect(try await stores.states.consumeCode(digest: longDigest, presented: long.binding, marker: marker, markerTTL: Fixtures.longLife)
+                    == .fresh(long))
             try await stores.elapse(Fixtures.pastShortLife)
-            #expect(try await consume(stores, digest, record.binding) == .notFound)
+            #expect(try await consume(stores, shortDigest, short.binding) == .notFound)
+            #expect(try await consume(stores, longDigest, long.binding) == .alreadyUsed(marker))
         },
         ConformanceCheck("AuthorizationStateStore: of parallel uses of one code exactly one gets it") { stores async throws in
             let record = code(), digest = Fixtures.digest()
@@ -157,15 +165,21 @@ public enum AuthorizationStateStoreConformance {
             let now = Date(), grant = UUID(), jti = UUID().uuidString
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant) == false)
             try await stores.states.revokeGrant(id: grant, until: now.addingTimeInterval(Fixtures.shortLife.timeInterval), now: now)
-            #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant))
+            let lasting = UUID()
+            try await stores.states.revokeGrant(id: lasting, until: now.addingTimeInterval(Fixtures.longLife.timeInterval), now: now)
+            #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: lasting))
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: nil) == false, "a token without the grant is not touched")
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: UUID()) == false)
             let other = UUID().uuidString
             try await stores.states.revokeAccessToken(id: other, until: now.addingTimeInterval(Fixtures.shortLife.timeInterval), now: now)
-            #expect(try await stores.states.isAccessTokenRevoked(id: other, grantID: nil))
+            let kept = UUID().uuidString
+            try await stores.states.revokeAccessToken(id: kept, until: now.addingTimeInterval(Fixtures.longLife.timeInterval), now: now)
+            #expect(try await stores.states.isAccessTokenRevoked(id: kept, grantID: nil))
             try await stores.elapse(Fixtures.pastShortLife)
             #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: grant) == false, "past its end it no longer matters")
             #expect(try await stores.states.isAccessTokenRevoked(id: other, grantID: nil) == false)
+            #expect(try await stores.states.isAccessTokenRevoked(id: jti, grantID: lasting), "until its end it does")
+            #expect(try await stores.states.isAccessTokenRevoked(id: kept, grantID: nil))
         },
     ]
 }

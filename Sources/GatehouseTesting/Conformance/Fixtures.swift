@@ -9,12 +9,16 @@ enum Fixtures {
     /// tests' rows, so checks stay near the real clock.
     static var now: Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
 
-    /// A time to live for checks that see a key expire. Redis counts TTLs on its own clock, so
-    /// those checks wait (`EphemeralStores.elapse`): long enough that a loaded machine still
-    /// reads the key before it expires, short enough to wait for.
-    static let shortLife = Duration.seconds(10)
-    /// Past `shortLife`, with a margin.
-    static let pastShortLife = Duration.seconds(11)
+    /// Times to live for checks that see a key expire. Redis counts TTLs on its own clock, so
+    /// those checks wait (`EphemeralStores.elapse`). No assertion depends on how fast the
+    /// machine runs: a key given `longLife` must still be there after the wait and one given
+    /// `shortLife` must be gone, however long the steps in between took (a loaded parallel run
+    /// can stall a test for many seconds between two statements).
+    static let shortLife = Duration.seconds(1)
+    static let longLife = Duration.seconds(3600)
+    /// Past `shortLife` with a margin, and far short of `longLife` (also of a `longLife` taken
+    /// as milliseconds by mistake: 3.6 s).
+    static let pastShortLife = Duration.seconds(5)
 
     static func unique(_ prefix: String) -> String {
         prefix + "-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")

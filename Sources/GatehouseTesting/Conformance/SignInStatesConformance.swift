@@ -33,12 +33,13 @@ public enum SignInStatesConformance {
             try await stores.pendingSignIns.delete(digest: digest)
             #expect(try await stores.pendingSignIns.find(digest: digest) == nil)
         },
-        ConformanceCheck("PendingSignInStore: a state is gone once its time to live has passed") { stores async throws in
-            let digest = Fixtures.digest()
-            try await stores.pendingSignIns.save(signIn(), digest: digest, ttl: Fixtures.shortLife)
-            #expect(try await stores.pendingSignIns.find(digest: digest) != nil)
+        ConformanceCheck("PendingSignInStore: a state lives exactly its time to live") { stores async throws in
+            let short = Fixtures.digest(), long = Fixtures.digest(), state = signIn()
+            try await stores.pendingSignIns.save(state, digest: short, ttl: Fixtures.shortLife)
+            try await stores.pendingSignIns.save(state, digest: long, ttl: Fixtures.longLife)
             try await stores.elapse(Fixtures.pastShortLife)
-            #expect(try await stores.pendingSignIns.find(digest: digest) == nil)
+            #expect(try await stores.pendingSignIns.find(digest: short) == nil)
+            #expect(try await stores.pendingSignIns.find(digest: long) == state)
         },
         ConformanceCheck("VerificationStore: a challenge reads back under its ticket; attempts count up; a new challenge starts them over") { stores async throws in
             let ticket = Fixtures.unique("ticket"), first = challenge()
@@ -60,22 +61,26 @@ public enum SignInStatesConformance {
             #expect(try await stores.verifications.challenge(ticket: ticket) == nil)
             #expect(try await stores.verifications.recordAttempt(ticket: ticket, ttl: .seconds(60)) == 1)
         },
-        ConformanceCheck("VerificationStore: a challenge and its attempts are gone once their time to live has passed") { stores async throws in
-            let ticket = Fixtures.unique("ticket")
-            try await stores.verifications.save(challenge(), ticket: ticket, ttl: Fixtures.shortLife)
-            #expect(try await stores.verifications.recordAttempt(ticket: ticket, ttl: Fixtures.shortLife) == 1)
-            #expect(try await stores.verifications.challenge(ticket: ticket) != nil)
+        ConformanceCheck("VerificationStore: a challenge and its attempts live exactly their time to live") { stores async throws in
+            let short = Fixtures.unique("ticket"), long = Fixtures.unique("ticket"), kept = challenge()
+            try await stores.verifications.save(challenge(), ticket: short, ttl: Fixtures.shortLife)
+            _ = try await stores.verifications.recordAttempt(ticket: short, ttl: Fixtures.shortLife)
+            try await stores.verifications.save(kept, ticket: long, ttl: Fixtures.longLife)
+            _ = try await stores.verifications.recordAttempt(ticket: long, ttl: Fixtures.longLife)
             try await stores.elapse(Fixtures.pastShortLife)
-            #expect(try await stores.verifications.challenge(ticket: ticket) == nil)
-            #expect(try await stores.verifications.recordAttempt(ticket: ticket, ttl: .seconds(60)) == 1)
+            #expect(try await stores.verifications.challenge(ticket: short) == nil)
+            #expect(try await stores.verifications.recordAttempt(ticket: short, ttl: Fixtures.longLife) == 1, "the count went with it")
+            #expect(try await stores.verifications.challenge(ticket: long) == kept)
+            #expect(try await stores.verifications.recordAttempt(ticket: long, ttl: Fixtures.longLife) == 2)
         },
         ConformanceCheck("VerificationStore: allowOnce is true once per interval and key") { stores async throws in
-            let key = Fixtures.unique("resend")
-            #expect(try await stores.verifications.allowOnce(key: key, per: Fixtures.shortLife))
-            #expect(try await stores.verifications.allowOnce(key: key, per: Fixtures.shortLife) == false)
-            #expect(try await stores.verifications.allowOnce(key: Fixtures.unique("resend"), per: Fixtures.shortLife))
+            let short = Fixtures.unique("resend"), long = Fixtures.unique("resend")
+            #expect(try await stores.verifications.allowOnce(key: short, per: Fixtures.shortLife))
+            #expect(try await stores.verifications.allowOnce(key: long, per: Fixtures.longLife))
+            #expect(try await stores.verifications.allowOnce(key: long, per: Fixtures.longLife) == false)
             try await stores.elapse(Fixtures.pastShortLife)
-            #expect(try await stores.verifications.allowOnce(key: key, per: Fixtures.shortLife))
+            #expect(try await stores.verifications.allowOnce(key: short, per: Fixtures.longLife), "its interval ended")
+            #expect(try await stores.verifications.allowOnce(key: long, per: Fixtures.longLife) == false, "its interval goes on")
         },
     ]
 }

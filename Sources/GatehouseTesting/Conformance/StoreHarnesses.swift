@@ -73,7 +73,7 @@ public struct EphemeralStores: Sendable {
     /// What one stored pending request costs beyond its value (`RedisAuthorizationStateStore.bookkeepingBytes`).
     public var pendingBookkeepingBytes: Int
     /// Lets `duration` pass for the stores' TTLs: the twins' clock moves; for Redis, whose TTLs
-    /// run on its own clock, the check waits (`Fixtures.shortLife`: ten seconds).
+    /// run on its own clock, the check waits (`Fixtures.pastShortLife`: five seconds).
     public var elapse: @Sendable (Duration) async throws -> Void
 
     public init(states: any AuthorizationStateStore, counter: any AttemptCounter, pendingSignIns: any PendingSignInStore,
