@@ -37,6 +37,6 @@ public struct CustomRole: Sendable, Equatable {
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.updatedAt = updatedAt ?? createdAt
-        self.updatedBy = updatedBy ?? createdBy
+        self.updatedBy = updatedBy
     }
 }

@@ -84,7 +84,7 @@ public struct Invitations: Sendable {
             guard principal.roles.platformRole != nil else { throw Refusal.notPermitted }
             guard let name = OrganizationNames.displayName(name) else { throw Refusal.invalidOrganizationName }
             newOrganization = Organization(id: UUID(), name: name, slug: OrganizationNames.slug(from: name), status: .pending,
-                                           createdAt: now, createdBy: principal.userID)
+                                           createdAt: now, createdBy: principal.userID, updatedBy: principal.userID)
             organizationID = newOrganization?.id
         }
         try check(principal, may: .invite, role, in: organizationID)

@@ -18,7 +18,10 @@ public struct Organization: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// The user who created it; nil for the operator at the server's shell.
     public var createdBy: UUID?
+    /// When it last changed (its creation, until then).
     public var updatedAt: Date
+    /// Who changed it last; nil for the operator at the server's shell (a new organization's
+    /// creator passes it as well).
     public var updatedBy: UUID?
 
     public init(id: UUID, name: String, slug: String, status: Status, secondFactor: SecondFactorPolicy = .optional,
@@ -31,7 +34,7 @@ public struct Organization: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.updatedAt = updatedAt ?? createdAt
-        self.updatedBy = updatedBy ?? createdBy
+        self.updatedBy = updatedBy
     }
 }
 

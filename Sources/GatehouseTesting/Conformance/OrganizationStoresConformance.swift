@@ -58,6 +58,10 @@ public enum OrganizationStoresConformance {
             expected.slug = created.slug
             #expect(try await stores.organizations.update(changed) == expected)
             #expect(try await stores.organizations.find(id: created.id) == expected)
+            var byOperator = expected
+            byOperator.updatedBy = nil   // the operator at the server's shell
+            #expect(try await stores.organizations.update(byOperator) == byOperator)
+            #expect(try await stores.organizations.find(id: created.id)?.updatedBy == nil)
             #expect(try await stores.organizations.update(organization("Gone", at: user.createdAt)) == nil)
         },
         ConformanceCheck("OrganizationStore: every second-factor policy round-trips") { stores async throws in
