@@ -26,6 +26,7 @@ struct AccountPage: Sendable {
         "email-mfa": "Two-step verification with emailed codes is on.",
         "email-mfa-off": "Emailed codes are turned off.",
         "recovery-codes": "Your new recovery codes are ready; the old ones no longer work.",
+        "invitation": "You accepted the invitation.",
     ]
 
     /// Sessions shown at a time: a user signed in on many devices gets a page, not a wall.
