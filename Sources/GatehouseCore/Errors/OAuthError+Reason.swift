@@ -66,6 +66,7 @@ extension OAuthError {
         case accessTokenRevoked
         case accessTokenLacksOpenID
         case accessTokenUserGone
+        case accessTokenOfNoUser
 
         // The server's own state.
         case internalFailure
@@ -130,6 +131,7 @@ extension OAuthError {
             case .accessTokenRevoked: return "the access token was revoked"
             case .accessTokenLacksOpenID: return "the access token lacks the openid scope"
             case .accessTokenUserGone: return "the access token's user no longer exists"
+            case .accessTokenOfNoUser: return "the access token was issued to a client, not to a user"
 
             case .internalFailure: return "the server could not complete the request"
             case .serverBusy: return "the server is busy; retry shortly"
@@ -156,7 +158,7 @@ extension OAuthError {
                    .notSignedIn, .userDenied, .secondFactorNeeded, .consentNeeded,
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
-                   .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone,
+                   .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,
                    .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
         }
     }
