@@ -70,7 +70,7 @@ struct AdminCommand: AsyncParsableCommand {
         func invite() async throws {
             let (issued, link, outcome) = try await withOrganizationServices { services in
                 let issued = try await services.bootstrap.inviteSuperAdmin(email: email)
-                let outcome = try await services.mail(issued, organization: nil)
+                let outcome = services.outcome(issued)
                 return (issued, InvitationLink.url(issuer: services.issuer, token: issued.token), outcome)
             }
             try InviteOutput.print(issued, organization: nil, link: link, outcome: outcome, json: json)

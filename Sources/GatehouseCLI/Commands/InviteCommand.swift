@@ -47,9 +47,8 @@ struct InviteCommand: AsyncParsableCommand {
                     place = .platform
                 }
                 let issued = try await services.invitations.invite(email: email, role: role, place: place, by: services.principal)
-                organization = issued.organization ?? organization
-                let outcome = try await services.mail(issued, organization: organization)
-                return (issued, organization, outcome, InvitationLink.url(issuer: services.issuer, token: issued.token))
+                return (issued, issued.organization ?? organization, services.outcome(issued),
+                        InvitationLink.url(issuer: services.issuer, token: issued.token))
             }
             try InviteOutput.print(issued, organization: organization, link: link, outcome: outcome, json: json)
         }
@@ -105,10 +104,7 @@ struct InviteCommand: AsyncParsableCommand {
             let id = try InviteOutput.invitationID(self.id)
             let (issued, organization, outcome, link) = try await withOrganizationServices { services in
                 let issued = try await services.invitations.resend(id: id, by: services.principal)
-                var organization: Organization?
-                if let id = issued.invitation.organizationID { organization = try await services.organizations.find(id: id) }
-                let outcome = try await services.mail(issued, organization: organization)
-                return (issued, organization, outcome, InvitationLink.url(issuer: services.issuer, token: issued.token))
+                return (issued, issued.organization, services.outcome(issued), InvitationLink.url(issuer: services.issuer, token: issued.token))
             }
             try InviteOutput.print(issued, organization: organization, link: link, outcome: outcome, json: json)
         }

@@ -16,9 +16,9 @@ struct OrganizationServices {
     let backends: Backends
     let users: PostgresUserStore
     let organizations: PostgresOrganizationStore
-    /// Where invitation links point and how they are mailed (nil: mail is off or not configured).
+    /// Where invitation links point.
     let issuer: String
-    let mail: (any InvitationMail)?
+    /// Why new links are not mailed (nil: they are).
     let mailOff: String?
 
     let principal = Principal.serverOperator
@@ -30,13 +30,12 @@ struct OrganizationServices {
         customRoles = CustomRoles(roles: backends.customRoles, organizations: organizations, memberships: memberships, users: users,
                                   audit: audit, clock: backends.clock)
         invitations = Invitations(invitations: backends.invitations, organizations: organizations, memberships: memberships, users: users,
-                                  crypto: backends.crypto, audit: audit, clock: backends.clock, lifetime: lifetime)
+                                  crypto: backends.crypto, audit: audit, clock: backends.clock, lifetime: lifetime, mail: mail)
         bootstrap = PlatformBootstrap(invitations: invitations)
         self.backends = backends
         self.users = users
         self.organizations = organizations
         issuer = backends.configuration.issuer
-        self.mail = mail
         self.mailOff = mailOff
     }
 
@@ -56,10 +55,9 @@ struct OrganizationServices {
         return found
     }
 
-    /// Mails the invitation when mail is on; says what happened either way.
-    func mail(_ issued: Invitations.Issued, organization: Organization?) async throws -> MailOutcome {
-        guard let mail else { return MailOutcome(mailed: false, note: mailOff ?? "mail is off") }
-        try await mail.send(issued, organization: organization, inviterName: nil)
+    /// What became of a new link's mail (the invitation service mails it when mail is on).
+    func outcome(_ issued: Invitations.Issued) -> MailOutcome {
+        guard invitations.mailsLinks else { return MailOutcome(mailed: false, note: mailOff ?? "mail is off") }
         return MailOutcome(mailed: true, note: "mailed to \(issued.invitation.email)")
     }
 

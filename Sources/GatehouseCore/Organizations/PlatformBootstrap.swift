@@ -5,8 +5,9 @@ import Foundation
 /// that role:
 /// - with a password: the account is created with it and the role, in one transaction that a
 ///   second bootstrap at the same moment waits for (`MembershipStore.createFirstSuperAdmin`);
-/// - without: a `super_admin` invitation, whose link the operator sees once. Bootstrapping the
-///   same address again replaces it (the old link stops working), so a lost link is no dead end.
+/// - without: a `super_admin` invitation, whose link the operator sees once (and which is mailed
+///   when mail is on). Bootstrapping the same address again replaces it (the old link stops
+///   working), so a lost link is no dead end.
 /// Both are audited with the actor `operator`.
 public struct PlatformBootstrap: Sendable {
     /// The invitation service whose stores, lifetime and expiry sweep bootstrap shares.
@@ -75,6 +76,8 @@ public struct PlatformBootstrap: Sendable {
         }
         await service.audit.record(AuditEvent(type: earlier == nil ? .invitationCreated : .invitationResent, occurredAt: now,
                                               actor: Principal.serverOperator.auditActor, details: details))
-        return Invitations.Issued(invitation: invitation, token: token, organization: nil)
+        let issued = Invitations.Issued(invitation: invitation, token: token, organization: nil)
+        try await service.send(issued, by: .serverOperator)
+        return issued
     }
 }

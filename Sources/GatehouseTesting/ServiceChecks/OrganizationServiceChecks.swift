@@ -10,6 +10,7 @@ import Testing
 /// list every organization).
 public enum OrganizationServiceChecks {
     public static let checks: [ConformanceCheck<DurableStores>] = organizations + members + platformRoles + customRoles + bootstrap
+        + invitationMail
 
     typealias AdminRefusal = OrganizationAdministration.Refusal
     typealias RoleRefusal = CustomRoles.Refusal
@@ -333,6 +334,37 @@ public enum OrganizationServiceChecks {
             }
             #expect(try await world.stores.memberships.platformRole(userID: userID) == .superAdmin)
             await #expect(throws: PlatformBootstrap.Refusal.superAdminExists) { try await world.bootstrap.inviteSuperAdmin(email: "x-" + address) }
+        },
+    ]
+
+    static let invitationMail: [ConformanceCheck<DurableStores>] = [
+        ConformanceCheck("invitation mail: every new link is mailed by the service, naming the inviter and the organization; a refusal mails nothing") { stores async throws in
+            let world = OrganizationServiceWorld(stores)
+            let acme = try await world.organization("Acme")
+            let admin = try await world.holder(.clientAdmin, in: acme)
+            let adminID = try #require(admin.userID)
+            let adminEmail = try #require(try await world.stores.users.find(id: adminID)).email
+            try await world.stores.users.updateProfile(userID: adminID, name: nil, givenName: nil, familyName: nil,
+                                                       picture: nil, at: world.clock.now)
+            let address = Fixtures.unique("member") + "@example.test"
+            let issued = try await world.invitations.invite(email: address, role: .clientUser, place: .organization(acme.id), by: admin)
+            #expect(issued.organization?.id == acme.id, "the organization it names")
+            await #expect(throws: Invitations.Refusal.alreadyInvited) {
+                try await world.invitations.invite(email: address, role: .clientUser, place: .organization(acme.id), by: admin)
+            }
+            let resent = try await world.invitations.resend(id: issued.invitation.id, by: admin)
+            let operatorPrincipal = try await world.holder(.operator)
+            let operatorID = try #require(operatorPrincipal.userID)
+            let operatorUser = try #require(try await world.stores.users.find(id: operatorID))
+            let boss = try await world.invitations.invite(email: "boss-" + address, role: .clientAdmin, place: .newOrganization(name: "Umbrella"),
+                                                          by: operatorPrincipal)
+            let root = try await world.bootstrap.inviteSuperAdmin(email: "root-" + address)
+            #expect(await world.mail.sent == [
+                .init(email: address, token: issued.token, organizationName: "Acme", inviterName: adminEmail),
+                .init(email: address, token: resent.token, organizationName: "Acme", inviterName: adminEmail),
+                .init(email: "boss-" + address, token: boss.token, organizationName: "Umbrella", inviterName: operatorUser.name),
+                .init(email: "root-" + address, token: root.token, organizationName: nil, inviterName: nil),
+            ], "an inviter without a name is named by email; the shell's operator by nobody")
         },
     ]
 }

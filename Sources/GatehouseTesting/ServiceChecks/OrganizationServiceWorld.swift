@@ -9,6 +9,8 @@ public struct OrganizationServiceWorld: Sendable {
     public let stores: DurableStores
     public let clock: TestClock
     public let audit: InMemoryAuditLog
+    /// Every invitation link the services mailed.
+    public let mail: RecordingInvitationMail
     public let administration: OrganizationAdministration
     public let customRoles: CustomRoles
     public let invitations: Invitations
@@ -16,16 +18,17 @@ public struct OrganizationServiceWorld: Sendable {
     public let principals: Principals
 
     public init(_ stores: DurableStores) {
-        let clock = TestClock(Fixtures.now), audit = InMemoryAuditLog()
+        let clock = TestClock(Fixtures.now), audit = InMemoryAuditLog(), mail = RecordingInvitationMail()
         self.stores = stores
         self.clock = clock
         self.audit = audit
+        self.mail = mail
         administration = OrganizationAdministration(organizations: stores.organizations, memberships: stores.memberships,
                                                     users: stores.users, audit: audit, clock: clock)
         customRoles = CustomRoles(roles: stores.customRoles, organizations: stores.organizations, memberships: stores.memberships,
                                   users: stores.users, audit: audit, clock: clock)
         invitations = Invitations(invitations: stores.invitations, organizations: stores.organizations, memberships: stores.memberships,
-                                  users: stores.users, crypto: TestCrypto(), audit: audit, clock: clock)
+                                  users: stores.users, crypto: TestCrypto(), audit: audit, clock: clock, mail: mail)
         bootstrap = PlatformBootstrap(invitations: invitations)
         principals = Principals(memberships: stores.memberships, customRoles: stores.customRoles)
     }

@@ -12,7 +12,7 @@ public actor InMemoryMembershipStore: MembershipStore {
     var members: [Key: Membership] = [:]
     let references: References
     let organizations: InMemoryOrganizationStore?
-    /// Whose organization roles leave with a removed member.
+    /// The custom roles `claims` reports (none without it).
     let customRoles: InMemoryCustomRoleStore?
 
     public init(users: InMemoryUserStore? = nil, organizations: InMemoryOrganizationStore? = nil,
