@@ -153,6 +153,13 @@ struct OrganizationCommandTests {
 
                 """)
             #expect(try shell.run(["org", "members", "acme-corp"]).output == "no members\n")
+            #expect(try shell.run(["org", "second-factor", "acme-corp", "required", "--method", "totp"]).output
+                    == "acme-corp: second factor required:totp\n")
+            let policy = try shell.object(["org", "second-factor", "acme-corp", "required"])
+            #expect(policy["second_factor"] as? String == "required" && policy["second_factor_methods"] as? [String] == ["email", "totp"])
+            #expect(try shell.run(["org", "second-factor", "acme-corp", "off"]).output == "acme-corp: second factor off\n")
+            let wrong = try shell.run(["org", "second-factor", "acme-corp", "sometimes"])
+            #expect(wrong.status == 64 && wrong.errors.hasPrefix("Error: the policy must be off, optional or required\n"), "\(wrong.errors)")
 
             // A member (as an accepted invitation would make one), then the member commands.
             let userID = try shell.user("pat@example.test")
@@ -295,6 +302,10 @@ struct OrganizationCommandTests {
             #expect(try shell.run(["role", "rename", roleID, "--name", "inspector"]).output
                     == "renamed role inspector  \(roleID)  [billing:manage reports:read]\n")
             #expect(try shell.run(["role", "list", "--organization", "acme"]).output == "inspector  \(roleID)  [billing:manage reports:read]\n")
+            #expect(try shell.run(["role", "set-permissions", roleID, "--permission", "reports:read"]).output
+                    == "updated role inspector  \(roleID)  [reports:read]\n")
+            #expect(try shell.run(["role", "set-permissions", roleID, "--permission", "reports:read", "--permission", "billing:manage"]).output
+                    == "updated role inspector  \(roleID)  [billing:manage reports:read]\n")
             #expect(try shell.run(["role", "list"]).output == "no roles\n", "no global roles yet")
 
             let userID = try shell.user("pat@example.test")

@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 
-/// `gatehouse org create|list|show|rename|members|set-role|remove-member`: organizations and
+/// `gatehouse org create|list|show|rename|second-factor|members|set-role|remove-member`: organizations and
 /// their members, through `OrganizationAdministration`, as the operator at the server's shell.
 struct OrganizationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org", abstract: "Organizations and their members.",
-        subcommands: [Create.self, List.self, Show.self, Rename.self, Members.self, SetRole.self, RemoveMember.self])
+        subcommands: [Create.self, List.self, Show.self, Rename.self, SecondFactor.self, Members.self, SetRole.self, RemoveMember.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List organizations by name.")
@@ -100,6 +100,50 @@ struct OrganizationCommand: AsyncParsableCommand {
             }
             let record = OrganizationOutput.OrganizationRecord(renamed)
             if json { try printJSON(record) } else { print("renamed organization \(renamed.slug) to \(renamed.name)") }
+        }
+    }
+
+    struct SecondFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "second-factor", abstract: "Set an organization's second-factor policy for its members' sign-ins.",
+            discussion: """
+                off: the organization asks for none; optional: members may enrol one, and prove it when they have it; \
+                required: every member proves one of the --method's (totp, email; both when none is given), and \
+                members without one enrol at their next sign-in to it.
+                """)
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The organization's id or slug, then off, optional or required.",
+                                                                valueName: "organization policy"))
+        var arguments: [String] = []
+        @Option(name: .customLong("method"), help: "With required: an allowed method, totp or email (repeatable).") var methods: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func policy(_ text: String) throws -> SecondFactorPolicy {
+            let allowed = try methods.map { name in
+                guard let method = SecondFactorMethod(rawValue: name) else { throw ValidationError("--method must be totp or email") }
+                return method
+            }
+            switch text {
+            case "off", "optional":
+                guard allowed.isEmpty else { throw ValidationError("--method goes with required only") }
+                return text == "off" ? .off : .optional
+            case "required": return .required(allowed.isEmpty ? Set(SecondFactorMethod.allCases) : Set(allowed))
+            default: throw ValidationError("the policy must be off, optional or required")
+            }
+        }
+
+        func run() async throws {
+            let values = arguments.filter { $0 != "--" }
+            guard values.count == 2 else { throw ValidationError("give the organization, then off, optional or required") }
+            let policy = try policy(values[1])
+            let updated = try await withOrganizationServices { services in
+                try await services.administration.setSecondFactorPolicy(try await services.organization(values[0]).id, to: policy,
+                                                                        by: services.principal)
+            }
+            if json {
+                try printJSON(OrganizationOutput.OrganizationRecord(updated))
+            } else {
+                print("\(updated.slug): second factor \(OrganizationAdministration.text(updated.secondFactor))")
+            }
         }
     }
 

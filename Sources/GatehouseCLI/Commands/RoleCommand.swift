@@ -8,8 +8,8 @@ import GatehouseCore
 struct RoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "role", abstract: "Custom roles, permissions and platform roles.",
-        subcommands: [Create.self, Rename.self, Delete.self, Assign.self, Unassign.self, List.self, PermissionCommand.self,
-                      Grant.self, Revoke.self])
+        subcommands: [Create.self, List.self, Rename.self, SetPermissions.self, Delete.self, Assign.self, Unassign.self,
+                      Grant.self, Revoke.self, PermissionCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Define a custom role: global, or an organization's.")
@@ -42,6 +42,23 @@ struct RoleCommand: AsyncParsableCommand {
                 try await services.customRoles.updateRole(id, name: name, by: services.principal)
             }
             try RoleArguments.print(role, json: json, saying: "renamed role")
+        }
+    }
+
+    struct SetPermissions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-permissions", abstract: "Replace the permissions a custom role gives (none: no --permission).")
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The role's id (gatehouse role list).", valueName: "id"))
+        var id: [String] = []
+        @Option(name: .customLong("permission"), help: "A permission it gives from now on (repeatable).") var permissions: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let id = try RoleArguments.roleID(self.id)
+            let role = try await withOrganizationServices { services in
+                try await services.customRoles.updateRole(id, permissions: Set(permissions), by: services.principal)
+            }
+            try RoleArguments.print(role, json: json, saying: "updated role")
         }
     }
 
