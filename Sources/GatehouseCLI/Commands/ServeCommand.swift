@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                 accounts: backends.accountDependencies(
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
+                organizations: backends.organizationDependencies,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),
                 protection: backends.protection(protection),
@@ -87,8 +88,12 @@ struct ServeCommand: AsyncParsableCommand {
                 router: GatehouseApplication.router(dependencies),
                 server: GatehouseApplication.server(timeouts: http.timeouts),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
-                services: mail.services + [KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval),
-                                                            logger: logger)],
+                services: mail.services + [
+                    KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval), logger: logger),
+                    SessionPurgeService(sessions: BrowserSessions(store: backends.sessions, crypto: backends.crypto,
+                                                                  settings: config.providerSettings, clock: backends.clock),
+                                        interval: .seconds(3600), logger: logger),
+                ],
                 onServerRunning: { _ in
                     announce(config, kid: signer.signingKeyID, mail: mailMode)
                 },

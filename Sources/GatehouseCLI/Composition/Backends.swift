@@ -35,6 +35,9 @@ final class Backends: Sendable {
     var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
     var customRoles: PostgresCustomRoleStore { PostgresCustomRoleStore(pool: postgres) }
     var invitations: PostgresInvitationStore { PostgresInvitationStore(pool: postgres) }
+    var organizationDependencies: OrganizationDependencies {
+        OrganizationDependencies(organizations: organizations, memberships: memberships, invitations: invitations)
+    }
 
     var migrator: PostgresMigrator {
         PostgresMigrator(pool: postgres, directory: URL(fileURLWithPath: configuration.migrationsDirectory, isDirectory: true),

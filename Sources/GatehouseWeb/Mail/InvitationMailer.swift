@@ -42,25 +42,13 @@ public struct InvitationMailer: InvitationMail {
 
     public func send(_ issued: Invitations.Issued, organization: Organization?, inviterName: String?) async throws {
         let invitation = issued.invitation
-        let place = organization.map { "to join \($0.name) as \(Self.words(invitation.role))" }
-            ?? "to \(serviceName) as \(Self.words(invitation.role))"
+        let place = RoleWords.place(invitation.role, organization: organization, serviceName: serviceName)
         let view = Message(serviceName: serviceName, invitation: inviterName.map { "\($0) invited you" } ?? "You are invited",
                            place: place, link: InvitationLink.url(issuer: issuer, token: issued.token), expires: Self.utc(invitation.expiresAt))
         let subject = organization.map { "You are invited to join \($0.name) on \(serviceName)" } ?? "You are invited to \(serviceName)"
         try await outbox.enqueue(OutgoingMail(
             to: invitation.email, subject: subject, textBody: try pages.render(view, template: Message.textTemplate.name),
             htmlBody: try pages.render(view, template: Message.htmlTemplate.name)))
-    }
-
-    /// A role in the words the mail and the pages use.
-    static func words(_ role: Role) -> String {
-        switch role {
-        case .superAdmin: "a super administrator"
-        case .siteAdmin: "a site administrator"
-        case .operator: "an operator"
-        case .clientAdmin: "an administrator"
-        case .clientUser: "a member"
-        }
     }
 
     /// "2026-12-11 09:30 UTC": one unambiguous form whatever the reader's zone.
