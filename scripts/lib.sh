@@ -58,6 +58,8 @@ test_server_port() { port_setting GATEHOUSE_DEV_TEST_PORT "$TEST_PORT_DEFAULT"; 
 interop_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_INTEROP_PORT $((base + 1)); }
 browser_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_BROWSER_PORT $((base + 2)); }
 fuzz_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_FUZZ_PORT $((base + 3)); }
+# Two ports: the events suite's two instances (this one and the next).
+events_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_EVENTS_PORT $((base + 4)); }
 
 # --- waiting and stopping -------------------------------------------------------------------
 

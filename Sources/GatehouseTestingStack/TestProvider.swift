@@ -74,7 +74,8 @@ public struct TestProvider: Sendable {
                                  sealer: try AESGCMSecretSealer(key: Self.encryptionKey)),
             organizations: OrganizationDependencies(organizations: PostgresOrganizationStore(pool: postgres),
                                                     memberships: PostgresMembershipStore(pool: postgres),
-                                                    invitations: PostgresInvitationStore(pool: postgres)),
+                                                    invitations: PostgresInvitationStore(pool: postgres),
+                                                    customRoles: PostgresCustomRoleStore(pool: postgres)),
             // A stream of each provider's own, unless a test shares one between two instances.
             liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
             mailOutbox: outbox, audit: audit,

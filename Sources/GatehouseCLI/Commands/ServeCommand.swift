@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                 accounts: backends.accountDependencies(
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
-                organizations: backends.organizationDependencies,
+                organizations: try backends.organizationDependencies,
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),

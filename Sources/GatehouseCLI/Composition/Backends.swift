@@ -35,8 +35,12 @@ final class Backends: Sendable {
     var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
     var customRoles: PostgresCustomRoleStore { PostgresCustomRoleStore(pool: postgres) }
     var invitations: PostgresInvitationStore { PostgresInvitationStore(pool: postgres) }
+    /// The organizations' stores and the invitation lifetime (`GATEHOUSE_INVITE_TTL`, checked here).
     var organizationDependencies: OrganizationDependencies {
-        OrganizationDependencies(organizations: organizations, memberships: memberships, invitations: invitations)
+        get throws {
+            OrganizationDependencies(organizations: organizations, memberships: memberships, invitations: invitations,
+                                     customRoles: customRoles, invitationLifetime: try InvitationConfiguration.lifetime())
+        }
     }
 
     var migrator: PostgresMigrator {

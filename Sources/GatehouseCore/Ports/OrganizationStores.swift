@@ -83,6 +83,11 @@ public struct MembershipCursor: Sendable, Equatable {
         self.createdAt = membership.createdAt
         self.userID = membership.userID
     }
+
+    public init(createdAt: Date, userID: UUID) {
+        self.createdAt = createdAt
+        self.userID = userID
+    }
 }
 
 /// Permissions, custom roles and their assignment to users (PostgreSQL `permissions`,

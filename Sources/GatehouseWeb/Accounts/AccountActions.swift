@@ -16,7 +16,7 @@ struct AccountActions {
         routes.accountGet("/account") { page, account in
             let done = try page.query["done"].flatMap { AccountPage.notices[$0] }
             // A cursor that does not read is the first page, not an error.
-            let after = try page.query["sessions_after"].flatMap(SessionCursorText.cursor)
+            let after = try page.query["sessions_after"].flatMap(CursorText.session)
             return try await accountPage.show(page, account, notice: done, errors: [], sessionsAfter: after)
         }
         routes.accountPost("/account/profile", updateProfile)

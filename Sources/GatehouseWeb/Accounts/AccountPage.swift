@@ -50,7 +50,7 @@ struct AccountPage: Sendable {
                                     signedIn: Self.format(other.createdAt), current: other.id == session.id, csrfToken: token)
         }
         let olderURL = listed.count > Self.sessionsPerPage
-            ? shown.last.map { "/account?sessions_after=\(SessionCursorText.text(SessionCursor(after: $0)))#sessions" } : nil
+            ? shown.last.map { "/account?sessions_after=\(CursorText.text(SessionCursor(after: $0)))#sessions" } : nil
         let newestURL = sessionsAfter == nil ? nil : "/account#sessions"
         let sessionPages = olderURL == nil && newestURL == nil ? nil : AccountView.SessionPages(olderURL: olderURL, newestURL: newestURL)
         let apps = try await consents.list(userID: user.id).map { consent in

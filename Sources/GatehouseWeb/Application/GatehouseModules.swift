@@ -20,6 +20,7 @@ struct GatehouseModules {
             AccountsModule(dependencies: Self.accounts(dependencies, shared)),
             MFAModule(dependencies: Self.secondFactor(dependencies, shared)),
             InvitationsModule(dependencies: Self.invitations(dependencies, shared)),
+            OrganizationsModule(dependencies: Self.organizations(dependencies, shared)),
             EventsModule(dependencies: Self.events(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
@@ -90,14 +91,22 @@ struct GatehouseModules {
     static func invitations(_ d: WebDependencies, _ shared: SharedServices) -> InvitationsModule.Dependencies {
         InvitationsModule.Dependencies(
             pages: shared.pages, signIn: shared.signIn,
-            invitations: Invitations(invitations: d.organizations.invitations, organizations: d.organizations.organizations,
-                                     memberships: d.organizations.memberships, users: d.users, crypto: d.crypto, audit: d.audit,
-                                     clock: d.clock, events: d.liveEvents),
+            invitations: shared.invitations,
             settings: d.accounts.settings, users: d.users, hasher: d.hasher, passwordPolicy: d.accounts.passwordPolicy,
             passwordHistory: d.accounts.passwordHistory,
             newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
                                           users: d.users, clock: d.clock),
             passwordWork: shared.passwordWork, clock: d.clock)
+    }
+
+    static func organizations(_ d: WebDependencies, _ shared: SharedServices) -> OrganizationsModule.Dependencies {
+        OrganizationsModule.Dependencies(
+            pages: shared.pages,
+            administration: OrganizationAdministration(organizations: d.organizations.organizations, memberships: d.organizations.memberships,
+                                                       users: d.users, audit: d.audit, clock: d.clock),
+            invitations: shared.invitations,
+            principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+            credentials: d.mfa.credentials, clock: d.clock)
     }
 
     static func events(_ d: WebDependencies, _ shared: SharedServices) -> EventsModule.Dependencies {

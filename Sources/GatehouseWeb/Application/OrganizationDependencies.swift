@@ -1,15 +1,21 @@
 public import GatehouseCore
 
 /// The organizations' stores (PostgreSQL, issue 10): organizations, who belongs to them with
-/// which role, and the invitations that bring people in.
+/// which role, the invitations that bring people in, and custom roles (a caller's permissions).
 public struct OrganizationDependencies: Sendable {
     public var organizations: any OrganizationStore
     public var memberships: any MembershipStore
     public var invitations: any InvitationStore
+    public var customRoles: any CustomRoleStore
+    /// How long a link works (`GATEHOUSE_INVITE_TTL`).
+    public var invitationLifetime: Duration
 
-    public init(organizations: any OrganizationStore, memberships: any MembershipStore, invitations: any InvitationStore) {
+    public init(organizations: any OrganizationStore, memberships: any MembershipStore, invitations: any InvitationStore,
+                customRoles: any CustomRoleStore, invitationLifetime: Duration = Invitations.defaultLifetime) {
         self.organizations = organizations
         self.memberships = memberships
         self.invitations = invitations
+        self.customRoles = customRoles
+        self.invitationLifetime = invitationLifetime
     }
 }

@@ -27,6 +27,9 @@ struct SharedServices {
     let currentPassword: CurrentPasswordCheck
     let accountPage: AccountPage
     let signIn: SignInFlow
+    /// Invitations as the invitation link's page and the organization page use them: links
+    /// mailed (when mail is on), accepted, revoked and expired ones announced on `/events`.
+    let invitations: Invitations
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -105,5 +108,14 @@ struct SharedServices {
                                    mailEnabled: d.mailOutbox.isEnabled, clock: d.clock),
                 verification: verificationStart, gate: gate, passwordResets: passwordResets, sessions: sessions, states: d.states,
                 settings: d.settings, audit: audit, continuation: continuation, cookies: cookies))
+
+        invitations = Invitations(
+            invitations: d.organizations.invitations, organizations: d.organizations.organizations,
+            memberships: d.organizations.memberships, users: d.users, crypto: d.crypto, audit: d.audit, clock: d.clock,
+            lifetime: d.organizations.invitationLifetime,
+            mail: d.mailOutbox.isEnabled
+                ? InvitationMailer(pages: d.pages, outbox: d.mailOutbox, serviceName: d.accounts.settings.serviceName, issuer: d.settings.issuer)
+                : nil,
+            events: d.liveEvents)
     }
 }

@@ -2,7 +2,8 @@ import GatehouseCore
 import Hummingbird
 
 /// Security headers on every response (OWASP Secure Headers): no framing, no sniffing, no
-/// referrer leaks, a CSP allowing only our stylesheet and the one form-post script, and on an
+/// referrer leaks, a CSP allowing only our stylesheet, the form-post script and the organization
+/// page's live notice (each by its hash) and connections to ourselves, and on an
 /// https issuer HSTS (RFC 6797), so a browser that has been here once never again tries plain
 /// http, where the first request (and the cookies of a careless proxy) could be read or rewritten.
 struct SecurityHeadersMiddleware: RouterMiddleware {
@@ -21,11 +22,16 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     init(crypto: any CryptoPrimitives, https: Bool) {
         strictTransportSecurity = https ? Self.strictTransportSecurityValue : nil
-        let scriptHash = Base64URL.encode(crypto.sha256(Self.formPostScript))
-            .replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        let padding = String(repeating: "=", count: (4 - scriptHash.count % 4) % 4)
+        let scripts = [Self.formPostScript, LiveNoticeScript.text].map { "'sha256-\(Self.base64(crypto.sha256($0)))'" }
+        // connect-src: the organization page's notice reads our own `/events`.
         contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-            + "script-src 'sha256-\(scriptHash)\(padding)'; base-uri 'none'; frame-ancestors 'none'"
+            + "script-src \(scripts.joined(separator: " ")); connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+    }
+
+    /// Standard base64 with padding, as CSP hash sources are written.
+    static func base64(_ bytes: [UInt8]) -> String {
+        let text = Base64URL.encode(bytes).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        return text + String(repeating: "=", count: (4 - text.count % 4) % 4)
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

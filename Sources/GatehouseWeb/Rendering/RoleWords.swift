@@ -12,6 +12,17 @@ enum RoleWords {
         }
     }
 
+    /// The role's name on a page: "Administrator", "Member".
+    static func name(_ role: Role) -> String {
+        switch role {
+        case .superAdmin: "Super administrator"
+        case .siteAdmin: "Site administrator"
+        case .operator: "Operator"
+        case .clientAdmin: "Administrator"
+        case .clientUser: "Member"
+        }
+    }
+
     /// "to join Acme as an administrator", "to Gatehouse as an operator".
     static func place(_ role: Role, organization: Organization?, serviceName: String) -> String {
         organization.map { "to join \($0.name) as \(withArticle(role))" } ?? "to \(serviceName) as \(withArticle(role))"

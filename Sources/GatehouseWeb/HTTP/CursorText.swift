@@ -1,0 +1,23 @@
+import Foundation
+import GatehouseCore
+
+/// A keyset page's cursor as URL text — `<microseconds since 1970>-<id>`: where a list ordered by
+/// a time and then an id goes on (sessions by last seen, members by when they joined). Only what
+/// the server wrote reads back; anything else is no cursor (the first page).
+enum CursorText {
+    static func text(_ date: Date, _ id: UUID) -> String {
+        "\(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))-\(id.uuidString.lowercased())"
+    }
+
+    static func read(_ text: String) -> (date: Date, id: UUID)? {
+        guard text.utf8.count <= 64, let dash = text.firstIndex(of: "-"),
+              let micros = Int64(text[..<dash]), let id = UUID(uuidString: String(text[text.index(after: dash)...])) else { return nil }
+        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+    }
+
+    static func text(_ cursor: SessionCursor) -> String { text(cursor.lastSeenAt, cursor.id) }
+    static func session(_ text: String) -> SessionCursor? { read(text).map { SessionCursor(lastSeenAt: $0.date, id: $0.id) } }
+
+    static func text(_ cursor: MembershipCursor) -> String { text(cursor.createdAt, cursor.userID) }
+    static func membership(_ text: String) -> MembershipCursor? { read(text).map { MembershipCursor(createdAt: $0.date, userID: $0.id) } }
+}
