@@ -71,6 +71,8 @@ public struct TestProvider: Sendable {
                                  recoveryCodes: PostgresRecoveryCodeStore(pool: postgres),
                                  pendingSignIns: RedisPendingSignInStore(pool: redis),
                                  sealer: try AESGCMSecretSealer(key: Self.encryptionKey)),
+            organizations: OrganizationDependencies(organizations: PostgresOrganizationStore(pool: postgres),
+                                                    memberships: PostgresMembershipStore(pool: postgres)),
             mailOutbox: outbox, audit: audit,
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],

@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                 accounts: backends.accountDependencies(
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
+                organizations: backends.organizationDependencies,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),
                 protection: backends.protection(protection),

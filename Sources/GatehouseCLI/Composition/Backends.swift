@@ -31,6 +31,11 @@ final class Backends: Sendable {
     var sessions: PostgresSessionStore { PostgresSessionStore(pool: postgres) }
     var refreshTokens: PostgresRefreshTokenStore { PostgresRefreshTokenStore(pool: postgres) }
     var instanceSecrets: PostgresInstanceSecrets { PostgresInstanceSecrets(pool: postgres) }
+    var organizations: PostgresOrganizationStore { PostgresOrganizationStore(pool: postgres) }
+    var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
+    var organizationDependencies: OrganizationDependencies {
+        OrganizationDependencies(organizations: organizations, memberships: memberships)
+    }
 
     var migrator: PostgresMigrator {
         PostgresMigrator(pool: postgres, directory: URL(fileURLWithPath: configuration.migrationsDirectory, isDirectory: true),

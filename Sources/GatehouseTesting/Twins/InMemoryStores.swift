@@ -48,8 +48,8 @@ public struct InMemoryStores: Sendable {
         mail = InMemoryMailOutbox(clock: clock)
         audit = InMemoryAuditLog()
         organizations = InMemoryOrganizationStore(users: users)
-        memberships = InMemoryMembershipStore(users: users, organizations: organizations)
         customRoles = InMemoryCustomRoleStore(users: users, organizations: organizations)
+        memberships = InMemoryMembershipStore(users: users, organizations: organizations, customRoles: customRoles)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
     }
 }

@@ -25,6 +25,8 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountDependencies
     /// Second factors: TOTP, emailed codes, recovery codes, pending sign-ins.
     public var mfa: MFADependencies
+    /// Organizations and memberships: a sign-in's active organization, the tokens' role claims.
+    public var organizations: OrganizationDependencies
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender), behind the
     /// per-recipient limit (`RecipientLimitedMailOutbox`, applied in `init`).
     public var mailOutbox: any MailOutbox
@@ -47,7 +49,8 @@ public struct WebDependencies: Sendable {
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
-                accounts: AccountDependencies, mfa: MFADependencies, mailOutbox: any MailOutbox, audit: any AuditLog,
+                accounts: AccountDependencies, mfa: MFADependencies, organizations: OrganizationDependencies,
+                mailOutbox: any MailOutbox, audit: any AuditLog,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
@@ -66,6 +69,7 @@ public struct WebDependencies: Sendable {
         self.pages = pages
         self.accounts = accounts
         self.mfa = mfa
+        self.organizations = organizations
         // Every page mails through here, so no flow can skip the per-recipient limit.
         self.mailOutbox = RecipientLimitedMailOutbox(
             base: mailOutbox, counter: protection.counter, policy: protection.settings.mailPerRecipient, crypto: crypto, clock: clock,

@@ -28,17 +28,12 @@ struct SecondFactorGate: Sendable {
         guard !amr.contains(AuthenticationMethods.multipleFactors) else { return nil }
         let pending = try await pendingID.asyncFlatMap { try await states.pending(id: $0) }
         let factors = try await credentials.confirmedKinds(userID: user.id)
-        let required = try await requiresSecondFactor(pending)
+        // The flow's rule (deployment, client as registered now, `acr_values`, the active
+        // organization's policy), asked before any session starts; `AuthorizationFlow` asks it
+        // again before any code is issued.
+        let required = try await flow.secondFactorRequirement(pending, userID: user.id).isRequired
         guard !factors.isEmpty || required else { return nil }
         return try await begin(user: user, amr: amr, pendingID: pendingID, factors: factors)
-    }
-
-    /// The flow's rule (deployment, client as registered now, `acr_values`), asked before any
-    /// session starts; `AuthorizationFlow` asks it again before any code is issued.
-    func requiresSecondFactor(_ pending: PendingAuthorization?) async throws -> Bool {
-        guard let pending else { return settings.requireMFA }
-        let client = try await clients.find(id: pending.clientID)
-        return flow.requiresSecondFactor(pending, client: client)
     }
 
     /// A live session lacks the second factor this request needs (`AuthorizationFlow` said
