@@ -75,6 +75,13 @@ struct SecondFactorSteps {
                                  email: user.email, cancelURL: cancelURL, error: error)
     }
 
+    /// Whether this sign-in may set up a factor now (`SecondFactorRequirement.mayEnrol`): the
+    /// user holds none that counts, and holds none at all or proved one in this sign-in (a
+    /// password alone never adds a factor to an account that has one).
+    func mayEnrol(_ signIn: PendingSignIn, user: User) async throws -> Bool {
+        signIn.requirement.mayEnrol(held: try await dependencies.credentials.confirmedKinds(userID: user.id), amr: signIn.amr)
+    }
+
     /// Emailed codes need a server that sends mail and an address already proven to be the user's.
     func emailCodesAvailable(for user: User) -> Bool {
         dependencies.mail.outbox.isEnabled && user.emailVerified
