@@ -64,6 +64,8 @@ struct AuthorizationFlowTests {
         var picked: Names?
         /// Acme's second-factor policy.
         var acmePolicy: SecondFactorPolicy = .optional
+        /// The second factor the session proved (with `mfa` in its `amr`).
+        var proven: ProvenSecondFactor?
         let expect: Outcome
         /// The organization the code carries ("acme", "globex"; nil: none), checked on `.issue`.
         var codeOrganization: String?
@@ -174,13 +176,32 @@ struct AuthorizationFlowTests {
             remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.authenticatorApp, .emailedCode]),
             expect: .error(.interactionRequired, "the request needs a second factor")),
         Row(rule: "the organization requires a second factor the session proved: issue", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
-            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), expect: .issue, codeOrganization: "acme"),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .emailedCode, expect: .issue,
+            codeOrganization: "acme"),
         Row(rule: "an optional policy asks for nothing", remembered: Set(scopes), belongs: .acme, acmePolicy: .optional,
             expect: .issue, codeOrganization: "acme"),
         Row(rule: "a policy switched off asks for nothing", remembered: Set(scopes), belongs: .acme, acmePolicy: .off,
             expect: .issue, codeOrganization: "acme"),
         Row(rule: "another organization's required policy asks nothing of this sign-in", remembered: Set(scopes), belongs: .both,
             named: .globexBySlug, acmePolicy: .required([.authenticatorApp]), expect: .issue, codeOrganization: "globex"),
+        Row(rule: "emailed codes only, the session proved an authenticator: step up", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .authenticatorApp,
+            expect: .secondFactor),
+        Row(rule: "emailed codes only, the session proved an authenticator, prompt=none: interaction_required", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            prompt: [.none], remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .authenticatorApp,
+            expect: .error(.interactionRequired, "the request needs a second factor")),
+        Row(rule: "emailed codes only, the session proved an emailed code: issue", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .emailedCode,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a recovery code stands in for any allowed method", session: .signedIn(amr: ["pwd", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.authenticatorApp]), proven: .recoveryCode,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a session whose factor is not recorded steps up for an organization that narrows the methods",
+            session: .signedIn(amr: ["pwd", "otp", "mfa"]), remembered: Set(scopes), belongs: .acme,
+            acmePolicy: .required([.authenticatorApp]), expect: .secondFactor),
+        Row(rule: "a session whose factor is not recorded meets an organization that allows either",
+            session: .signedIn(amr: ["pwd", "otp", "mfa"]), remembered: Set(scopes), belongs: .acme,
+            acmePolicy: .required([.authenticatorApp, .emailedCode]), expect: .issue, codeOrganization: "acme"),
         Row(rule: "an approval for an organization that requires a factor the session lacks records nothing and steps up",
             answer: .approve, belongs: .acme, acmePolicy: .required([.authenticatorApp]), expect: .secondFactor, rememberedAfter: []),
     ]
@@ -271,9 +292,11 @@ struct AuthorizationFlowTests {
                 session = nil
             case .signedIn(let amr, let age):
                 let now = clock.now
-                session = BrowserSession(id: UUID(), userID: user.id, authTime: now.addingTimeInterval(-age), amr: amr,
-                                         createdAt: now, expiresAt: now.addingTimeInterval(3600), lastSeenAt: now,
-                                         ipAddress: nil, userAgent: nil)
+                var signedIn = BrowserSession(id: UUID(), userID: user.id, authTime: now.addingTimeInterval(-age), amr: amr,
+                                              createdAt: now, expiresAt: now.addingTimeInterval(3600), lastSeenAt: now,
+                                              ipAddress: nil, userAgent: nil)
+                signedIn.secondFactor = row.proven
+                session = signedIn
             }
             var pending = PendingAuthorization(
                 clientID: client.id, redirectURI: "https://app.example/cb", scopes: AuthorizationFlowTests.scopes, state: "xyz",

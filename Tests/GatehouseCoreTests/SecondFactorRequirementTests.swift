@@ -46,6 +46,14 @@ struct SecondFactorRequirementTests {
         #expect(requirement.mayEnrol(held: row.held, amr: row.amr) == row.mayEnrol)
     }
 
+    @Test("which proven factor a requirement accepts: the allowed methods, a recovery code always, an unrecorded one only when all are allowed")
+    func accepts() {
+        let app = SecondFactorRequirement(isRequired: true, allowedMethods: [.authenticatorApp])
+        let either = SecondFactorRequirement(isRequired: true)
+        #expect(app.accepts(.authenticatorApp) && !app.accepts(.emailedCode) && app.accepts(.recoveryCode) && !app.accepts(nil))
+        #expect(either.accepts(.authenticatorApp) && either.accepts(.emailedCode) && either.accepts(.recoveryCode) && either.accepts(nil))
+    }
+
     struct PolicyRow: Sendable, CustomTestStringConvertible {
         let rule: String
         var policy: SecondFactorPolicy = .optional

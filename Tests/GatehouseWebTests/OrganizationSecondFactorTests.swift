@@ -142,4 +142,35 @@ struct OrganizationSecondFactorTests {
             #expect(browser.cookies["gh_session"] != nil)
         }
     }
+
+    @Test("a live session that proved an authenticator steps up with an emailed code for an organization that allows emailed codes only")
+    func liveSessionOfAnotherMethodStepsUp() async throws {
+        try await withProvider { provider, browser in
+            let client = try await provider.makeClient()
+            let mailOnly = try await provider.makeOrganization("Mail Only", secondFactor: .required([.emailedCode]))
+            let (user, secret, _) = try await provider.makeUserWithTOTP(browser.client)
+            #expect(try await browser.signInDirectly(user.email, user.password).location == "/mfa")
+            _ = try await browser.submitSecondFactor(provider.totpCode(secret))
+            let first = try #require(try await provider.session(cookie: browser.cookies["gh_session"]))
+            #expect(first.secondFactor == .authenticatorApp)
+            _ = try await browser.accountAction("/account/mfa/email/enable", [("current_password", user.password)])
+            try await provider.addMember(user.user.id, to: mailOnly)
+            let live = try #require(try await provider.session(cookie: browser.cookies["gh_session"]))
+
+            let rp = TestRelyingParty(provider: provider, client: client, browser: browser)
+            let request = TestRelyingParty.Request.organization(mailOnly.slug)
+            let stepUp = try await browser.get(rp.authorizeURL(request))
+            #expect(stepUp.location == "/mfa?method=email", "the allowed method, its code sent at once")
+            let proven = try await browser.submitSecondFactor(try await provider.code(sentTo: user.email), method: "email")
+            let next = try #require(proven.location)
+            let stepped = try #require(try await provider.session(cookie: browser.cookies["gh_session"]))
+            #expect(stepped.id != live.id, "a new session")
+            #expect(stepped.secondFactor == .emailedCode)
+            let consent = try await browser.get(next)
+            let answer = try await browser.post("/consent", form: [("csrf_token", consent.hiddenField("csrf_token") ?? ""),
+                                                                   ("request", consent.hiddenField("request") ?? ""),
+                                                                   ("decision", "approve")])
+            #expect(queryItems(try #require(answer.location))["code"] != nil)
+        }
+    }
 }

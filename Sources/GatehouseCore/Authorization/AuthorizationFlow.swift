@@ -133,6 +133,13 @@ public struct AuthorizationFlow: Sendable {
             || organization?.secondFactor.requiredMethods != nil
     }
 
+    /// The requirement and the methods that count: every one, unless the active organization's
+    /// policy allows fewer.
+    func requirement(_ pending: PendingAuthorization, client: Client?, organization: Organization?) -> SecondFactorRequirement {
+        SecondFactorRequirement(isRequired: requiresSecondFactor(pending, client: client, organization: organization),
+                                allowedMethods: organization?.secondFactor.requiredMethods ?? Set(SecondFactorMethod.allCases))
+    }
+
     /// What a sign-in for `pending` by `userID` must prove before its session starts, by the rule
     /// `next` applies at issue: the sign-in pages (`SecondFactorGate`) ask it, so a factor that is
     /// required is proven, or enrolled, at sign-in rather than in a step-up afterwards. An
@@ -146,15 +153,16 @@ public struct AuthorizationFlow: Sendable {
         } else {
             organization = nil
         }
-        return SecondFactorRequirement(isRequired: requiresSecondFactor(pending, client: client, organization: organization),
-                                       allowedMethods: organization?.secondFactor.requiredMethods ?? Set(SecondFactorMethod.allCases))
+        return requirement(pending, client: client, organization: organization)
     }
 
-    /// Whether the request needs a second factor that the session's `amr` lacks.
+    /// Whether the request needs a second factor that the session has not proven: none at all
+    /// (its `amr` lacks `mfa`), or one of a method the active organization does not allow.
     func needsSecondFactor(_ pending: PendingAuthorization, client: Client, organization: Organization?,
                            session: BrowserSession) -> Bool {
-        requiresSecondFactor(pending, client: client, organization: organization)
-            && !session.amr.contains(AuthenticationMethods.multipleFactors)
+        let requirement = requirement(pending, client: client, organization: organization)
+        guard requirement.isRequired else { return false }
+        return !session.amr.contains(AuthenticationMethods.multipleFactors) || !requirement.accepts(session.secondFactor)
     }
 
     func needsConsent(_ pending: PendingAuthorization, session: BrowserSession) async throws -> Bool {

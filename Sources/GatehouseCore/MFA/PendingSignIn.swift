@@ -26,6 +26,8 @@ public struct PendingSignIn: Sendable, Codable, Equatable {
     /// may allow fewer than all, `SecondFactorRequirement`): `/mfa` offers only these, the
     /// enrolment pages set up only these. Nil: every method (and states older than the field).
     public var allowedMethods: Set<SecondFactorMethod>?
+    /// With `provenAMR`: the factor just enrolled and proven, for the session that follows.
+    public var provenSecondFactor: ProvenSecondFactor?
     public var createdAt: Date
 
     /// What this sign-in's second step requires: the allowed methods (whether one is required at

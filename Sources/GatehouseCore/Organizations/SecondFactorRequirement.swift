@@ -45,6 +45,17 @@ public struct SecondFactorRequirement: Sendable, Equatable {
         return .prove(held)
     }
 
+    /// Whether a session that proved `proven` meets the allowed methods: a recovery code stands
+    /// in for any; a session whose factor is not known meets only a requirement allowing all.
+    public func accepts(_ proven: ProvenSecondFactor?) -> Bool {
+        switch proven {
+        case .recoveryCode: true
+        case .authenticatorApp: allowedMethods.contains(.authenticatorApp)
+        case .emailedCode: allowedMethods.contains(.emailedCode)
+        case nil: allowedMethods == Set(SecondFactorMethod.allCases)
+        }
+    }
+
     /// Whether the sign-in's enrolment pages may add one of the allowed methods now: the user
     /// holds none of them, and either holds no factor at all or has proven one in this sign-in.
     public func mayEnrol(held: [MFACredential.Kind], amr: [String]) -> Bool {

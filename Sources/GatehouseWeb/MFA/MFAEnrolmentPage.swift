@@ -56,7 +56,8 @@ struct MFAEnrolmentPage {
         guard let (token, signIn, user) = try await steps.current(page) else { return steps.expired() }
         guard let amr = signIn.provenAMR else { return Responses.seeOther("/mfa") }
         try await dependencies.challenges.end(token: token)
-        var response = try await dependencies.signIn.complete(user: user, amr: amr, page: page, pendingID: signIn.pendingAuthorizationID)
+        var response = try await dependencies.signIn.complete(user: user, amr: amr, secondFactor: signIn.provenSecondFactor, page: page,
+                                                              pendingID: signIn.pendingAuthorizationID)
         dependencies.pages.cookies.expire(SecondFactorGate.cookie, on: &response)
         return response
     }

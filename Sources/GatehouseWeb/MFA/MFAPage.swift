@@ -68,7 +68,8 @@ struct MFAPage {
         await dependencies.audit.record(method == .recovery ? .recoveryCodeUsed : .mfaUsed, subject: user.id,
                                         details: ["method": method.rawValue])
         if method == .recovery { try await recoveryCodeUsed(by: user) }
-        var response = try await dependencies.signIn.complete(user: user, amr: amr, page: page, pendingID: signIn.pendingAuthorizationID)
+        var response = try await dependencies.signIn.complete(user: user, amr: amr, secondFactor: ProvenSecondFactor(rawValue: method.rawValue),
+                                                              page: page, pendingID: signIn.pendingAuthorizationID)
         // Proving a factor the organization does not allow leads on to enrolling one it does,
         // under a new pending sign-in (and cookie).
         dependencies.pages.cookies.expire(SecondFactorGate.cookie, on: &response)

@@ -42,6 +42,7 @@ struct SecondFactorSteps {
         await dependencies.audit.record(.mfaEnrolled, subject: user.id, details: ["method": method, "during": "sign-in"])
         var proven = signIn
         proven.provenAMR = amr
+        proven.provenSecondFactor = ProvenSecondFactor(rawValue: method)
         try await dependencies.challenges.update(proven, token: token)
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
         await dependencies.audit.record(.recoveryCodesRegenerated, subject: user.id)

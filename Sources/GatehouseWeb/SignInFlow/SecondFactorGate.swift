@@ -49,12 +49,19 @@ struct SecondFactorGate: Sendable {
         }
         let pending = try await states.pending(id: requestID)
         let requirement = try await flow.secondFactorRequirement(pending, userID: user.id)
-        // The session lacks `mfa`, so the step is to prove a factor: an allowed one, else the one
-        // held (an allowed one is enrolled after it).
-        guard case .prove(let factors) = requirement.step(held: held, amr: session.amr) else {
-            return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: held, requirement: requirement)
+        switch requirement.step(held: held, amr: session.amr) {
+        case .prove(let factors):
+            return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: factors, requirement: requirement)
+        case .enrol:
+            // The session proved a factor the organization does not allow: set up one it does.
+            return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: [], requirement: requirement)
+        case .none:
+            // The session proved a factor, by a method the organization does not allow: prove an
+            // allowed one now.
+            let counted = requirement.counting(held)
+            return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: counted.isEmpty ? held : counted,
+                                   requirement: requirement)
         }
-        return try await begin(user: user, amr: session.amr, pendingID: requestID, factors: factors, requirement: requirement)
     }
 
     /// `factors`: the ones to prove on `/mfa`; none: enrol one of `requirement`'s methods.

@@ -12,8 +12,9 @@ struct SignInFlow: Sendable {
 
     /// A user proved `amr` in this browser: the remaining checks, then a new session and the
     /// pending request `pendingID` (or the account page).
-    func complete(user: User, amr: [String], page: PageRequest, pendingID: String?) async throws -> Response {
-        try await completion.complete(user: user, amr: amr, page: page, pendingID: pendingID)
+    func complete(user: User, amr: [String], secondFactor: ProvenSecondFactor? = nil, page: PageRequest,
+                  pendingID: String?) async throws -> Response {
+        try await completion.complete(user: user, amr: amr, secondFactor: secondFactor, page: page, pendingID: pendingID)
     }
 
     /// The pending request's next step: login, organization, second factor, consent, or the
