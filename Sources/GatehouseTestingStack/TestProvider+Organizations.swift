@@ -40,3 +40,17 @@ extension TestProvider {
         return role
     }
 }
+
+/// Invitations (issue 10 item 4) through the same service the pages use.
+extension TestProvider {
+    public var invitations: Invitations {
+        Invitations(invitations: dependencies.organizations.invitations, organizations: dependencies.organizations.organizations,
+                    memberships: dependencies.organizations.memberships, users: dependencies.users, crypto: crypto,
+                    audit: dependencies.audit, clock: clock)
+    }
+
+    /// Who `userID` is to the rules, read from the database as every call reads it.
+    public func principal(_ userID: UUID) async throws -> Principal {
+        try await Principals(memberships: dependencies.organizations.memberships, customRoles: customRoles()).principal(userID: userID)
+    }
+}

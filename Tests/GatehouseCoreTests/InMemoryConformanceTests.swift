@@ -12,6 +12,11 @@ struct InMemoryConformanceTests {
         try await check.run(.inMemory())
     }
 
+    @Test("whole-store session checks", arguments: SessionStoreConformance.wholeStoreChecks)
+    func sessionsAlone(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
     @Test("organization stores", arguments: OrganizationStoresConformance.checks)
     func organizations(_ check: ConformanceCheck<DurableStores>) async throws {
         try await check.run(.inMemory())

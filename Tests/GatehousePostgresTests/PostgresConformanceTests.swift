@@ -12,6 +12,11 @@ struct PostgresConformanceTests {
         try await check.run(.postgres(pool: try TestServices.postgres()))
     }
 
+    @Test("whole-store session checks", arguments: SessionStoreConformance.wholeStoreChecks)
+    func sessionsAlone(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await DurableStores.withScratchPostgres { try await check.run($0) }
+    }
+
     @Test("organization stores", arguments: OrganizationStoresConformance.checks)
     func organizations(_ check: ConformanceCheck<DurableStores>) async throws {
         try await DurableStores.withScratchPostgres { try await check.run($0) }

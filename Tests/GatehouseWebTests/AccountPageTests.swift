@@ -118,6 +118,43 @@ struct AccountPageTests {
         }
     }
 
+    @Test("ten sessions show at a time, the newest first; older ones are a link away, and a cursor that does not read is the first page")
+    func sessionPages() async throws {
+        try await withProvider { provider, browser in
+            let user = try await provider.makeUser()
+            _ = try await browser.signInDirectly(user.email, user.password)
+            let now = provider.clock.now
+            var others: [BrowserSession] = []
+            for minutes in 1...11 {
+                let seen = now.addingTimeInterval(-60 * Double(minutes))
+                let other = BrowserSession(id: UUID(), userID: user.user.id, authTime: seen, amr: ["pwd"], createdAt: seen,
+                                           expiresAt: now.addingTimeInterval(3600), lastSeenAt: seen, ipAddress: "198.51.100.\(minutes)",
+                                           userAgent: "Test/1.0")
+                try await provider.dependencies.sessions.create(other, tokenDigest: Array(UUID().uuidString.utf8))
+                others.append(other)
+            }
+            func shownIDs(_ page: String) -> [String] {
+                page.matches(of: /name="session" value="([0-9a-f-]+)"/).map { String($0.1) }
+            }
+            let first = try await browser.get("/account")
+            let firstIDs = shownIDs(first.text)
+            #expect(firstIDs.count == 10)
+            #expect(Array(firstIDs.dropFirst()) == others.prefix(9).map { $0.id.uuidString.lowercased() }, "most recently seen first")
+            #expect(!first.text.contains("The most recent sessions"))
+            let older = try #require(first.text.firstMatch(of: /<a href="(\/account\?sessions_after=[^"]+)">Older sessions ›<\/a>/)?.1)
+            let second = try await browser.get(String(older))
+            #expect(shownIDs(second.text) == others.suffix(2).map { $0.id.uuidString.lowercased() })
+            #expect(second.text.contains(#"<a href="/account#sessions">‹ The most recent sessions</a>"#))
+            #expect(!second.text.contains("Older sessions"))
+            for garbage in ["nonsense", "12-not-a-uuid", "-1-" + UUID().uuidString, String(repeating: "9", count: 500)] {
+                let page = try await browser.get("/account?sessions_after=\(garbage)")
+                #expect(page.status == .ok)
+                if garbage.hasPrefix("-1-") { continue }  // reads as a cursor before 1970: nothing older
+                #expect(shownIDs(page.text) == firstIDs, "\(garbage) is the first page")
+            }
+        }
+    }
+
     @Test("signing out one other device leaves this one")
     func signOutOneDevice() async throws {
         try await withProvider { provider, browser in

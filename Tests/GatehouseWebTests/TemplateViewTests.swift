@@ -32,6 +32,19 @@ struct TemplateViewTests {
         }
     }
 
+    /// swift-mustache looks a name it finds no value for up in the enclosing scopes: a nil inside
+    /// a nested part used to reach the view, which lacks it (logged as unknown), or has a key of
+    /// that name (printed in the wrong place).
+    @Test("a nil inside a nested part hides its section there and is not looked for further out")
+    func nilInNestedPart() async throws {
+        let pages = try await PageRenderer(directory: Self.templates.path)
+        var values = AccountView.sample.templateValues
+        values["sessionPages"] = .nested(["olderURL": .text("/account?sessions_after=x#sessions"), "newestURL": .text(nil)])
+        let rendered = try pages.render(values, template: AccountView.templates[0])
+        #expect(rendered.unknownKeys.isEmpty)
+        #expect(rendered.text.contains(#"<p class="links"><a href="/account?sessions_after=x#sessions">Older sessions ›</a></p>"#))
+    }
+
     @Test("a misspelt key is found by the check and by rendering, and prints nothing")
     func misspeltKey() async throws {
         let directory = try copyOfTemplates()

@@ -88,8 +88,12 @@ struct ServeCommand: AsyncParsableCommand {
                 router: GatehouseApplication.router(dependencies),
                 server: GatehouseApplication.server(timeouts: http.timeouts),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
-                services: mail.services + [KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval),
-                                                            logger: logger)],
+                services: mail.services + [
+                    KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval), logger: logger),
+                    SessionPurgeService(sessions: BrowserSessions(store: backends.sessions, crypto: backends.crypto,
+                                                                  settings: config.providerSettings, clock: backends.clock),
+                                        interval: .seconds(3600), logger: logger),
+                ],
                 onServerRunning: { _ in
                     announce(config, kid: signer.signingKeyID, mail: mailMode)
                 },

@@ -38,4 +38,23 @@ public struct BrowserSessions: Sendable {
     public func end(_ session: BrowserSession) async throws {
         try await store.revoke(id: session.id, at: clock.now)
     }
+
+    /// How long an ended session's row stays (the audit trail keeps its facts for good): long
+    /// enough to look into a sign-out, short enough that the table holds live sessions, not
+    /// every sign-in ever.
+    public static let endedRetention: TimeInterval = 24 * 3600
+    /// Rows deleted per statement, so a purge never holds a long lock.
+    public static let purgeBatch = 1000
+
+    /// Deletes the sessions that ended more than `endedRetention` ago, a batch at a time, and
+    /// returns how many. Safe on several instances at once (a row is deleted once).
+    public func purgeEnded() async throws -> Int {
+        let before = clock.now.addingTimeInterval(-Self.endedRetention)
+        var purged = 0
+        while true {
+            let batch = try await store.purgeEnded(before: before, limit: Self.purgeBatch)
+            purged += batch
+            if batch < Self.purgeBatch || Task.isCancelled { return purged }
+        }
+    }
 }

@@ -46,12 +46,39 @@ public protocol SessionStore: Sendable {
     func find(id: UUID) async throws -> BrowserSession?
     func touch(id: UUID, at: Date) async throws
     func revoke(id: UUID, at: Date) async throws
-    /// The user's live sessions, most recently seen first.
-    func list(userID: UUID, now: Date) async throws -> [BrowserSession]
+    /// A page of the user's live sessions, most recently seen first (then by id), strictly after
+    /// `after` (keyset paging; a session used meanwhile may move up a page), at most `limit`.
+    func list(userID: UUID, now: Date, after: SessionCursor?, limit: Int) async throws -> [BrowserSession]
+    /// Deletes up to `limit` sessions that ended (expired or revoked) before `before`; returns how
+    /// many. Their facts stay in the audit trail.
+    func purgeEnded(before: Date, limit: Int) async throws -> Int
     /// Ends every session of the user ("sign out everywhere").
     func revokeAll(userID: UUID, at: Date) async throws
     /// Ends every session of the user but `except` (the one making a change), in one statement.
     func revokeAll(userID: UUID, except: UUID, at: Date) async throws
+}
+
+extension SessionStore {
+    /// Every live session of the user, most recently seen first.
+    public func list(userID: UUID, now: Date) async throws -> [BrowserSession] {
+        try await list(userID: userID, now: now, after: nil, limit: .max)
+    }
+}
+
+/// Where a page of sessions ended.
+public struct SessionCursor: Sendable, Equatable {
+    public var lastSeenAt: Date
+    public var id: UUID
+
+    public init(after session: BrowserSession) {
+        self.lastSeenAt = session.lastSeenAt
+        self.id = session.id
+    }
+
+    public init(lastSeenAt: Date, id: UUID) {
+        self.lastSeenAt = lastSeenAt
+        self.id = id
+    }
 }
 
 /// Refresh-token families (PostgreSQL).

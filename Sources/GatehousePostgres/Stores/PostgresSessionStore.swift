@@ -38,12 +38,24 @@ public struct PostgresSessionStore: SessionStore {
                                  [.uuid(id), .timestamp(date)])
     }
 
-    public func list(userID: UUID, now: Date) async throws -> [BrowserSession] {
+    public func list(userID: UUID, now: Date, after cursor: SessionCursor?, limit: Int) async throws -> [BrowserSession] {
         try await pool.query(
             """
             SELECT \(Self.columns) FROM browser_sessions
-            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_seen_at DESC
-            """, [.uuid(userID), .timestamp(now)]).rows.map(Self.session)
+            WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2
+              AND ($3::timestamptz IS NULL OR (last_seen_at, id) < ($3, $4::uuid))
+            ORDER BY last_seen_at DESC, id DESC LIMIT $5
+            """, [.uuid(userID), .timestamp(now), cursor.map { .timestamp($0.lastSeenAt) } ?? .null, cursor.map { .uuid($0.id) } ?? .null,
+                  .int(min(limit, 1_000_000))]).rows.map(Self.session)
+    }
+
+    public func purgeEnded(before date: Date, limit: Int) async throws -> Int {
+        try await pool.query(
+            """
+            DELETE FROM browser_sessions WHERE id IN (
+                SELECT id FROM browser_sessions WHERE expires_at < $1 OR revoked_at < $1 LIMIT $2)
+            RETURNING id
+            """, [.timestamp(date), .int(max(0, limit))]).rows.count
     }
 
     public func revokeAll(userID: UUID, at date: Date) async throws {

@@ -53,6 +53,29 @@ public enum SessionStoreConformance {
             #expect(try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(10)).map(\.id) == [a.id, b.id])
             #expect(try await stores.sessions.find(id: a.id)?.lastSeenAt == now.addingTimeInterval(8))
         },
+        ConformanceCheck("SessionStore: list pages by keyset, most recently seen first, then by id") { stores async throws in
+            let user = try await Fixtures.createdUser(stores)
+            let now = user.createdAt
+            var made: [BrowserSession] = []
+            for index in 0..<7 {
+                // Two share a last-seen time: the id orders them.
+                let item = session(user, at: now, seen: Double(min(index, 5)))
+                try await stores.sessions.create(item, tokenDigest: Fixtures.digest())
+                made.append(item)
+            }
+            let all = try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(10))
+            let expected = made.sorted { ($0.lastSeenAt, $0.id.uuidString) > ($1.lastSeenAt, $1.id.uuidString) }
+            #expect(all.map(\.id) == expected.map(\.id))
+            var paged: [BrowserSession] = []
+            var cursor: SessionCursor?
+            repeat {
+                let page = try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(10), after: cursor, limit: 3)
+                #expect(page.count <= 3)
+                paged += page
+                cursor = page.count == 3 ? SessionCursor(after: page[2]) : nil
+            } while cursor != nil
+            #expect(paged.map(\.id) == expected.map(\.id))
+        },
         ConformanceCheck("SessionStore: signing out everywhere ends every session of the user and no one else's") { stores async throws in
             let user = try await Fixtures.createdUser(stores), other = try await Fixtures.createdUser(stores)
             let now = user.createdAt, theirs = session(other, at: now)
@@ -79,6 +102,25 @@ public enum SessionStoreConformance {
             #expect(try await stores.deleteUser(user.id))
             #expect(try await stores.sessions.find(tokenDigest: digest, now: user.createdAt) == nil)
             #expect(try await stores.sessions.find(id: session.id) == nil)
+        },
+    ]
+
+    /// Checks over every row of the store (a purge takes other tests' rows too): run on a
+    /// database of their own.
+    public static let wholeStoreChecks: [ConformanceCheck<DurableStores>] = [
+        ConformanceCheck("SessionStore: purging deletes sessions that ended before the time given, and no live one") { stores async throws in
+            let user = try await Fixtures.createdUser(stores)
+            let now = user.createdAt
+            let live = session(user, at: now, lifetime: 3600), expired = session(user, at: now, lifetime: 5)
+            let revoked = session(user, at: now), revokedLater = session(user, at: now)
+            for item in [live, expired, revoked, revokedLater] { try await stores.sessions.create(item, tokenDigest: Fixtures.digest()) }
+            try await stores.sessions.revoke(id: revoked.id, at: now.addingTimeInterval(1))
+            try await stores.sessions.revoke(id: revokedLater.id, at: now.addingTimeInterval(100))
+            #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(50), limit: 1_000_000) == 2)
+            #expect(try await stores.sessions.find(id: live.id) == live)
+            #expect(try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(10)).map(\.id) == [live.id])
+            #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(200), limit: 1_000_000) == 1, "revoked at 100")
+            #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(200), limit: 1_000_000) == 0)
         },
     ]
 }

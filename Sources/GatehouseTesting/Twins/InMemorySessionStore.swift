@@ -38,10 +38,19 @@ public actor InMemorySessionStore: SessionStore {
     }
 
     /// Live sessions, most recently seen first.
-    public func list(userID: UUID, now: Date) async throws -> [BrowserSession] {
+    public func list(userID: UUID, now: Date, after cursor: SessionCursor?, limit: Int) async throws -> [BrowserSession] {
         await forgetOrphans()
-        return rows.values.filter { $0.session.userID == userID && $0.revokedAt == nil && $0.session.expiresAt > now }
-            .map(\.session).sorted { $0.lastSeenAt > $1.lastSeenAt }
+        let live = rows.values.filter { $0.session.userID == userID && $0.revokedAt == nil && $0.session.expiresAt > now }
+            .map(\.session).sorted { ($0.lastSeenAt, $0.id.uuidString) > ($1.lastSeenAt, $1.id.uuidString) }
+        let after = cursor.map { cursor in live.filter { ($0.lastSeenAt, $0.id.uuidString) < (cursor.lastSeenAt, cursor.id.uuidString) } } ?? live
+        return Array(after.prefix(max(0, limit)))
+    }
+
+    public func purgeEnded(before date: Date, limit: Int) async throws -> Int {
+        let ended = rows.filter { $0.value.session.expiresAt < date || ($0.value.revokedAt.map { $0 < date } ?? false) }
+            .map(\.key).prefix(max(0, limit))
+        for id in ended { rows[id] = nil }
+        return ended.count
     }
 
     public func revokeAll(userID: UUID, at date: Date) async throws {

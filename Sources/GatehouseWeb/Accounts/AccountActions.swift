@@ -15,7 +15,9 @@ struct AccountActions {
     func register(on routes: PageRoutes) {
         routes.accountGet("/account") { page, account in
             let done = try page.query["done"].flatMap { AccountPage.notices[$0] }
-            return try await accountPage.show(page, account, notice: done, errors: [])
+            // A cursor that does not read is the first page, not an error.
+            let after = try page.query["sessions_after"].flatMap(SessionCursorText.cursor)
+            return try await accountPage.show(page, account, notice: done, errors: [], sessionsAfter: after)
         }
         routes.accountPost("/account/profile", updateProfile)
         routes.accountPost("/account/email", changeEmail)

@@ -26,21 +26,33 @@ struct AccountPage: Sendable {
         "email-mfa": "Two-step verification with emailed codes is on.",
         "email-mfa-off": "Emailed codes are turned off.",
         "recovery-codes": "Your new recovery codes are ready; the old ones no longer work.",
+        "invitation": "You accepted the invitation.",
     ]
 
+    /// Sessions shown at a time: a user signed in on many devices gets a page, not a wall.
+    static let sessionsPerPage = 10
+
     /// The page; `open` unfolds the section whose form came back with `errors` (a refused
-    /// submission: 400, `PageResponder.form`).
+    /// submission: 400, `PageResponder.form`). `sessionsAfter`: where the list of sessions goes on (the `sessions_after` link), nil for
+    /// the first page.
     func show(_ page: PageRequest, _ account: SignedInAccount, notice: String?, errors: [String],
-              open: AccountSection? = nil) async throws -> Response {
+              open: AccountSection? = nil, sessionsAfter: SessionCursor? = nil) async throws -> Response {
         let (user, session) = (account.user, account.session)
         let csrf = page.csrfToken()
         let token = csrf.value
         let now = clock.now
-        let sessions = try await sessions.list(userID: user.id, now: now).map { other in
+        // One more than shown: whether there is an older page.
+        let listed = try await sessions.list(userID: user.id, now: now, after: sessionsAfter, limit: Self.sessionsPerPage + 1)
+        let shown = listed.prefix(Self.sessionsPerPage)
+        let sessions = shown.map { other in
             AccountView.SessionLine(id: other.id.uuidString.lowercased(), device: DeviceDescription.describe(other.userAgent),
                                     ipAddress: other.ipAddress ?? "unknown address", lastSeen: Self.format(other.lastSeenAt),
                                     signedIn: Self.format(other.createdAt), current: other.id == session.id, csrfToken: token)
         }
+        let olderURL = listed.count > Self.sessionsPerPage
+            ? shown.last.map { "/account?sessions_after=\(SessionCursorText.text(SessionCursor(after: $0)))#sessions" } : nil
+        let newestURL = sessionsAfter == nil ? nil : "/account#sessions"
+        let sessionPages = olderURL == nil && newestURL == nil ? nil : AccountView.SessionPages(olderURL: olderURL, newestURL: newestURL)
         let apps = try await consents.list(userID: user.id).map { consent in
             AccountView.AppLine(clientID: consent.clientID, name: consent.clientName,
                                 access: Scope.accessSummary(consent.scopes), grantedAt: Self.format(consent.grantedAt), csrfToken: token)
@@ -48,7 +60,7 @@ struct AccountPage: Sendable {
         let view = AccountView(csrfToken: token, email: user.email, emailVerified: user.emailVerified, name: user.name ?? "",
                                givenName: user.givenName ?? "", familyName: user.familyName ?? "", picture: user.picture ?? "",
                                passwordRules: passwordPolicy.rules,
-                               twoStep: try await twoStep.section(for: user), sessions: sessions, apps: apps,
+                               twoStep: try await twoStep.section(for: user), sessions: Array(sessions), sessionPages: sessionPages, apps: apps,
                                notice: notice, errors: errors, open: AccountView.OpenSections(open))
         return responder.form(view, refused: !errors.isEmpty, cookies: csrf.cookies)
     }

@@ -153,6 +153,8 @@ struct AccountView: PageView {
     let passwordRules: [String]
     let twoStep: TwoStepSection
     let sessions: [SessionLine]
+    /// Nil when every session fits on this page.
+    let sessionPages: SessionPages?
     let apps: [AppLine]
     let notice: String?
     let errors: [String]
@@ -172,6 +174,7 @@ struct AccountView: PageView {
             "passwordRules": .list(passwordRules),
             "twoStep": .nested(twoStep),
             "sessions": .list(sessions),
+            "sessionPages": .nested(sessionPages?.templateValues),
             "apps": .list(apps),
             "notice": .text(notice),
             "errors": .list(errors),
@@ -220,6 +223,16 @@ struct AccountView: PageView {
         }
     }
 
+    /// Links to the older sessions and back to the newest, when there are such pages.
+    struct SessionPages: TemplateContent {
+        let olderURL: String?
+        let newestURL: String?
+
+        var templateValues: TemplateValues {
+            ["olderURL": .text(olderURL), "newestURL": .text(newestURL)]
+        }
+    }
+
     /// A client the user gave consent to.
     struct AppLine: TemplateContent {
         let clientID: String
@@ -246,6 +259,7 @@ struct AccountView: PageView {
         twoStep: .sample,
         sessions: [SessionLine(id: "session-id", device: "Firefox on Linux", ipAddress: "192.0.2.1", lastSeen: "5 March 2024, 09:07",
                                signedIn: "5 March 2024, 08:00", current: true, csrfToken: "csrf")],
+        sessionPages: SessionPages(olderURL: "/account?sessions_after=1709629620000000-x#sessions", newestURL: "/account#sessions"),
         apps: [AppLine(clientID: "example-app", name: "Example App", access: "Your name and email address",
                        grantedAt: "5 March 2024", csrfToken: "csrf")],
         notice: "Your profile is saved.", errors: ["Enter a valid picture URL."], open: OpenSections(.profile))

@@ -19,6 +19,7 @@ struct GatehouseModules {
             SignInModule(dependencies: Self.signIn(dependencies, shared)),
             AccountsModule(dependencies: Self.accounts(dependencies, shared)),
             MFAModule(dependencies: Self.secondFactor(dependencies, shared)),
+            InvitationsModule(dependencies: Self.invitations(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -84,6 +85,19 @@ struct GatehouseModules {
             emailCodes: shared.emailCodes, verifications: d.accounts.verifications, codeSender: shared.codeSender, mail: shared.mail,
             attemptLimiter: shared.attemptLimiter, currentPassword: shared.currentPassword,
             accountSecurity: shared.accountSecurity, audit: shared.audit, clock: d.clock)
+    }
+
+    static func invitations(_ d: WebDependencies, _ shared: SharedServices) -> InvitationsModule.Dependencies {
+        InvitationsModule.Dependencies(
+            pages: shared.pages, signIn: shared.signIn,
+            invitations: Invitations(invitations: d.organizations.invitations, organizations: d.organizations.organizations,
+                                     memberships: d.organizations.memberships, users: d.users, crypto: d.crypto, audit: d.audit,
+                                     clock: d.clock),
+            settings: d.accounts.settings, users: d.users, hasher: d.hasher, passwordPolicy: d.accounts.passwordPolicy,
+            passwordHistory: d.accounts.passwordHistory,
+            newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
+                                          users: d.users, clock: d.clock),
+            passwordWork: shared.passwordWork, clock: d.clock)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

@@ -25,7 +25,8 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountDependencies
     /// Second factors: TOTP, emailed codes, recovery codes, pending sign-ins.
     public var mfa: MFADependencies
-    /// Organizations and memberships: a sign-in's active organization, the tokens' role claims.
+    /// Organizations, memberships and invitations: a sign-in's active organization, the tokens'
+    /// role claims, the invitation pages.
     public var organizations: OrganizationDependencies
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender), behind the
     /// per-recipient limit (`RecipientLimitedMailOutbox`, applied in `init`).

@@ -17,6 +17,8 @@ enum RenderedViews {
             RegisterView.self, VerifyEmailView.self, ForgotPasswordView.self, ResetPasswordView.self, AccountView.self,
             // Second factor
             MFAChallengeView.self, TOTPEnrolmentView.self, EmailEnrolmentView.self, RecoveryCodesView.self,
+            // Invitations
+            InvitationView.self,
             // Development mode
             DemoResultView.self, DevMailboxView.self,
         ]

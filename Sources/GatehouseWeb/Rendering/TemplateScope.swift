@@ -31,11 +31,14 @@ struct TemplateScope: MustacheParent {
     }
 
     /// `value` in the shapes swift-mustache gives meaning to: nil is an empty section, `Bool` a
-    /// condition, an array a list (with the `empty` transform), a `MustacheParent` keys.
+    /// condition, an array a list (with the `empty` transform), a `MustacheParent` keys, `Absent`
+    /// a key without a value.
     static func mustacheValue(_ value: TemplateValue, format: TemplateFormat) -> Any? {
         switch value {
         case .text(nil), .nested(nil):
-            return nil
+            // Not Swift's nil: that sends swift-mustache on to the enclosing scopes, so a nil in a
+            // nested part would print (or show a section for) the view's key of the same name.
+            return Absent()
         case .text(let text?):
             switch format {
             case .html: return escaped(text)
@@ -57,6 +60,13 @@ struct TemplateScope: MustacheParent {
     }
 
     private static let empty = try! MustacheTemplate(string: "")
+}
+
+/// A key the view supplies without a value: an empty section, an inverted section shown,
+/// nothing printed, and the search for the name ends here.
+struct Absent: MustacheCustomRenderable {
+    var renderText: String { "" }
+    var isNull: Bool { true }
 }
 
 /// The keys one rendering asked for and its view did not supply. Rendering is synchronous and
