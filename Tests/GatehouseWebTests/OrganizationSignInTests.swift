@@ -106,6 +106,12 @@ struct OrganizationSignInTests {
             let nothing = try await browser.get(location + "&q=zzz")
             #expect(nothing.text.contains(#"id="no-organizations""#))
 
+            // Without the page's CSRF token: refused before anything is read.
+            let tokenless = try await browser.post("/choose-organization", form: [
+                ("request", requestID), ("organization", globex.id.uuidString.lowercased())])
+            #expect(tokenless.status == .forbidden)
+            #expect(try await provider.dependencies.states.pending(id: requestID)?.chosenOrganizationID == nil)
+
             // Another organization than those listed is refused on the page; nothing is chosen.
             let csrf = page.hiddenField("csrf_token") ?? ""
             let forged = try await browser.post("/choose-organization", form: [
