@@ -60,7 +60,8 @@ public struct RefreshTokenGrant: Sendable {
         // Roles are read at every use (a role taken away is gone from this token on), for the
         // family's own organization: a refresh never moves a grant to another organization.
         let organization: OrganizationClaims
-        switch try await organizationClaims.read(userID: record.userID, organizationID: record.organizationID, scopes: scopes) {
+        switch try await organizationClaims.read(userID: record.userID, organizationID: record.organizationID, scopes: scopes,
+                                                 grantScopes: record.scopes) {
         case .claims(let claims):
             organization = claims
         case .membershipEnded:

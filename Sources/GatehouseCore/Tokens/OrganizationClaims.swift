@@ -49,11 +49,15 @@ public struct OrganizationClaimsReader: Sendable {
         case membershipEnded
     }
 
-    public func read(userID: UUID, organizationID: UUID?, scopes: [String]) async throws -> Reading {
-        guard OrganizationClaims.areRequested(by: scopes) else { return .claims(.none) }
+    /// `scopes`: what this token says; `grantScopes`: what the grant was given (a refresh may
+    /// narrow the access token's scope, but a grant that asked for the organization stays bound
+    /// to the membership: narrowing never keeps a removed member's grant alive). Nil: `scopes`.
+    public func read(userID: UUID, organizationID: UUID?, scopes: [String], grantScopes: [String]? = nil) async throws -> Reading {
+        guard OrganizationClaims.areRequested(by: grantScopes ?? scopes) else { return .claims(.none) }
         let held = try await memberships.claims(userID: userID, organizationID: organizationID)
         if organizationID != nil, !held.mayActForOrganization { return .membershipEnded }
         let withRoles = scopes.contains(Scope.roles)
+        guard OrganizationClaims.areRequested(by: scopes) else { return .claims(.none) }
         return .claims(OrganizationClaims(
             organizationID: held.organization?.id,
             organization: scopes.contains(Scope.organization) ? held.organization : nil,
