@@ -87,7 +87,9 @@ let package = Package(
                            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                            .product(name: "Mustache", package: "swift-mustache"),
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Metrics", package: "swift-metrics")],
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           // Live event streams end when the server shuts down (EventsRoute).
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -40,7 +40,8 @@ public struct TestProvider: Sendable {
     public init(hasher: (any PasswordHasher)? = nil, configure: (inout ProviderSettings) -> Void = { _ in },
                 accounts configureAccounts: (inout AccountSettings) -> Void = { _ in },
                 policy: PasswordPolicySettings = PasswordPolicySettings(), mailEnabled: Bool = true,
-                protection: TestProtection = TestProtection()) async throws {
+                protection: TestProtection = TestProtection(),
+                liveEventsKey: String = "gh-test:events:\(UUID().uuidString)") async throws {
         _ = TestProvider.metrics
         let postgres = try TestServices.postgres()
         ownedRedis = try protection.redisPool()
@@ -74,6 +75,8 @@ public struct TestProvider: Sendable {
             organizations: OrganizationDependencies(organizations: PostgresOrganizationStore(pool: postgres),
                                                     memberships: PostgresMembershipStore(pool: postgres),
                                                     invitations: PostgresInvitationStore(pool: postgres)),
+            // A stream of each provider's own, unless a test shares one between two instances.
+            liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
             mailOutbox: outbox, audit: audit,
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],

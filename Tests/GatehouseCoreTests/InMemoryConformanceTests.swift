@@ -27,6 +27,11 @@ struct InMemoryConformanceTests {
         try await check.run(.inMemory())
     }
 
+    @Test("live event bus", arguments: LiveEventBusConformance.checks)
+    func liveEvents(_ check: ConformanceCheck<any LiveEventBus>) async throws {
+        try await check.run(InMemoryLiveEventBus())
+    }
+
     @Test("mail outbox", arguments: MailOutboxConformance.checks)
     func outbox(_ check: ConformanceCheck<MailStores>) async throws {
         try await check.run(.inMemory())

@@ -24,6 +24,8 @@ struct InvitationsServiceTests {
         let users: PostgresUserStore
         let memberships: PostgresMembershipStore
         let organizations: PostgresOrganizationStore
+        /// What the service announced (`GET /events` reads the same bus in Redis).
+        let events: InMemoryLiveEventBus
     }
 
     func world(pool: PostgresPool? = nil) throws -> World {
@@ -31,9 +33,11 @@ struct InvitationsServiceTests {
         let audit = RecordedAudit(), clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
         let users = PostgresUserStore(pool: pool), memberships = PostgresMembershipStore(pool: pool)
         let organizations = PostgresOrganizationStore(pool: pool)
+        let events = InMemoryLiveEventBus(clock: clock)
         let service = Invitations(invitations: PostgresInvitationStore(pool: pool), organizations: organizations, memberships: memberships,
-                                  users: users, crypto: OpenSSLCrypto(), audit: audit, clock: clock)
-        return World(service: service, audit: audit, clock: clock, users: users, memberships: memberships, organizations: organizations)
+                                  users: users, crypto: OpenSSLCrypto(), audit: audit, clock: clock, events: events)
+        return World(service: service, audit: audit, clock: clock, users: users, memberships: memberships, organizations: organizations,
+                     events: events)
     }
 
     func email() -> String { "svc-\(UUID().uuidString.prefix(12).lowercased())@example.test" }
@@ -189,5 +193,36 @@ struct InvitationsServiceTests {
         #expect(try await world.service.expireDue(limit: 100_000).contains { $0.id == issued.invitation.id })
         #expect(try await !world.service.expireDue(limit: 100_000).contains { $0.id == issued.invitation.id })
         #expect(world.audit.types.filter { $0 == "invitation_expired" }.count >= 1)
+        let announced = try await world.events.events(after: .start, limit: 100).filter { $0.data["invitation_id"] == issued.invitation.id.uuidString.lowercased() }
+        #expect(announced.map(\.type) == [.invitationExpired], "announced once, like the audit event")
+        #expect(announced.first?.audience == LiveEventAudience(userID: operatorPrincipal.userID, platformRole: .siteAdmin))
+    }
+
+    @Test("accepting and revoking are announced to the inviter and the platform roles above theirs, read from the database")
+    func announcements() async throws {
+        let world = try world()
+        let (clientAdmin, organization) = try await admin(world, .clientAdmin)
+        let accepted = try await world.service.invite(email: email(), role: .clientUser, place: .organization(try #require(organization).id),
+                                                      by: clientAdmin)
+        let newcomer = person(world, accepted.invitation.email)
+        guard case .accepted = try await world.service.accept(token: accepted.token, as: .newUser(newcomer)) else {
+            Issue.record("not accepted")
+            return
+        }
+        let (siteAdmin, _) = try await admin(world, .siteAdmin)
+        let revoked = try await world.service.invite(email: email(), role: .operator, place: .platform, by: siteAdmin)
+        _ = try await world.service.revoke(id: revoked.invitation.id, by: siteAdmin)
+        let fromShell = try await world.service.invite(email: email(), role: .siteAdmin, place: .platform, by: .serverOperator)
+        _ = try await world.service.revoke(id: fromShell.invitation.id, by: .serverOperator)
+
+        let events = try await world.events.events(after: .start, limit: 100)
+        #expect(events.map(\.type) == [.invitationAccepted, .invitationRevoked, .invitationRevoked])
+        #expect(events[0].audience == LiveEventAudience(userID: clientAdmin.userID, platformRole: .operator))
+        #expect(events[0].data["invitation_id"] == accepted.invitation.id.uuidString.lowercased())
+        #expect(events[0].data["user_id"] == newcomer.id.uuidString.lowercased())
+        #expect(events[0].data["role"] == "client_user")
+        #expect(events[1].audience == LiveEventAudience(userID: siteAdmin.userID, platformRole: .superAdmin))
+        #expect(events[2].audience == LiveEventAudience(userID: nil, platformRole: .superAdmin), "the shell's invitations: the super admins")
+        #expect(try await world.events.newestID() == events[2].id.flatMap(LiveEventID.init))
     }
 }

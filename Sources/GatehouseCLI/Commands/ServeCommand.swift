@@ -72,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 organizations: backends.organizationDependencies,
+                liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),
                 protection: backends.protection(protection),
@@ -93,6 +94,10 @@ struct ServeCommand: AsyncParsableCommand {
                     SessionPurgeService(sessions: BrowserSessions(store: backends.sessions, crypto: backends.crypto,
                                                                   settings: config.providerSettings, clock: backends.clock),
                                         interval: .seconds(3600), logger: logger),
+                    InvitationSweepService(invitations: Invitations(
+                        invitations: backends.invitations, organizations: backends.organizations, memberships: backends.memberships,
+                        users: backends.users, crypto: backends.crypto, audit: dependencies.audit, clock: backends.clock,
+                        events: backends.liveEvents), interval: .seconds(60), logger: logger),
                 ],
                 onServerRunning: { _ in
                     announce(config, kid: signer.signingKeyID, mail: mailMode)

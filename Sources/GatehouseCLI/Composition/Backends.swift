@@ -88,6 +88,11 @@ extension Backends {
         return RedisAuthorizationStateStore(pool: redis)
     }
 
+    var liveEvents: RedisLiveEventBus {
+        guard let redis else { preconditionFailure("Backends opened without Redis") }
+        return RedisLiveEventBus(pool: redis, clock: clock)
+    }
+
     var readinessChecks: [String: @Sendable () async -> Bool] {
         let postgres = self.postgres
         let redis = self.redis

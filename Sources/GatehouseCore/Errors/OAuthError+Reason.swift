@@ -74,6 +74,7 @@ extension OAuthError {
         case accessTokenRevoked
         case accessTokenLacksOpenID
         case accessTokenUserGone
+        case accessTokenOfNoUser
 
         // The server's own state.
         case internalFailure
@@ -142,6 +143,7 @@ extension OAuthError {
             case .accessTokenRevoked: return "the access token was revoked"
             case .accessTokenLacksOpenID: return "the access token lacks the openid scope"
             case .accessTokenUserGone: return "the access token's user no longer exists"
+            case .accessTokenOfNoUser: return "the access token was issued to a client, not to a user"
 
             case .internalFailure: return "the server could not complete the request"
             case .serverBusy: return "the server is busy; retry shortly"
@@ -169,7 +171,7 @@ extension OAuthError {
                    .organizationNotAvailable, .organizationChoiceNeeded, .organizationMembershipEnded,
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
-                   .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone,
+                   .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,
                    .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
         }
     }

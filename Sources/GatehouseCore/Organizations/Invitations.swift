@@ -20,12 +20,15 @@ public struct Invitations: Sendable {
     let clock: any Clock
     /// How long a link works (`GATEHOUSE_INVITE_TTL`, 7 days by default).
     let lifetime: Duration
+    /// Where accepted, revoked and expired invitations are announced to their inviters at once
+    /// (`GET /events`); nil where nobody watches (the CLI).
+    let events: (any LiveEventBus)?
 
     public static let defaultLifetime: Duration = .seconds(7 * 86_400)
 
     public init(invitations: any InvitationStore, organizations: any OrganizationStore, memberships: any MembershipStore,
                 users: any UserStore, crypto: any CryptoPrimitives, audit: any AuditLog, clock: any Clock,
-                lifetime: Duration = Invitations.defaultLifetime) {
+                lifetime: Duration = Invitations.defaultLifetime, events: (any LiveEventBus)? = nil) {
         self.invitations = invitations
         self.organizations = organizations
         self.memberships = memberships
@@ -34,6 +37,7 @@ public struct Invitations: Sendable {
         self.audit = audit
         self.clock = clock
         self.lifetime = lifetime
+        self.events = events
     }
 
     /// Where the invited role is held.
@@ -112,6 +116,7 @@ public struct Invitations: Sendable {
             throw Refusal.notPending(invitation.state(at: now))
         }
         await record(.invitationRevoked, by: principal, at: now, details: facts(revoked))
+        await announce(.invitationRevoked, revoked, at: now)
         return revoked
     }
 
@@ -164,6 +169,7 @@ public struct Invitations: Sendable {
         if case .accepted(let invitation, let userID) = outcome {
             await audit.record(AuditEvent(type: .invitationAccepted, occurredAt: now, actor: AuditEvent.user(userID), subject: userID,
                                           details: facts(invitation)))
+            await announce(.invitationAccepted, invitation, at: now, extra: ["user_id": userID.uuidString.lowercased()])
         }
         return outcome
     }
@@ -175,6 +181,7 @@ public struct Invitations: Sendable {
         let expired = try await invitations.expire(now: now, limit: limit)
         for invitation in expired {
             await audit.record(AuditEvent(type: .invitationExpired, occurredAt: now, actor: "system", details: facts(invitation)))
+            await announce(.invitationExpired, invitation, at: now)
         }
         return expired
     }
@@ -225,6 +232,21 @@ public struct Invitations: Sendable {
         var details = ["invitation_id": invitation.id.uuidString.lowercased(), "email": invitation.email, "role": invitation.role.rawValue]
         if let organization = invitation.organizationID { details["organization_id"] = organization.uuidString.lowercased() }
         return details
+    }
+
+    /// Tells the inviter, and the platform roles above theirs, at once. A bus that is down loses
+    /// only the live notice: the state is in the database, and the invitation list shows it.
+    func announce(_ type: LiveEventType, _ invitation: Invitation, at now: Date, extra: [String: String] = [:]) async {
+        guard let events else { return }
+        var role: Role?
+        if let inviter = invitation.invitedBy {
+            role = try? await memberships.platformRole(userID: inviter)
+            if role == nil, let organization = invitation.organizationID {
+                role = try? await memberships.membership(organizationID: organization, userID: inviter)?.role
+            }
+        }
+        try? await events.publish(LiveEvent(type: type, occurredAt: now, data: facts(invitation).merging(extra) { first, _ in first },
+                                            audience: .inviter(invitation.invitedBy, holding: role)))
     }
 
     func record(_ type: AuditEventType, by principal: Principal, at now: Date, details: [String: String]) async {

@@ -20,6 +20,7 @@ struct GatehouseModules {
             AccountsModule(dependencies: Self.accounts(dependencies, shared)),
             MFAModule(dependencies: Self.secondFactor(dependencies, shared)),
             InvitationsModule(dependencies: Self.invitations(dependencies, shared)),
+            EventsModule(dependencies: Self.events(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -92,12 +93,18 @@ struct GatehouseModules {
             pages: shared.pages, signIn: shared.signIn,
             invitations: Invitations(invitations: d.organizations.invitations, organizations: d.organizations.organizations,
                                      memberships: d.organizations.memberships, users: d.users, crypto: d.crypto, audit: d.audit,
-                                     clock: d.clock),
+                                     clock: d.clock, events: d.liveEvents),
             settings: d.accounts.settings, users: d.users, hasher: d.hasher, passwordPolicy: d.accounts.passwordPolicy,
             passwordHistory: d.accounts.passwordHistory,
             newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
                                           users: d.users, clock: d.clock),
             passwordWork: shared.passwordWork, clock: d.clock)
+    }
+
+    static func events(_ d: WebDependencies, _ shared: SharedServices) -> EventsModule.Dependencies {
+        EventsModule.Dependencies(bus: d.liveEvents, hub: LiveEventHub(bus: d.liveEvents, logger: d.logger), bearer: shared.bearer,
+                                  sessions: shared.pages.sessions, cookies: shared.pages.cookies,
+                                  memberships: d.organizations.memberships)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {
