@@ -9,7 +9,7 @@ import Testing
 /// deletes them. Run against a scratch database of its own (the demo's ids are fixed).
 @Suite("The development demo outside development mode")
 struct DevelopmentDemoTests {
-    static let refusal = "Error: development mode's demo is in this database (client gatehouse-demo and user demo@example.com): "
+    static let refusal = "Error: development mode's demo is in this database (client gatehouse-demo, user demo@example.com and user admin@example.com): "
         + "its password is published, so outside development mode anyone could sign in with it. "
         + "Remove it with `gatehouse demo remove`, then start again"
 
@@ -34,7 +34,11 @@ struct DevelopmentDemoTests {
             try await withBackends(development) { backends in
                 let hasher = try backends.makeHasher()
                 try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()
+                try await DevelopmentSetup(backends: backends, hasher: hasher).ensureDemo()   // a second start changes nothing
                 try await hasher.shutdown()
+                let admin = try #require(try await backends.users.find(email: DevelopmentSetup.demoAdminEmail))
+                #expect(try await backends.memberships.platformRole(userID: admin.id) == .superAdmin, "./dev run's demo super_admin")
+                #expect(try await backends.memberships.count(platformRole: .superAdmin) == 1)
             }
 
             let production = base.merging([
@@ -50,14 +54,14 @@ struct DevelopmentDemoTests {
 
             let removed = try CLI.run(["demo", "remove"], environment: base)
             #expect(removed.status == 0, "\(removed.errors)")
-            #expect(removed.output == "removed the demo client gatehouse-demo and user demo@example.com\n")
+            #expect(removed.output == "removed the demo client gatehouse-demo, user demo@example.com and user admin@example.com\n")
             #expect(try CLI.run(["demo", "remove"], environment: base).output == "no demo client or user here\n")
 
             let config = try GatehouseConfiguration.load(["GATEHOUSE_DATABASE_URL": url], requiring: [.database])
             let leftovers = try await withBackends(config) { try await DevelopmentDemoCheck.leftovers($0) }
             #expect(leftovers.isEmpty)
             let audit = try CLI.run(["audit", "list", "--json"], environment: base)
-            #expect(audit.output.components(separatedBy: "demo remove").count == 3, "one operator action per removal: \(audit.output)")
+            #expect(audit.output.components(separatedBy: "demo remove").count == 4, "one operator action per removal: \(audit.output)")
 
             let started = try CLI.run(["serve"], environment: production, timeout: 60)
             #expect(started.status != 0 && !started.errors.contains("demo"), "past the check, serve stops only where it listens: \(started.errors)")

@@ -2,15 +2,15 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 
-/// `gatehouse demo remove`: deletes development mode's demo client and user from a database that
-/// is to be served outside development mode (`serve` refuses to start while they exist).
+/// `gatehouse demo remove`: deletes development mode's demo client and accounts from a database
+/// that is to be served outside development mode (`serve` refuses to start while they exist).
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Development mode's demo client and user.",
                                                     subcommands: [Remove.self])
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Delete the demo client (gatehouse-demo) and the demo user (demo@example.com) with its sessions and tokens.")
+            abstract: "Delete the demo client (gatehouse-demo) and the demo users (demo@example.com, admin@example.com) with their sessions and tokens.")
 
         func run() async throws {
             let config = try loadConfiguration(requiring: [.database])
@@ -21,15 +21,15 @@ struct DemoCommand: AsyncParsableCommand {
                     try await backends.recordOperatorAction("demo remove", key: auditKey, clientID: DevelopmentSetup.demoClientID)
                     removed.append("client \(DevelopmentSetup.demoClientID)")
                 }
-                if let user = try await backends.users.find(email: DevelopmentSetup.demoEmail),
-                   try await backends.users.delete(id: user.id) {
-                    try await backends.recordOperatorAction("demo remove", key: auditKey, subject: user.id,
-                                                            details: ["email": DevelopmentSetup.demoEmail])
-                    removed.append("user \(DevelopmentSetup.demoEmail)")
+                for email in DevelopmentSetup.demoEmails {
+                    // The demo super_admin's platform role goes with its account (ON DELETE CASCADE).
+                    guard let user = try await backends.users.find(email: email), try await backends.users.delete(id: user.id) else { continue }
+                    try await backends.recordOperatorAction("demo remove", key: auditKey, subject: user.id, details: ["email": email])
+                    removed.append("user \(email)")
                 }
                 return removed
             }
-            print(removed.isEmpty ? "no demo client or user here" : "removed the demo " + removed.joined(separator: " and "))
+            print(removed.isEmpty ? "no demo client or user here" : "removed the demo " + DevelopmentDemoCheck.sentence(removed))
         }
     }
 }

@@ -9,7 +9,8 @@ struct GatehouseCommand: AsyncParsableCommand {
         abstract: "Gatehouse: an OAuth 2.0 / OpenID Connect identity provider.",
         discussion: "Configuration comes from GATEHOUSE_* environment variables; see README.md.",
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, ClientCommand.self, UserCommand.self,
-                      AuditCommand.self, DemoCommand.self])
+                      OrganizationCommand.self, InviteCommand.self, RoleCommand.self, AdminCommand.self, AuditCommand.self,
+                      DemoCommand.self])
 }
 
 /// Loads the configuration a command needs, turning problems into a clean exit message.

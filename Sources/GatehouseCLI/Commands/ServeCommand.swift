@@ -135,6 +135,7 @@ private func announce(_ config: GatehouseConfiguration, kid: String, mail: MailM
             "  development mode: demo pages on, never use this in production",
             "  demo sign-in:  \(config.issuer)/dev/demo/start",
             "  demo user:     \(DevelopmentSetup.demoEmail)  password: \(DevelopmentSetup.demoPassword)",
+            "  demo admin:    \(DevelopmentSetup.demoAdminEmail)  password: \(DevelopmentSetup.demoPassword)  (super_admin)",
             "  demo client:   \(DevelopmentSetup.demoClientID) (public, PKCE)",
             "  discovery:     \(config.issuer)/.well-known/openid-configuration",
             "  mail:          \(mail.summary)",

@@ -33,6 +33,7 @@ final class Backends: Sendable {
     var instanceSecrets: PostgresInstanceSecrets { PostgresInstanceSecrets(pool: postgres) }
     var organizations: PostgresOrganizationStore { PostgresOrganizationStore(pool: postgres) }
     var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
+    var customRoles: PostgresCustomRoleStore { PostgresCustomRoleStore(pool: postgres) }
     var invitations: PostgresInvitationStore { PostgresInvitationStore(pool: postgres) }
     var organizationDependencies: OrganizationDependencies {
         OrganizationDependencies(organizations: organizations, memberships: memberships, invitations: invitations)

@@ -20,6 +20,7 @@ enum Setting: String, CaseIterable, Sendable, CustomStringConvertible {
     case httpBodyTimeout = "GATEHOUSE_HTTP_BODY_TIMEOUT"
     case httpIdleTimeout = "GATEHOUSE_HTTP_IDLE_TIMEOUT"
     case idTokenTTL = "GATEHOUSE_ID_TOKEN_TTL"
+    case inviteTTL = "GATEHOUSE_INVITE_TTL"
     case issuer = "GATEHOUSE_ISSUER"
     case keysDir = "GATEHOUSE_KEYS_DIR"
     case keysReloadInterval = "GATEHOUSE_KEYS_RELOAD_INTERVAL"

@@ -10,6 +10,8 @@ import Foundation
 ///   invitation there `.alreadyInvited` (409 both).
 /// - Whoever could send an invitation may revoke or resend it, and so may its inviter; anyone
 ///   outside its organization gets `.notFound`, exactly as for an unknown id.
+/// - With a `mail`, every new link (an invitation, a resend) is mailed from here, naming the
+///   inviter and the organization, so no caller can forget to.
 public struct Invitations: Sendable {
     let invitations: any InvitationStore
     let organizations: any OrganizationStore
@@ -20,6 +22,8 @@ public struct Invitations: Sendable {
     let clock: any Clock
     /// How long a link works (`GATEHOUSE_INVITE_TTL`, 7 days by default).
     let lifetime: Duration
+    /// Sends each new link to its address (nil: mail is off; the caller shows the link instead).
+    let mail: (any InvitationMail)?
     /// Where accepted, revoked and expired invitations are announced to their inviters at once
     /// (`GET /events`); nil where nobody watches (the CLI).
     let events: (any LiveEventBus)?
@@ -28,7 +32,8 @@ public struct Invitations: Sendable {
 
     public init(invitations: any InvitationStore, organizations: any OrganizationStore, memberships: any MembershipStore,
                 users: any UserStore, crypto: any CryptoPrimitives, audit: any AuditLog, clock: any Clock,
-                lifetime: Duration = Invitations.defaultLifetime, events: (any LiveEventBus)? = nil) {
+                lifetime: Duration = Invitations.defaultLifetime, mail: (any InvitationMail)? = nil,
+                events: (any LiveEventBus)? = nil) {
         self.invitations = invitations
         self.organizations = organizations
         self.memberships = memberships
@@ -37,8 +42,12 @@ public struct Invitations: Sendable {
         self.audit = audit
         self.clock = clock
         self.lifetime = lifetime
+        self.mail = mail
         self.events = events
     }
+
+    /// Whether new links are mailed (else only the caller has them).
+    public var mailsLinks: Bool { mail != nil }
 
     /// Where the invited role is held.
     public enum Place: Sendable, Equatable {
@@ -66,7 +75,14 @@ public struct Invitations: Sendable {
     public struct Issued: Sendable, Equatable {
         public var invitation: Invitation
         public var token: String
+        /// The invitation's organization: the one it names, or the one created with it.
         public var organization: Organization?
+
+        public init(invitation: Invitation, token: String, organization: Organization?) {
+            self.invitation = invitation
+            self.token = token
+            self.organization = organization
+        }
     }
 
     public func invite(email text: String, role: Role, place: Place, by principal: Principal) async throws -> Issued {
@@ -92,8 +108,10 @@ public struct Invitations: Sendable {
             organizationID = newOrganization?.id
         }
         try check(principal, may: .invite, role, in: organizationID)
+        var existingOrganization: Organization?
         if let organizationID, newOrganization == nil {
-            guard try await organizations.find(id: organizationID) != nil else { throw Refusal.notFound }
+            existingOrganization = try await organizations.find(id: organizationID)
+            guard existingOrganization != nil else { throw Refusal.notFound }
         }
         if let existing = try await users.find(email: email), try await holds(existing.id, role, in: organizationID) {
             throw Refusal.alreadyMember
@@ -105,7 +123,9 @@ public struct Invitations: Sendable {
         }
         let issued = try await issue(email: email, role: role, organizationID: organizationID, by: principal, at: now)
         await record(.invitationCreated, by: principal, at: now, details: facts(issued.invitation))
-        return Issued(invitation: issued.invitation, token: issued.token, organization: newOrganization)
+        let result = Issued(invitation: issued.invitation, token: issued.token, organization: newOrganization ?? existingOrganization)
+        try await send(result, by: principal)
+        return result
     }
 
     /// Revokes a pending invitation.
@@ -133,7 +153,18 @@ public struct Invitations: Sendable {
         }
         await record(.invitationResent, by: principal, at: now,
                      details: facts(replacement).merging(["replaces": id.uuidString.lowercased()]) { first, _ in first })
-        return Issued(invitation: replacement, token: token, organization: nil)
+        let organization = try await replacement.organizationID.asyncMap { try await organizations.find(id: $0) } ?? nil
+        let result = Issued(invitation: replacement, token: token, organization: organization)
+        try await send(result, by: principal)
+        return result
+    }
+
+    /// Mails a new link (when mail is on), in the name of whoever acts: their name, or their
+    /// email when they gave no name; nobody's for the operator at the shell.
+    func send(_ issued: Issued, by principal: Principal) async throws {
+        guard let mail else { return }
+        let inviter = try await principal.userID.asyncMap { try await users.find(id: $0) } ?? nil
+        try await mail.send(issued, organization: issued.organization, inviterName: inviter.map { $0.name ?? $0.email })
     }
 
     /// The invitations the caller may see, newest first: one organization's (its members with a

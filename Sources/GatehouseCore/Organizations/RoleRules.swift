@@ -109,10 +109,14 @@ public enum RoleRules {
         }
         guard allowed[action]?[acting]?.contains(target.role) == true else { return .notPermitted }
         if action == .remove, target.role == .superAdmin, (target.superAdminCount ?? 0) <= 1 { return .lastSuperAdmin }
-        if !acting.holdsEveryPermission, let missing = target.permissions.subtracting(actor.permissions).sorted().first {
-            return .permissionNotHeld(missing)
-        }
+        if let missing = missingPermission(actor, acting: acting, of: target.permissions) { return .permissionNotHeld(missing) }
         return nil
+    }
+
+    /// Check 4 alone, for custom roles given or defined apart from a built-in role: the first of
+    /// `permissions` (by name) that `actor`, speaking as `acting`, does not hold; nil when none.
+    public static func missingPermission(_ actor: Actor, acting: Role, of permissions: Set<String>) -> String? {
+        acting.holdsEveryPermission ? nil : permissions.subtracting(actor.permissions).sorted().first
     }
 }
 

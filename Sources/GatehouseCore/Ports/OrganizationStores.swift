@@ -40,6 +40,14 @@ public protocol MembershipStore: Sendable {
     func setPlatformRole(_ role: Role?, userID: UUID, at: Date, by: UUID?) async throws
     /// How many users hold `role` as their platform role (the last `super_admin` rule).
     func count(platformRole: Role) async throws -> Int
+    /// `setPlatformRole`, unless it would leave nobody holding `super_admin`: the count and the
+    /// change are one transaction with the `super_admin` rows locked, so two removals at the same
+    /// moment never take away the last two. False: it would have, and nothing changed.
+    func setPlatformRoleKeepingASuperAdmin(_ role: Role?, userID: UUID, at: Date, by: UUID?) async throws -> Bool
+    /// The first `super_admin` (`gatehouse admin bootstrap`): creates `account` and grants it
+    /// `super_admin` in one transaction, under a lock on the platform roles, only while nobody
+    /// holds that role, so two bootstraps at once make one.
+    func createFirstSuperAdmin(_ account: User, at: Date) async throws -> FirstSuperAdmin
 
     /// Every membership of the user, oldest first.
     func memberships(userID: UUID) async throws -> [Membership]
@@ -47,7 +55,8 @@ public protocol MembershipStore: Sendable {
     /// Adds the member with `membership.role`, or changes the role of an existing member
     /// (keeping when they joined). Throws `StoreError.conflict` when the organization or the user is gone.
     func save(_ membership: Membership, at: Date, by: UUID?) async throws
-    /// Removes the member; false when they were not one.
+    /// Removes the member, and with them the organization's custom roles assigned to them (those
+    /// are held within it); false when they were not one.
     @discardableResult
     func remove(organizationID: UUID, userID: UUID) async throws -> Bool
     /// Members by when they joined, then user id, strictly after `after` (keyset paging).
@@ -64,6 +73,15 @@ public protocol MembershipStore: Sendable {
     /// roles (global and that organization's) with their permissions. Token grants call it only
     /// when the scopes ask for `organization` or `roles` (`/token` is benchmarked).
     func claims(userID: UUID, organizationID: UUID?) async throws -> MemberClaims
+}
+
+/// What `createFirstSuperAdmin` did.
+public enum FirstSuperAdmin: Sendable, Equatable {
+    case created
+    /// Someone holds `super_admin` already; nothing changed.
+    case superAdminExists
+    /// An account has the email; nothing changed.
+    case emailTaken
 }
 
 /// Where a page of members ended.
@@ -125,6 +143,9 @@ public protocol InvitationStore: Sendable {
     func create(_ invitation: Invitation, digest: [UInt8]) async throws
     func find(digest: [UInt8]) async throws -> Invitation?
     func find(id: UUID) async throws -> Invitation?
+    /// The address's pending invitation to a place (an organization; nil: the platform), past its
+    /// expiry or not (until the sweep marks it, it holds the place: see `expire`).
+    func pending(email: String, organizationID: UUID?) async throws -> Invitation?
     /// Newest first, strictly before `before` (keyset): an inviter's (`invitedBy`), an
     /// organization's, or both filters at once; nil filters are not applied.
     func list(invitedBy: UUID?, organizationID: UUID?, before: InvitationCursor?, limit: Int) async throws -> [Invitation]

@@ -44,6 +44,14 @@ public struct PostgresInvitationStore: InvitationStore {
         try await pool.query("SELECT \(Self.columns) FROM invitations WHERE id = $1", [.uuid(id)]).rows.first.map(Self.invitation)
     }
 
+    public func pending(email: String, organizationID: UUID?) async throws -> Invitation? {
+        try await pool.query(
+            """
+            SELECT \(Self.columns) FROM invitations
+            WHERE email = $1 AND organization_id IS NOT DISTINCT FROM $2 AND \(Self.pendingCondition)
+            """, [.text(email), .uuid(organizationID)]).rows.first.map(Self.invitation)
+    }
+
     public func list(invitedBy: UUID?, organizationID: UUID?, before cursor: InvitationCursor?, limit: Int) async throws -> [Invitation] {
         try await pool.query(
             """

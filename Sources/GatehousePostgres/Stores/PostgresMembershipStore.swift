@@ -13,13 +13,16 @@ public struct PostgresMembershipStore: MembershipStore {
     }
 
     public func setPlatformRole(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) async throws {
-        guard let role else {
-            _ = try await pool.query("DELETE FROM platform_roles WHERE user_id = $1", [.uuid(userID)])
-            return
-        }
+        let (sql, parameters) = try Self.platformRoleChange(role, userID: userID, at: date, by: actor)
+        _ = try await pool.query(sql, parameters)
+    }
+
+    /// The statement that gives (or, for nil, takes away) a platform role.
+    static func platformRoleChange(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) throws
+        -> (sql: String, parameters: [PostgresValue]) {
+        guard let role else { return ("DELETE FROM platform_roles WHERE user_id = $1", [.uuid(userID)]) }
         guard role.isPlatformRole else { throw StoreError.invalid("\(role.rawValue) is not a platform role") }
-        _ = try await pool.query(
-            """
+        return ("""
             INSERT INTO platform_roles (user_id, role, granted_at, granted_by) VALUES ($1, $2, $3, $4)
             ON CONFLICT (user_id) DO UPDATE SET role = EXCLUDED.role, granted_at = EXCLUDED.granted_at, granted_by = EXCLUDED.granted_by
             """, [.uuid(userID), .text(role.rawValue), .timestamp(date), .uuid(actor)])
@@ -27,6 +30,43 @@ public struct PostgresMembershipStore: MembershipStore {
 
     public func count(platformRole role: Role) async throws -> Int {
         try await pool.query("SELECT count(*) AS n FROM platform_roles WHERE role = $1", [.text(role.rawValue)]).rows.first?.int("n") ?? 0
+    }
+
+    /// Locks every `super_admin` row first: a second change at the same moment waits, then finds
+    /// the rows the first one left (a deleted row drops out of its `FOR UPDATE`) and counts those.
+    public func setPlatformRoleKeepingASuperAdmin(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) async throws -> Bool {
+        let (sql, parameters) = try Self.platformRoleChange(role, userID: userID, at: date, by: actor)
+        return try await pool.transaction { connection in
+            let holders = try connection.query("SELECT user_id FROM platform_roles WHERE role = 'super_admin' FOR UPDATE").rows
+                .map { try $0.uuid("user_id") }
+            if holders.contains(userID), role != .superAdmin, holders.count <= 1 { return false }
+            _ = try connection.query(sql, parameters)
+            return true
+        }
+    }
+
+    /// The table lock (which plain reads do not wait for) makes a second bootstrap wait for the
+    /// first and then see its `super_admin`.
+    public func createFirstSuperAdmin(_ account: User, at date: Date) async throws -> FirstSuperAdmin {
+        do {
+            return try await pool.transaction { connection in
+                _ = try connection.query("LOCK TABLE platform_roles IN SHARE ROW EXCLUSIVE MODE")
+                guard try connection.query("SELECT 1 FROM platform_roles WHERE role = 'super_admin' LIMIT 1").rows.isEmpty else {
+                    return .superAdminExists
+                }
+                guard try connection.query("SELECT 1 FROM users WHERE email = $1", [.text(account.email)]).rows.isEmpty else {
+                    return .emailTaken
+                }
+                let (insertUser, userParameters) = PostgresUserStore.insert(account)
+                _ = try connection.query(insertUser, userParameters)
+                let (grant, grantParameters) = try Self.platformRoleChange(.superAdmin, userID: account.id, at: date, by: nil)
+                _ = try connection.query(grant, grantParameters)
+                return .created
+            }
+        } catch let error as PostgresError where error.isUniqueViolation {
+            // The address was taken between the check and the insert.
+            return .emailTaken
+        }
     }
 
     static let columns = "organization_id, user_id, role, created_at, created_by"
@@ -58,8 +98,17 @@ public struct PostgresMembershipStore: MembershipStore {
     }
 
     public func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
-        try await pool.query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2 RETURNING user_id",
-                             [.uuid(organizationID), .uuid(userID)]).rows.isEmpty == false
+        try await pool.transaction { connection in
+            let removed = try connection.query("DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2 RETURNING user_id",
+                                               [.uuid(organizationID), .uuid(userID)]).rows.isEmpty == false
+            // The organization's custom roles are held within it: they leave with the member.
+            _ = try connection.query(
+                """
+                DELETE FROM custom_role_assignments
+                WHERE user_id = $2 AND role_id IN (SELECT id FROM custom_roles WHERE organization_id = $1)
+                """, [.uuid(organizationID), .uuid(userID)])
+            return removed
+        }
     }
 
     public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [Membership] {

@@ -181,6 +181,68 @@ public enum OrganizationStoresConformance {
             #expect(try await stores.memberships.platformRole(userID: member.id) == nil)
             #expect(try await stores.memberships.count(organizationID: organization.id, role: .clientUser) == 0)
         },
+        ConformanceCheck("MembershipStore: the last super_admin keeps the role; others may change while another holds it") { stores async throws in
+            let first = try await Fixtures.createdUser(stores), second = try await Fixtures.createdUser(stores), now = first.createdAt
+            try await stores.memberships.setPlatformRole(.superAdmin, userID: first.id, at: now, by: nil)
+            #expect(try await stores.memberships.setPlatformRoleKeepingASuperAdmin(.siteAdmin, userID: first.id, at: now, by: nil) == false)
+            #expect(try await stores.memberships.setPlatformRoleKeepingASuperAdmin(nil, userID: first.id, at: now, by: nil) == false)
+            #expect(try await stores.memberships.platformRole(userID: first.id) == .superAdmin, "nothing changed")
+            #expect(try await stores.memberships.setPlatformRoleKeepingASuperAdmin(.superAdmin, userID: second.id, at: now, by: first.id))
+            #expect(try await stores.memberships.setPlatformRoleKeepingASuperAdmin(.operator, userID: first.id, at: now, by: second.id))
+            #expect(try await stores.memberships.platformRole(userID: first.id) == .operator)
+            #expect(try await stores.memberships.setPlatformRoleKeepingASuperAdmin(nil, userID: second.id, at: now, by: nil) == false)
+            #expect(try await stores.memberships.count(platformRole: .superAdmin) == 1)
+        },
+        ConformanceCheck("MembershipStore: two last-super_admin removals at the same moment leave one super_admin") { stores async throws in
+            let first = try await Fixtures.createdUser(stores), second = try await Fixtures.createdUser(stores), now = first.createdAt
+            try await stores.memberships.setPlatformRole(.superAdmin, userID: first.id, at: now, by: nil)
+            try await stores.memberships.setPlatformRole(.superAdmin, userID: second.id, at: now, by: nil)
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for user in [first.id, second.id] {
+                    group.addTask { try await stores.memberships.setPlatformRoleKeepingASuperAdmin(nil, userID: user, at: now, by: nil) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.sorted { !$0 && $1 } == [false, true])
+            #expect(try await stores.memberships.count(platformRole: .superAdmin) == 1)
+        },
+        ConformanceCheck("MembershipStore: the first super_admin is made once, with its account; a taken address or an existing one changes nothing") { stores async throws in
+            let now = Fixtures.now, taken = try await Fixtures.createdUser(stores)
+            var sameAddress = Fixtures.user(at: now)
+            sameAddress.email = taken.email
+            #expect(try await stores.memberships.createFirstSuperAdmin(sameAddress, at: now) == .emailTaken)
+            #expect(try await stores.memberships.count(platformRole: .superAdmin) == 0)
+            let candidates = [Fixtures.user(at: now), Fixtures.user(at: now)]
+            let outcomes = try await withThrowingTaskGroup(of: FirstSuperAdmin.self) { group in
+                for candidate in candidates { group.addTask { try await stores.memberships.createFirstSuperAdmin(candidate, at: now) } }
+                return try await group.reduce(into: [FirstSuperAdmin]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == .created }.count == 1 && outcomes.filter { $0 == .superAdminExists }.count == 1)
+            #expect(try await stores.memberships.count(platformRole: .superAdmin) == 1)
+            var made = 0
+            for candidate in candidates {
+                let account = try await stores.users.find(email: candidate.email)
+                if let account {
+                    made += 1
+                    #expect(account.emailVerified == candidate.emailVerified)
+                    #expect(try await stores.memberships.platformRole(userID: account.id) == .superAdmin)
+                }
+            }
+            #expect(made == 1, "the refused bootstrap created no account")
+        },
+        ConformanceCheck("MembershipStore: a removed member's custom roles of that organization go with them, others stay") { stores async throws in
+            let (admin, organization) = try await world(stores)
+            let member = try await Fixtures.createdUser(stores), now = admin.createdAt
+            try await stores.memberships.save(Membership(organizationID: organization.id, userID: member.id, role: .clientUser,
+                                                         createdAt: now, createdBy: nil), at: now, by: admin.id)
+            let own = role(Fixtures.unique("own"), in: organization.id, at: now), global = role(Fixtures.unique("global"), at: now)
+            try await stores.customRoles.createRole(own)
+            try await stores.customRoles.createRole(global)
+            try await stores.customRoles.assign(roleID: own.id, userID: member.id, at: now, by: nil)
+            try await stores.customRoles.assign(roleID: global.id, userID: member.id, at: now, by: nil)
+            #expect(try await stores.memberships.remove(organizationID: organization.id, userID: member.id))
+            #expect(try await stores.customRoles.assignedRoles(userID: member.id).map(\.id) == [global.id])
+        },
     ]
 
     /// A custom role named `tag.name` with the permissions `tag:…` (created first), assigned to `user`.
@@ -363,6 +425,19 @@ public enum OrganizationStoresConformance {
     ]
 
     static let invitations: [ConformanceCheck<DurableStores>] = [
+        ConformanceCheck("InvitationStore: an address's pending invitation to a place, past its time until swept; none once revoked") { stores async throws in
+            let (user, organization) = try await world(stores)
+            let now = user.createdAt, address = Fixtures.unique("invitee") + "@example.test"
+            let platform = invitation(address, .operator, in: nil, by: user.id, at: now, expires: -60)
+            let member = invitation(address, .clientUser, in: organization.id, by: user.id, at: now)
+            try await stores.invitations.create(platform, digest: Fixtures.digest())
+            try await stores.invitations.create(member, digest: Fixtures.digest())
+            #expect(try await stores.invitations.pending(email: address, organizationID: nil) == platform, "past its time, not yet swept")
+            #expect(try await stores.invitations.pending(email: address, organizationID: organization.id) == member)
+            #expect(try await stores.invitations.pending(email: "other-" + address, organizationID: nil) == nil)
+            _ = try await stores.invitations.revoke(id: member.id, at: now, by: user.id)
+            #expect(try await stores.invitations.pending(email: address, organizationID: organization.id) == nil)
+        },
         ConformanceCheck("InvitationStore: one pending invitation per address and place; another place is fine; a gone organization is a conflict") { stores async throws in
             let (user, organization) = try await world(stores)
             let now = user.createdAt, address = Fixtures.unique("invitee") + "@example.test"

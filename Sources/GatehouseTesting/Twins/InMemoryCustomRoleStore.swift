@@ -86,6 +86,11 @@ public actor InMemoryCustomRoleStore: CustomRoleStore {
         return assignments.remove(Assignment(roleID: roleID, userID: userID)) != nil
     }
 
+    /// A removed member's roles of that organization (`MembershipStore.remove`).
+    func unassignAll(userID: UUID, organizationID: UUID) {
+        assignments = assignments.filter { $0.userID != userID || roleRows[$0.roleID]?.organizationID != organizationID }
+    }
+
     /// Global and every organization's, by name then id.
     public func assignedRoles(userID: UUID) async throws -> [CustomRole] {
         await forgetOrphans()

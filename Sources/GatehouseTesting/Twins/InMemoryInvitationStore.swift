@@ -36,6 +36,11 @@ public actor InMemoryInvitationStore: InvitationStore {
         return rows[id]?.invitation
     }
 
+    public func pending(email: String, organizationID: UUID?) async throws -> Invitation? {
+        await forgetOrphans()
+        return rows.values.map(\.invitation).first { Self.isPending($0) && $0.email == email && $0.organizationID == organizationID }
+    }
+
     /// Newest first, then by id, strictly before the cursor.
     public func list(invitedBy: UUID?, organizationID: UUID?, before cursor: InvitationCursor?, limit: Int) async throws -> [Invitation] {
         await forgetOrphans()

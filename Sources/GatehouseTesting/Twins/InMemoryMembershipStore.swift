@@ -42,6 +42,37 @@ public actor InMemoryMembershipStore: MembershipStore {
         return platformRoles.values.filter { $0 == role }.count
     }
 
+    /// The actor runs one call at a time: the count and the change cannot interleave with another.
+    public func setPlatformRoleKeepingASuperAdmin(_ role: Role?, userID: UUID, at date: Date, by actor: UUID?) async throws -> Bool {
+        await forgetOrphans()
+        let holders = platformRoles.filter { $0.value == .superAdmin }.map(\.key)
+        if holders.contains(userID), role != .superAdmin, holders.count <= 1 { return false }
+        try await setPlatformRole(role, userID: userID, at: date, by: actor)
+        return true
+    }
+
+    /// Checks, then creates the account and grants the role with no suspension point between
+    /// the check of the role and its grant that another bootstrap could use.
+    public func createFirstSuperAdmin(_ account: User, at date: Date) async throws -> FirstSuperAdmin {
+        await forgetOrphans()
+        guard !platformRoles.values.contains(.superAdmin) else { return .superAdminExists }
+        if let users = references.users {
+            guard try await users.find(email: account.email) == nil else { return .emailTaken }
+            do {
+                try await users.create(account)
+            } catch StoreError.conflict {
+                return .emailTaken
+            }
+        }
+        // Another bootstrap may have run while this one waited for the user store.
+        guard !platformRoles.values.contains(.superAdmin) else {
+            _ = try await references.users?.delete(id: account.id)   // the transaction rolls back
+            return .superAdminExists
+        }
+        platformRoles[account.id] = .superAdmin
+        return .created
+    }
+
     /// Oldest first, then by organization id.
     public func memberships(userID: UUID) async throws -> [Membership] {
         await forgetOrphans()
@@ -74,7 +105,10 @@ public actor InMemoryMembershipStore: MembershipStore {
 
     public func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
         await forgetOrphans()
-        return members.removeValue(forKey: Key(organizationID: organizationID, userID: userID)) != nil
+        let removed = members.removeValue(forKey: Key(organizationID: organizationID, userID: userID)) != nil
+        // The organization's custom roles are held within it: they leave with the member.
+        await customRoles?.unassignAll(userID: userID, organizationID: organizationID)
+        return removed
     }
 
     /// By when they joined, then user id.

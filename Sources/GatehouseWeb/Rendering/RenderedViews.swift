@@ -27,7 +27,7 @@ enum RenderedViews {
     static var mails: [any MailView.Type] {
         [
             MailComposer.VerificationMail.self, MailComposer.AccountExistsMail.self, MailComposer.ResetMail.self,
-            MailComposer.NoticeMail.self, MailComposer.SignInCodeMail.self,
+            MailComposer.NoticeMail.self, MailComposer.SignInCodeMail.self, InvitationMailer.Message.self,
         ]
     }
 }

@@ -121,6 +121,12 @@ final class CountingMembershipStore: MembershipStore, @unchecked Sendable {
         count(); try await base.setPlatformRole(role, userID: userID, at: at, by: by)
     }
     func count(platformRole: Role) async throws -> Int { count(); return try await base.count(platformRole: platformRole) }
+    func setPlatformRoleKeepingASuperAdmin(_ role: Role?, userID: UUID, at: Date, by: UUID?) async throws -> Bool {
+        count(); return try await base.setPlatformRoleKeepingASuperAdmin(role, userID: userID, at: at, by: by)
+    }
+    func createFirstSuperAdmin(_ account: User, at: Date) async throws -> FirstSuperAdmin {
+        count(); return try await base.createFirstSuperAdmin(account, at: at)
+    }
     func memberships(userID: UUID) async throws -> [Membership] { count(); return try await base.memberships(userID: userID) }
     func membership(organizationID: UUID, userID: UUID) async throws -> Membership? {
         count(); return try await base.membership(organizationID: organizationID, userID: userID)
