@@ -23,8 +23,18 @@ struct AuthorizationFlowTests {
         case redirectURIRemoved
     }
 
+    /// The user's organizations (issue 10): Acme and Globex exist; the user belongs to these.
+    enum Belongs: Sendable {
+        case none, acme, both
+    }
+
+    /// The `organization` parameter, or the picker's choice.
+    enum Names: Sendable {
+        case acmeBySlug, acmeByID, globexBySlug, unknownSlug, unknownID
+    }
+
     enum Outcome: Equatable, Sendable {
-        case login, secondFactor, consent, issue
+        case login, chooseOrganization, secondFactor, consent, issue
         /// Back to the client's redirect URI with `error` and `error_description`.
         case error(OAuthError.Code, String)
         /// Gatehouse's own page: the client or its redirect URI is gone.
@@ -46,7 +56,19 @@ struct AuthorizationFlowTests {
         var remembered: Set<String> = []
         var answer: AuthorizationFlow.ConsentAnswer?
         var responseMode: ResponseMode = .query
+        var belongs: Belongs = .none
+        /// A platform role the user holds (acts on every organization).
+        var platformRole: Role?
+        var named: Names?
+        /// The organization picked on the picker (by id).
+        var picked: Names?
+        /// Acme's second-factor policy.
+        var acmePolicy: SecondFactorPolicy = .optional
+        /// The second factor the session proved (with `mfa` in its `amr`).
+        var proven: ProvenSecondFactor?
         let expect: Outcome
+        /// The organization the code carries ("acme", "globex"; nil: none), checked on `.issue`.
+        var codeOrganization: String?
         /// The scopes remembered after the step (nil: not checked).
         var rememberedAfter: Set<String>?
 
@@ -117,19 +139,89 @@ struct AuthorizationFlowTests {
         Row(rule: "a denial without a session asks for the sign-in first", session: .none, answer: .deny, expect: .login),
         Row(rule: "an error goes back in the request's response mode (form_post)", session: .none, prompt: [.none],
             responseMode: .formPost, expect: .error(.loginRequired, "the user is not signed in")),
+        // The active organization (issue 10): named, picked, or the only one.
+        Row(rule: "no memberships and none named: no organization", remembered: Set(scopes), expect: .issue),
+        Row(rule: "the only membership is the active organization", remembered: Set(scopes), belongs: .acme, expect: .issue,
+            codeOrganization: "acme"),
+        Row(rule: "an organization named by slug that the user belongs to", remembered: Set(scopes), belongs: .both,
+            named: .globexBySlug, expect: .issue, codeOrganization: "globex"),
+        Row(rule: "an organization named by id that the user belongs to", remembered: Set(scopes), belongs: .both, named: .acmeByID,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a named organization the user does not belong to: access_denied", remembered: Set(scopes), belongs: .acme,
+            named: .globexBySlug, expect: .error(.accessDenied, "the user may not sign in to the requested organization")),
+        Row(rule: "an unknown slug answers like an organization one does not belong to", remembered: Set(scopes), belongs: .acme,
+            named: .unknownSlug, expect: .error(.accessDenied, "the user may not sign in to the requested organization")),
+        Row(rule: "an unknown id answers the same", remembered: Set(scopes), named: .unknownID,
+            expect: .error(.accessDenied, "the user may not sign in to the requested organization")),
+        Row(rule: "a refused organization is refused before consent is asked", belongs: .acme, named: .globexBySlug,
+            expect: .error(.accessDenied, "the user may not sign in to the requested organization")),
+        Row(rule: "a refused organization records no approval", answer: .approve, belongs: .acme, named: .globexBySlug,
+            expect: .error(.accessDenied, "the user may not sign in to the requested organization"), rememberedAfter: []),
+        Row(rule: "a platform role may name any organization", remembered: Set(scopes), platformRole: .operator, named: .globexBySlug,
+            expect: .issue, codeOrganization: "globex"),
+        Row(rule: "several memberships and none named: the picker", remembered: Set(scopes), belongs: .both, expect: .chooseOrganization),
+        Row(rule: "the picker comes before consent", belongs: .both, expect: .chooseOrganization),
+        Row(rule: "several memberships with prompt=none: interaction_required", prompt: [.none], remembered: Set(scopes),
+            belongs: .both, expect: .error(.interactionRequired, "the user must choose an organization")),
+        Row(rule: "the picked organization is the active one", remembered: Set(scopes), belongs: .both, picked: .globexBySlug,
+            expect: .issue, codeOrganization: "globex"),
+        Row(rule: "a picked organization the user has left since: access_denied", remembered: Set(scopes), belongs: .acme,
+            picked: .globexBySlug, expect: .error(.accessDenied, "the user may not sign in to the requested organization")),
+        Row(rule: "no session: sign in before any organization is looked at", session: .none, belongs: .acme, named: .globexBySlug,
+            expect: .login),
+        // The active organization's second-factor policy, as a client's --require-mfa.
+        Row(rule: "the organization requires a second factor the session lacks: step up", remembered: Set(scopes), belongs: .acme,
+            acmePolicy: .required([.authenticatorApp]), expect: .secondFactor),
+        Row(rule: "the organization requires a second factor, prompt=none: interaction_required", prompt: [.none],
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.authenticatorApp, .emailedCode]),
+            expect: .error(.interactionRequired, "the request needs a second factor")),
+        Row(rule: "the organization requires a second factor the session proved: issue", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .emailedCode, expect: .issue,
+            codeOrganization: "acme"),
+        Row(rule: "an optional policy asks for nothing", remembered: Set(scopes), belongs: .acme, acmePolicy: .optional,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a policy switched off asks for nothing", remembered: Set(scopes), belongs: .acme, acmePolicy: .off,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "another organization's required policy asks nothing of this sign-in", remembered: Set(scopes), belongs: .both,
+            named: .globexBySlug, acmePolicy: .required([.authenticatorApp]), expect: .issue, codeOrganization: "globex"),
+        Row(rule: "emailed codes only, the session proved an authenticator: step up", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .authenticatorApp,
+            expect: .secondFactor),
+        Row(rule: "emailed codes only, the session proved an authenticator, prompt=none: interaction_required", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            prompt: [.none], remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .authenticatorApp,
+            expect: .error(.interactionRequired, "the request needs a second factor")),
+        Row(rule: "emailed codes only, the session proved an emailed code: issue", session: .signedIn(amr: ["pwd", "otp", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.emailedCode]), proven: .emailedCode,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a recovery code stands in for any allowed method", session: .signedIn(amr: ["pwd", "mfa"]),
+            remembered: Set(scopes), belongs: .acme, acmePolicy: .required([.authenticatorApp]), proven: .recoveryCode,
+            expect: .issue, codeOrganization: "acme"),
+        Row(rule: "a session whose factor is not recorded steps up for an organization that narrows the methods",
+            session: .signedIn(amr: ["pwd", "otp", "mfa"]), remembered: Set(scopes), belongs: .acme,
+            acmePolicy: .required([.authenticatorApp]), expect: .secondFactor),
+        Row(rule: "a session whose factor is not recorded meets an organization that allows either",
+            session: .signedIn(amr: ["pwd", "otp", "mfa"]), remembered: Set(scopes), belongs: .acme,
+            acmePolicy: .required([.authenticatorApp, .emailedCode]), expect: .issue, codeOrganization: "acme"),
+        Row(rule: "an approval for an organization that requires a factor the session lacks records nothing and steps up",
+            answer: .approve, belongs: .acme, acmePolicy: .required([.authenticatorApp]), expect: .secondFactor, rememberedAfter: []),
     ]
 
     @Test("the next step", arguments: rows)
     func next(_ row: Row) async throws {
         let world = try await World(row)
         let outcome: Outcome
+        var step: AuthorizationFlow.Step?
         do {
-            let step = try await world.flow.next(world.pending, session: world.session, answer: row.answer)
-            outcome = world.outcome(of: step)
+            step = try await world.flow.next(world.pending, session: world.session, answer: row.answer)
+            outcome = world.outcome(of: step!)
         } catch let failure as AuthorizationFailure {
             outcome = try world.outcome(of: failure)
         }
         #expect(outcome == row.expect)
+        if case .issue(let code, _)? = step {
+            #expect(try await world.codeOrganization(code) == row.codeOrganization.flatMap { world.organizationIDs[$0] },
+                    "the code carries the active organization")
+        }
         if let rememberedAfter = row.rememberedAfter {
             #expect(try await world.stores.consents.grantedScopes(userID: world.user.id, clientID: world.client.id) == rememberedAfter)
         }
@@ -172,13 +264,16 @@ struct AuthorizationFlowTests {
         let pending: PendingAuthorization
         let session: BrowserSession?
         let redirect: VerifiedRedirect
+        /// "acme" and "globex" by their ids.
+        let organizationIDs: [String: UUID]
 
         init(_ row: Row) async throws {
             let clock = stores.clock
             var settings = ProviderSettings(issuer: "https://id.gatehouse.test")
             settings.requireMFA = row.deploymentRequiresMFA
-            flow = AuthorizationFlow(states: stores.states, consents: stores.consents, clients: stores.clients, crypto: TestCrypto(),
-                                     settings: settings, audit: stores.audit, clock: clock)
+            flow = AuthorizationFlow(states: stores.states, consents: stores.consents, clients: stores.clients,
+                                     organizations: ActiveOrganization(organizations: stores.organizations, memberships: stores.memberships),
+                                     crypto: TestCrypto(), settings: settings, audit: stores.audit, clock: clock)
             var client = Client(id: "web", secretDigest: [1], name: "Web App", redirectURIs: ["https://app.example/cb"],
                                 grantTypes: [.authorizationCode], allowedScopes: [], createdAt: clock.now)
             try await stores.clients.create(client)
@@ -197,9 +292,11 @@ struct AuthorizationFlowTests {
                 session = nil
             case .signedIn(let amr, let age):
                 let now = clock.now
-                session = BrowserSession(id: UUID(), userID: user.id, authTime: now.addingTimeInterval(-age), amr: amr,
-                                         createdAt: now, expiresAt: now.addingTimeInterval(3600), lastSeenAt: now,
-                                         ipAddress: nil, userAgent: nil)
+                var signedIn = BrowserSession(id: UUID(), userID: user.id, authTime: now.addingTimeInterval(-age), amr: amr,
+                                              createdAt: now, expiresAt: now.addingTimeInterval(3600), lastSeenAt: now,
+                                              ipAddress: nil, userAgent: nil)
+                signedIn.secondFactor = row.proven
+                session = signedIn
             }
             var pending = PendingAuthorization(
                 clientID: client.id, redirectURI: "https://app.example/cb", scopes: AuthorizationFlowTests.scopes, state: "xyz",
@@ -209,6 +306,27 @@ struct AuthorizationFlowTests {
                 pending.expectedSubject = (namesSessionUser ? user.id : other.id).uuidString.lowercased()
             }
             if row.signedInDuringRequest { pending.authenticatedSessionID = session?.id }
+            let acme = try await stores.organizations.create(Organization(
+                id: UUID(), name: "Acme", slug: "acme", status: .active, secondFactor: row.acmePolicy, createdAt: clock.now, createdBy: nil))
+            let globex = try await stores.organizations.create(Organization(
+                id: UUID(), name: "Globex", slug: "globex", status: .active, createdAt: clock.now, createdBy: nil))
+            organizationIDs = ["acme": acme.id, "globex": globex.id]
+            for organization in row.belongs == .both ? [acme, globex] : row.belongs == .acme ? [acme] : [] {
+                try await stores.memberships.save(Membership(organizationID: organization.id, userID: user.id, role: .clientUser,
+                                                             createdAt: clock.now, createdBy: nil), at: clock.now, by: nil)
+            }
+            if let role = row.platformRole { try await stores.memberships.setPlatformRole(role, userID: user.id, at: clock.now, by: nil) }
+            func reference(_ names: Names) -> OrganizationReference? {
+                switch names {
+                case .acmeBySlug: OrganizationReference("acme")
+                case .acmeByID: OrganizationReference(acme.id.uuidString)
+                case .globexBySlug: OrganizationReference("globex")
+                case .unknownSlug: OrganizationReference("initech")
+                case .unknownID: OrganizationReference(UUID().uuidString)
+                }
+            }
+            pending.requestedOrganization = row.named.flatMap(reference)
+            pending.chosenOrganizationID = row.picked.flatMap(reference).map { $0.text == "acme" ? acme.id : $0.text == "globex" ? globex.id : UUID() }
             if row.requestNeedsMFA { pending.requiresMFA = true }
             self.pending = pending
             switch row.clientNow {
@@ -228,10 +346,23 @@ struct AuthorizationFlowTests {
         func outcome(of step: AuthorizationFlow.Step) -> Outcome {
             switch step {
             case .login: .login
+            case .chooseOrganization: .chooseOrganization
             case .secondFactor: .secondFactor
             case .consent: .consent
             case .issue: .issue
             }
+        }
+
+        /// The organization the stored code carries.
+        func codeOrganization(_ code: String) async throws -> UUID? {
+            let binding = CodeBinding(clientID: client.id, redirectURI: pending.redirectURI, codeChallenge: pending.codeChallenge)
+            let marker = CodeUseMarker(binding: binding, accessTokenID: "jti", accessTokenExpiresAt: stores.clock.now, grantID: UUID())
+            guard case .fresh(let record) = try await stores.states.consumeCode(
+                digest: TestCrypto().tokenDigest(code), presented: binding, marker: marker, markerTTL: .seconds(60)) else {
+                Issue.record("the code was not stored under its digest")
+                return nil
+            }
+            return record.organizationID
         }
 
         /// A redirect must go to the request's (checked) redirect URI with its state and mode.

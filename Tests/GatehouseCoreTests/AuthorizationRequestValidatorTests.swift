@@ -68,7 +68,8 @@ struct AuthorizationRequestValidatorTests {
         let pairs = [("client_id", "ghost"), ("redirect_uri", "https://app.example/cb"), (name, String(repeating: "x", count: cap + 1))]
         let failure = await #expect(throws: AuthorizationFailure.self) { try await validate(pairs) }
         #expect(failure == .display(.valueTooLong(parameter: name, limit: cap)))
-        let stored = ["state", "nonce", "login_hint", "redirect_uri", "scope", "acr_values", "ui_locales", "code_challenge"]
+        let stored = ["state", "nonce", "login_hint", "redirect_uri", "scope", "acr_values", "ui_locales", "code_challenge",
+                      "organization"]
         #expect(stored.allSatisfy { AuthorizationParameterLimits.maxBytes[$0] != nil })
     }
 
@@ -126,5 +127,63 @@ struct ACRValuesValidationTests {
             clock: SystemClock())
         let pending = try await validator.validate(RequestParameters(base.base(strict)))
         #expect(pending.requiresMFA == true)
+    }
+}
+
+@Suite("The organization parameter (issue 10): an id or a slug, its form checked here, membership later")
+struct OrganizationParameterValidationTests {
+    let base = AuthorizationRequestValidatorTests()
+
+    @Test("an id or a slug is kept as sent; none is nil")
+    func kept() async throws {
+        #expect(try await base.validate(base.base()).requestedOrganization == nil)
+        let id = UUID()
+        let byID = try await base.validate(base.base() + [("organization", id.uuidString)])
+        #expect(byID.requestedOrganization?.id == id)
+        #expect(byID.requestedOrganization?.slug == nil, "upper-case hex is no slug")
+        let bySlug = try await base.validate(base.base() + [("organization", "acme-research")])
+        #expect(bySlug.requestedOrganization?.slug == "acme-research")
+        #expect(bySlug.requestedOrganization?.id == nil)
+        let lowerID = try await base.validate(base.base() + [("organization", id.uuidString.lowercased())])
+        #expect(lowerID.requestedOrganization?.id == id)
+        #expect(lowerID.requestedOrganization?.slug == id.uuidString.lowercased(), "a lower-case id may also be a slug")
+    }
+
+    @Test("neither an id nor a slug is invalid_request, redirected with state and a fixed description",
+          arguments: ["Acme", "acme_research", "-acme", "acme-", "org:acme", "acme research", String(repeating: "a", count: 64)])
+    func malformed(value: String) async throws {
+        do {
+            _ = try await base.validate(base.base() + [("organization", value)])
+            Issue.record("\(value) was accepted")
+        } catch AuthorizationFailure.redirect(let error, _, let state, _) {
+            #expect(error.code == .invalidRequest)
+            #expect(error.description == "organization must be an organization id or slug")
+            #expect(state == "s1")
+        }
+    }
+
+    @Test("sent twice is a repeated parameter")
+    func repeated() async throws {
+        do {
+            _ = try await base.validate(base.base() + [("organization", "acme"), ("organization", "globex")])
+            Issue.record("accepted")
+        } catch AuthorizationFailure.redirect(let error, _, _, _) {
+            #expect(error.code == .invalidRequest)
+            #expect(error.description == "the parameter organization was included more than once")
+        }
+    }
+
+    @Test("stored and read back (the pending request is JSON in Redis)")
+    func codable() throws {
+        var pending = PendingAuthorization(
+            clientID: "web", redirectURI: "https://app.example/cb", scopes: [], state: nil, nonce: nil, codeChallenge: nil,
+            prompt: [], maxAge: nil, loginHint: nil, expectedSubject: nil, responseMode: .query, createdAt: Date())
+        pending.requestedOrganization = OrganizationReference("acme")
+        pending.chosenOrganizationID = UUID()
+        let decoded = try JSONDecoder().decode(PendingAuthorization.self, from: JSONEncoder().encode(pending))
+        #expect(decoded == pending)
+        let tampered = Data(String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
+            .replacingOccurrences(of: "\"acme\"", with: "\"Not A Slug\"").utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(PendingAuthorization.self, from: tampered) }
     }
 }

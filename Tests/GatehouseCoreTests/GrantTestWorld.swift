@@ -33,12 +33,14 @@ struct GrantTestWorld {
     var issuer: TokenIssuer { TokenIssuer(settings: settings, signer: TestTokenSigner(), crypto: crypto) }
 
     var authorizationCode: AuthorizationCodeGrant {
-        AuthorizationCodeGrant(states: stores.states, refreshTokens: stores.refreshTokens, issuer: issuer, crypto: crypto,
+        AuthorizationCodeGrant(states: stores.states, refreshTokens: stores.refreshTokens, issuer: issuer,
+                               organizationClaims: OrganizationClaimsReader(memberships: stores.memberships), crypto: crypto,
                                settings: settings, audit: stores.audit, clock: stores.clock)
     }
 
     var refreshToken: RefreshTokenGrant {
-        RefreshTokenGrant(refreshTokens: stores.refreshTokens, states: stores.states, issuer: issuer, crypto: crypto,
+        RefreshTokenGrant(refreshTokens: stores.refreshTokens, states: stores.states, issuer: issuer,
+                          organizationClaims: OrganizationClaimsReader(memberships: stores.memberships), crypto: crypto,
                           settings: settings, audit: stores.audit, clock: stores.clock)
     }
 
@@ -49,11 +51,12 @@ struct GrantTestWorld {
     /// Stores a code as `AuthorizationFlow` would, issued `age` seconds ago (kept by the store
     /// for longer, so the grant's own expiry check is what is tested), and returns it.
     func storeCode(scopes: [String] = ["openid", "offline_access"], challenge: String? = GrantTestWorld.challenge,
-                   age: TimeInterval = 0) async throws -> String {
+                   age: TimeInterval = 0, organizationID: UUID? = nil) async throws -> String {
         let code = crypto.randomToken(), now = stores.clock.now
         let record = AuthorizationCodeRecord(clientID: client.id, redirectURI: Self.redirectURI, userID: user.id, scopes: scopes,
                                              nonce: "nonce-1", codeChallenge: challenge, sessionID: UUID(),
-                                             authTime: now.addingTimeInterval(-age - 30), amr: ["pwd"], issuedAt: now.addingTimeInterval(-age))
+                                             authTime: now.addingTimeInterval(-age - 30), amr: ["pwd"], issuedAt: now.addingTimeInterval(-age),
+                                             organizationID: organizationID)
         try await stores.states.saveCode(record, digest: crypto.tokenDigest(code), ttl: .seconds(3600))
         return code
     }

@@ -112,4 +112,55 @@ struct RefreshTokenGrantTests {
         #expect(events.map(\.subject) == [world.user.id])
         #expect(events.map(\.details) == [["token_type": "refresh_token", "revoked_family_id": grant.uuidString.lowercased()]])
     }
+
+    /// A family of the organization and roles scopes for a member of Acme (client_admin).
+    static func organizationFamily(_ world: GrantTestWorld) async throws -> (token: String, acme: Organization) {
+        let now = world.stores.clock.now
+        let acme = try await world.stores.organizations.create(Organization(
+            id: UUID(), name: "Acme", slug: "acme", status: .active, createdAt: now, createdBy: nil))
+        try await world.stores.memberships.save(Membership(organizationID: acme.id, userID: world.user.id, role: .clientAdmin,
+                                                           createdAt: now, createdBy: nil), at: now, by: nil)
+        let token = world.crypto.randomToken()
+        try await world.stores.refreshTokens.insert(RefreshTokenRecord(
+            digest: world.crypto.tokenDigest(token), familyID: UUID(), clientID: world.client.id, userID: world.user.id,
+            scopes: ["openid", "organization", "roles", "offline_access"], sessionID: UUID(), authTime: now.addingTimeInterval(-60),
+            amr: ["pwd"], createdAt: now, expiresAt: now.addingTimeInterval(3600), familyExpiresAt: now.addingTimeInterval(86_400),
+            organizationID: acme.id))
+        return (token, acme)
+    }
+
+    @Test("the family's organization: its claims at each rotation, the narrowed scope's only, and the organization kept")
+    func organizationKept() async throws {
+        let world = try await GrantTestWorld()
+        let (token, acme) = try await Self.organizationFamily(world)
+        let full = try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: nil), client: world.client)
+        let access = try GrantTestWorld.claims(full.accessToken), id = try GrantTestWorld.claims(full.idToken)
+        #expect(access["org_id"] as? String == acme.id.uuidString.lowercased())
+        #expect(access["roles"] as? [String] == ["client_admin"])
+        #expect(access["permissions"] as? [String] == [])
+        #expect(id["org_slug"] as? String == "acme" && id["org_name"] as? String == "Acme")
+        let next = try #require(full.refreshToken)
+        #expect(try await world.stores.refreshTokens.find(digest: world.crypto.tokenDigest(next))?.record.organizationID == acme.id)
+
+        let narrowed = try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: next, scope: "openid"),
+                                                             client: world.client)
+        let narrowAccess = try GrantTestWorld.claims(narrowed.accessToken)
+        #expect(["org_id", "roles", "permissions"].allSatisfy { narrowAccess[$0] == nil }, "only what the narrowed scope asks")
+    }
+
+    @Test("a member removed from the family's organization: invalid_grant and the grant revoked, even for a narrowed scope")
+    func membershipEnded() async throws {
+        for scope in [nil, "openid"] {
+            let world = try await GrantTestWorld()
+            let (token, acme) = try await Self.organizationFamily(world)
+            _ = try await world.stores.memberships.remove(organizationID: acme.id, userID: world.user.id)
+            let refusal = await GrantTestWorld.wire {
+                try await world.refreshToken.exchange(RefreshTokenGrant.Request(refreshToken: token, scope: scope), client: world.client)
+            }
+            #expect(refusal == GrantTestWorld.Wire("invalid_grant", "the user no longer belongs to the organization of this grant"),
+                    "scope \(scope ?? "as granted")")
+            let family = try #require(try await world.stores.refreshTokens.find(digest: world.crypto.tokenDigest(token))?.record.familyID)
+            #expect(try await world.stores.refreshTokens.isFamilyRevoked(family))
+        }
+    }
 }

@@ -75,3 +75,35 @@ struct PostgresRefreshTokenStoreTests {
         #expect(try await store.rotate(rotation(late)) == .revoked)
     }
 }
+
+extension PostgresRefreshTokenStoreTests {
+    @Test("a family's organization is stored with its first token and copied by every rotation (issue 10)")
+    func organizationKeptByRotation() async throws {
+        let pool = try TestServices.postgres()
+        let store = PostgresRefreshTokenStore(pool: pool)
+        let owner = try await owner()
+        let organization = try await PostgresOrganizationStore(pool: pool).create(Organization(
+            id: UUID(), name: "Refresh Org", slug: "refresh-" + UUID().uuidString.prefix(8).lowercased(), status: .active,
+            createdAt: now, createdBy: nil))
+        var first = token(UUID(), owner)
+        first.organizationID = organization.id
+        try await store.insert(first)
+        #expect(try await store.find(digest: first.digest)?.record.organizationID == organization.id)
+
+        guard case .rotated(let second) = try await store.rotate(rotation(first)) else {
+            Issue.record("a live token must rotate")
+            return
+        }
+        #expect(second.organizationID == organization.id)
+        guard case .rotated(let third) = try await store.rotate(rotation(second)) else {
+            Issue.record("the replacement must rotate")
+            return
+        }
+        #expect(third.organizationID == organization.id)
+        #expect(try await store.find(digest: third.digest)?.record.organizationID == organization.id)
+
+        let without = token(UUID(), owner)
+        try await store.insert(without)
+        #expect(try await store.find(digest: without.digest)?.record.organizationID == nil)
+    }
+}

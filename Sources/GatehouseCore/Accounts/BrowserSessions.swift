@@ -16,13 +16,15 @@ public struct BrowserSessions: Sendable {
     }
 
     /// A fresh session and the secret for its cookie.
-    public func start(userID: UUID, amr: [String], ipAddress: String?, userAgent: String?) async throws -> (BrowserSession, cookie: String) {
+    public func start(userID: UUID, amr: [String], secondFactor: ProvenSecondFactor? = nil, ipAddress: String?,
+                      userAgent: String?) async throws -> (BrowserSession, cookie: String) {
         let now = clock.now
         let secret = crypto.randomToken()
-        let session = BrowserSession(
+        var session = BrowserSession(
             id: UUID(), userID: userID, authTime: now, amr: amr, createdAt: now,
             expiresAt: now.addingTimeInterval(settings.sessionLifetime.timeInterval), lastSeenAt: now,
             ipAddress: ipAddress, userAgent: userAgent.map(UserAgent.capped))
+        session.secondFactor = amr.contains(AuthenticationMethods.multipleFactors) ? secondFactor : nil
         try await store.create(session, tokenDigest: crypto.tokenDigest(secret))
         return (session, secret)
     }

@@ -8,26 +8,33 @@ import Foundation
 ///
 /// 1. the client still exists and the redirect URI is still registered;
 /// 2. a signed-in session of the right user, fresh enough for `prompt=login` and `max_age`;
-/// 3. a second factor in the session's `amr` when the deployment, the client or the request
-///    (`acr_values=mfa`) needs one — also for sessions that predate the setting;
-/// 4. the user's consent to every scope: remembered, or given now (`answer`).
+/// 3. the active organization (`ActiveOrganization`): the one named by `organization`, which the
+///    user must belong to (else `access_denied`), the one they picked, or their only one; a
+///    user of several organizations picks one first;
+/// 4. a second factor in the session's `amr` when the deployment, the client, the request
+///    (`acr_values=mfa`) or the active organization's policy needs one — also for sessions that
+///    predate the setting;
+/// 5. the user's consent to every scope: remembered, or given now (`answer`).
 ///
-/// A consent answer is only taken after 1–3 pass: approving on a session that lacks the second
-/// factor records nothing and steps up instead.
+/// A consent answer is only taken after 1–4 pass: approving on a session that lacks the second
+/// factor records nothing and steps up instead. The code carries the active organization.
 public struct AuthorizationFlow: Sendable {
     let states: any AuthorizationStateStore
     let consents: any ConsentStore
     let clients: any ClientStore
     let crypto: any CryptoPrimitives
+    let organizations: ActiveOrganization
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
 
     public init(states: any AuthorizationStateStore, consents: any ConsentStore, clients: any ClientStore,
-                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
+                organizations: ActiveOrganization, crypto: any CryptoPrimitives, settings: ProviderSettings,
+                audit: any AuditLog, clock: any Clock) {
         self.states = states
         self.consents = consents
         self.clients = clients
+        self.organizations = organizations
         self.crypto = crypto
         self.settings = settings
         self.audit = audit
@@ -36,6 +43,9 @@ public struct AuthorizationFlow: Sendable {
 
     public enum Step: Equatable, Sendable {
         case login
+        /// The user belongs to several organizations and the request named none: they pick one
+        /// (`PendingAuthorization.chosenOrganizationID`), then ask again.
+        case chooseOrganization
         /// The session is the right user's and fresh enough, but this request needs a second
         /// factor the session has not proven: step up (a new session follows).
         case secondFactor
@@ -67,7 +77,20 @@ public struct AuthorizationFlow: Sendable {
             // OIDC Core §3.1.2.6: the signed-in user said no. Nothing is issued, so no factor is needed.
             throw failure(.accessDenied, .userDenied)
         }
-        if needsSecondFactor(pending, client: client, session: session) {
+        let organization: Organization?
+        switch try await organizations.resolve(pending, userID: session.userID) {
+        case .refused:
+            // Fixed words, the same for an organization that does not exist: nothing about it.
+            throw failure(.accessDenied, .organizationNotAvailable)
+        case .choose:
+            if pending.prompt.contains(.none) { throw failure(.interactionRequired, .organizationChoiceNeeded) }
+            return .chooseOrganization
+        case .none:
+            organization = nil
+        case .organization(let active):
+            organization = active
+        }
+        if needsSecondFactor(pending, client: client, organization: organization, session: session) {
             if pending.prompt.contains(.none) { throw failure(.interactionRequired, .secondFactorNeeded) }
             return .secondFactor
         }
@@ -77,7 +100,7 @@ public struct AuthorizationFlow: Sendable {
             if pending.prompt.contains(.none) { throw failure(.consentRequired, .consentNeeded) }
             return .consent
         }
-        return .issue(code: try await issueCode(pending, session: session), redirect: redirect)
+        return .issue(code: try await issueCode(pending, session: session, organizationID: organization?.id), redirect: redirect)
     }
 
     /// The client and its redirect URI, checked again: the client may have changed or gone since
@@ -103,15 +126,43 @@ public struct AuthorizationFlow: Sendable {
     }
 
     /// Whether a sign-in for `pending` must prove a second factor: the deployment requires one
-    /// (`GATEHOUSE_MFA_REQUIRED`), the client does (as registered now), or the request asked for
-    /// `acr_values=mfa` (OIDC Core §3.1.2.1). The sign-in pages ask the same question.
-    public func requiresSecondFactor(_ pending: PendingAuthorization, client: Client?) -> Bool {
+    /// (`GATEHOUSE_MFA_REQUIRED`), the client does (as registered now), the request asked for
+    /// `acr_values=mfa` (OIDC Core §3.1.2.1), or the active organization's policy does.
+    public func requiresSecondFactor(_ pending: PendingAuthorization, client: Client?, organization: Organization?) -> Bool {
         settings.requireMFA || pending.requiresMFA == true || client?.requireMFA == true
+            || organization?.secondFactor.requiredMethods != nil
     }
 
-    /// Whether the request needs a second factor that the session's `amr` lacks.
-    func needsSecondFactor(_ pending: PendingAuthorization, client: Client, session: BrowserSession) -> Bool {
-        requiresSecondFactor(pending, client: client) && !session.amr.contains(AuthenticationMethods.multipleFactors)
+    /// The requirement and the methods that count: every one, unless the active organization's
+    /// policy allows fewer.
+    func requirement(_ pending: PendingAuthorization, client: Client?, organization: Organization?) -> SecondFactorRequirement {
+        SecondFactorRequirement(isRequired: requiresSecondFactor(pending, client: client, organization: organization),
+                                allowedMethods: organization?.secondFactor.requiredMethods ?? Set(SecondFactorMethod.allCases))
+    }
+
+    /// What a sign-in for `pending` by `userID` must prove before its session starts, by the rule
+    /// `next` applies at issue: the sign-in pages (`SecondFactorGate`) ask it, so a factor that is
+    /// required is proven, or enrolled, at sign-in rather than in a step-up afterwards. An
+    /// organization not yet known (to be picked, or refused) adds nothing here; `next` asks again.
+    public func secondFactorRequirement(_ pending: PendingAuthorization?, userID: UUID) async throws -> SecondFactorRequirement {
+        guard let pending else { return SecondFactorRequirement(isRequired: settings.requireMFA) }
+        let client = try await clients.find(id: pending.clientID)
+        let organization: Organization?
+        if case .organization(let active) = try await organizations.resolve(pending, userID: userID) {
+            organization = active
+        } else {
+            organization = nil
+        }
+        return requirement(pending, client: client, organization: organization)
+    }
+
+    /// Whether the request needs a second factor that the session has not proven: none at all
+    /// (its `amr` lacks `mfa`), or one of a method the active organization does not allow.
+    func needsSecondFactor(_ pending: PendingAuthorization, client: Client, organization: Organization?,
+                           session: BrowserSession) -> Bool {
+        let requirement = requirement(pending, client: client, organization: organization)
+        guard requirement.isRequired else { return false }
+        return !session.amr.contains(AuthenticationMethods.multipleFactors) || !requirement.accepts(session.secondFactor)
     }
 
     func needsConsent(_ pending: PendingAuthorization, session: BrowserSession) async throws -> Bool {
@@ -129,12 +180,12 @@ public struct AuthorizationFlow: Sendable {
     }
 
     /// The only place a code is made. Private: reachable through `next` alone, after its checks.
-    private func issueCode(_ pending: PendingAuthorization, session: BrowserSession) async throws -> String {
+    private func issueCode(_ pending: PendingAuthorization, session: BrowserSession, organizationID: UUID?) async throws -> String {
         let code = crypto.randomToken()
         let record = AuthorizationCodeRecord(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: session.userID, scopes: pending.scopes,
             nonce: pending.nonce, codeChallenge: pending.codeChallenge, sessionID: session.id,
-            authTime: session.authTime, amr: session.amr, issuedAt: clock.now)
+            authTime: session.authTime, amr: session.amr, issuedAt: clock.now, organizationID: organizationID)
         try await states.saveCode(record, digest: crypto.tokenDigest(code), ttl: settings.authorizationCodeLifetime)
         return code
     }

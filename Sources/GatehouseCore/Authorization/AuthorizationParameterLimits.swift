@@ -26,6 +26,8 @@ public enum AuthorizationParameterLimits {
         "display": 32,
         "request": 8192,
         "request_uri": 2048,
+        // An organization's id (36) or slug (at most 63).
+        "organization": 64,
     ]
 
     /// The first parameter (in request order) whose value exceeds its cap, with the cap. The name

@@ -31,6 +31,7 @@ public struct AuthorizationRequestValidator: Sendable {
         let maxAge = try checkMaxAge(parameters, context)
         let expectedSubject = try checkIDTokenHint(parameters, client: client, context)
         let acrValues = checkACRValues(parameters)
+        let organization = try checkOrganization(parameters, context)
 
         var pending = PendingAuthorization(
             clientID: client.id, redirectURI: redirect.uri, scopes: scopes, state: parameters["state"],
@@ -39,6 +40,7 @@ public struct AuthorizationRequestValidator: Sendable {
             responseMode: responseMode, createdAt: clock.now)
         pending.acrValues = acrValues
         pending.requiresMFA = client.requireMFA || acrValues?.contains(AuthenticationMethods.multiFactorClass) == true
+        pending.requestedOrganization = organization
         return pending
     }
 
@@ -184,6 +186,17 @@ public struct AuthorizationRequestValidator: Sendable {
         guard let text = parameters["acr_values"] else { return nil }
         let values = text.split(separator: " ").map(String.init).prefix(16)
         return values.isEmpty ? nil : Array(values)
+    }
+
+    /// `organization` (issue 10, as Auth0 takes it): an organization's id or slug. Only its form
+    /// is checked here; whether the user may act for it is `AuthorizationFlow`'s question, asked
+    /// once the user is known and answered alike for an organization that does not exist.
+    func checkOrganization(_ parameters: RequestParameters, _ context: FailureContext) throws -> OrganizationReference? {
+        guard let text = parameters["organization"] else { return nil }
+        guard let reference = OrganizationReference(text) else {
+            throw context.fail(.invalidRequest, .malformedOrganization)
+        }
+        return reference
     }
 
     /// OIDC Core §3.1.2.1 `id_token_hint`: an ID token we issued (expired ones are fine).

@@ -48,11 +48,19 @@ extension OAuthError {
         case promptNoneCombined
         case malformedMaxAge
         case foreignIDTokenHint
+        case malformedOrganization
         // ... and its outcome for a signed-in browser (OIDC Core §3.1.2.6).
         case notSignedIn
         case userDenied
         case secondFactorNeeded
         case consentNeeded
+        /// The user may not act for the organization the request named (or it does not exist:
+        /// the same words, so nothing is learnt about it).
+        case organizationNotAvailable
+        /// `prompt=none`, but the user belongs to several organizations and none was named.
+        case organizationChoiceNeeded
+        /// A grant's organization no longer has the user as a member (token endpoint and userinfo).
+        case organizationMembershipEnded
 
         // Bearer tokens at protected resources (RFC 6750 §3.1, RFC 9068 §4, OIDC Core §5.3).
         case accessTokenRequired
@@ -115,10 +123,14 @@ extension OAuthError {
             case .promptNoneCombined: return "prompt=none cannot be combined with other values"
             case .malformedMaxAge: return "max_age must be a non-negative integer"
             case .foreignIDTokenHint: return "id_token_hint is not an ID token issued by this server"
+            case .malformedOrganization: return "organization must be an organization id or slug"
             case .notSignedIn: return "the user is not signed in"
             case .userDenied: return "the user denied the request"
             case .secondFactorNeeded: return "the request needs a second factor"
             case .consentNeeded: return "the user has not approved this application"
+            case .organizationNotAvailable: return "the user may not sign in to the requested organization"
+            case .organizationChoiceNeeded: return "the user must choose an organization"
+            case .organizationMembershipEnded: return "the user no longer belongs to the organization of this grant"
 
             case .accessTokenRequired: return "an access token is required"
             case .accessTokenSentTwice: return "send the access token once, not in two places"
@@ -154,8 +166,9 @@ extension OAuthError {
                    .refreshTokenInvalid, .refreshTokenReused, .scopeExceedsGrant,
                    .requestObjectsNotSupported, .requestURINotSupported, .unsupportedResponseMode, .unsupportedResponseType,
                    .challengeMethodWithoutChallenge, .pkceRequired, .challengeMethodNotS256, .malformedCodeChallenge,
-                   .unsupportedPrompt, .promptNoneCombined, .malformedMaxAge, .foreignIDTokenHint,
+                   .unsupportedPrompt, .promptNoneCombined, .malformedMaxAge, .foreignIDTokenHint, .malformedOrganization,
                    .notSignedIn, .userDenied, .secondFactorNeeded, .consentNeeded,
+                   .organizationNotAvailable, .organizationChoiceNeeded, .organizationMembershipEnded,
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
                    .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,

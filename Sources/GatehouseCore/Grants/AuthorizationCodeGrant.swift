@@ -5,21 +5,25 @@ import Foundation
 /// fails and revokes those tokens (RFC 6749 §4.1.2). The swap happens only for a request bound
 /// like the code (client, redirect URI, PKCE), checked in the same atomic step: anyone else who
 /// learns a code can neither burn it nor, once it is used, revoke what it issued.
-/// A refresh token comes only with a consented `offline_access` (`OfflineAccess`).
+/// A refresh token comes only with a consented `offline_access` (`OfflineAccess`); it stays
+/// bound to the code's organization. The claims of `organization` and `roles` are read now.
 public struct AuthorizationCodeGrant: Sendable {
     let states: any AuthorizationStateStore
     let refreshTokens: any RefreshTokenStore
     let issuer: TokenIssuer
+    let organizationClaims: OrganizationClaimsReader
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
 
     public init(states: any AuthorizationStateStore, refreshTokens: any RefreshTokenStore, issuer: TokenIssuer,
-                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
+                organizationClaims: OrganizationClaimsReader, crypto: any CryptoPrimitives, settings: ProviderSettings,
+                audit: any AuditLog, clock: any Clock) {
         self.states = states
         self.refreshTokens = refreshTokens
         self.issuer = issuer
+        self.organizationClaims = organizationClaims
         self.crypto = crypto
         self.settings = settings
         self.audit = audit
@@ -68,12 +72,21 @@ public struct AuthorizationCodeGrant: Sendable {
             throw OAuthError(.invalidGrant, .codeInvalidOrExpired)
         }
 
+        // Read now, not when the code was made: a membership ended since then issues nothing.
+        let organization: OrganizationClaims
+        switch try await organizationClaims.read(userID: record.userID, organizationID: record.organizationID, scopes: record.scopes) {
+        case .claims(let claims): organization = claims
+        case .membershipEnded: throw OAuthError(.invalidGrant, .organizationMembershipEnded)
+        }
+
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: accessTokenID, subject: subject, clientID: client.id, scopes: record.scopes,
-                                            authTime: record.authTime, sessionID: record.sessionID, grantID: grantID, now: now)
+                                            authTime: record.authTime, sessionID: record.sessionID, grantID: grantID,
+                                            organization: organization, now: now)
         let idToken = record.scopes.contains(Scope.openid)
             ? try issuer.idToken(subject: subject, clientID: client.id, nonce: record.nonce, authTime: record.authTime,
-                                 amr: record.amr, sessionID: record.sessionID, accessToken: access.token, now: now)
+                                 amr: record.amr, sessionID: record.sessionID, accessToken: access.token,
+                                 organization: organization, now: now)
             : nil
         var refreshToken: String?
         if OfflineAccess.grantsRefreshToken(scopes: record.scopes, client: client) {
@@ -82,7 +95,8 @@ public struct AuthorizationCodeGrant: Sendable {
                 digest: crypto.tokenDigest(token), familyID: grantID, clientID: client.id, userID: record.userID,
                 scopes: record.scopes, sessionID: record.sessionID, authTime: record.authTime, amr: record.amr,
                 createdAt: now, expiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
-                familyExpiresAt: now.addingTimeInterval(settings.refreshTokenAbsoluteLifetime.timeInterval)))
+                familyExpiresAt: now.addingTimeInterval(settings.refreshTokenAbsoluteLifetime.timeInterval),
+                organizationID: record.organizationID))
             refreshToken = token
         }
         return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),

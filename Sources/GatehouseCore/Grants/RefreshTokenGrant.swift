@@ -1,21 +1,25 @@
 import Foundation
 
 /// Exchanges a refresh token (RFC 6749 §6) with rotation on every use and reuse detection that
-/// revokes the family (RFC 9700 §4.14.2) — the whole grant, its access tokens included.
+/// revokes the family (RFC 9700 §4.14.2) — the whole grant, its access tokens included. The
+/// family keeps the organization it was issued for; its roles are read again at every use.
 public struct RefreshTokenGrant: Sendable {
     let refreshTokens: any RefreshTokenStore
     let states: any AuthorizationStateStore
     let issuer: TokenIssuer
+    let organizationClaims: OrganizationClaimsReader
     let crypto: any CryptoPrimitives
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
 
     public init(refreshTokens: any RefreshTokenStore, states: any AuthorizationStateStore, issuer: TokenIssuer,
-                crypto: any CryptoPrimitives, settings: ProviderSettings, audit: any AuditLog, clock: any Clock) {
+                organizationClaims: OrganizationClaimsReader, crypto: any CryptoPrimitives, settings: ProviderSettings,
+                audit: any AuditLog, clock: any Clock) {
         self.refreshTokens = refreshTokens
         self.states = states
         self.issuer = issuer
+        self.organizationClaims = organizationClaims
         self.crypto = crypto
         self.settings = settings
         self.audit = audit
@@ -53,15 +57,29 @@ public struct RefreshTokenGrant: Sendable {
         }
         // RFC 6749 §6: the access token may be narrowed; the refresh token keeps the family's scope.
         let scopes = requestedScopes.isEmpty ? record.scopes : requestedScopes
+        // Roles are read at every use (a role taken away is gone from this token on), for the
+        // family's own organization: a refresh never moves a grant to another organization.
+        let organization: OrganizationClaims
+        switch try await organizationClaims.read(userID: record.userID, organizationID: record.organizationID, scopes: scopes,
+                                                 grantScopes: record.scopes) {
+        case .claims(let claims):
+            organization = claims
+        case .membershipEnded:
+            // The user left the organization this grant acts for: the grant ends with it.
+            try await GrantRevocation(states: states, refreshTokens: refreshTokens, settings: settings)
+                .revoke(grantID: record.familyID, at: now)
+            throw OAuthError(.invalidGrant, .organizationMembershipEnded)
+        }
         // No user lookup: the store never rotates a token whose user is gone (`.notFound`).
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, clientID: client.id, scopes: scopes,
                                             authTime: record.authTime, sessionID: record.sessionID,
-                                            grantID: record.familyID, now: now)
+                                            grantID: record.familyID, organization: organization, now: now)
         // OIDC Core §12.2: a refreshed ID token keeps auth_time and carries no nonce.
         let idToken = scopes.contains(Scope.openid)
             ? try issuer.idToken(subject: subject, clientID: client.id, nonce: nil, authTime: record.authTime,
-                                 amr: record.amr, sessionID: record.sessionID, accessToken: access.token, now: now)
+                                 amr: record.amr, sessionID: record.sessionID, accessToken: access.token,
+                                 organization: organization, now: now)
             : nil
         return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
                              scope: Scope.join(scopes), refreshToken: newToken, idToken: idToken)

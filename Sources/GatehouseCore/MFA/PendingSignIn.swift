@@ -22,7 +22,19 @@ public struct PendingSignIn: Sendable, Codable, Equatable {
     /// The authenticator-app enrolment this sign-in started (`TOTPFactor`): the sign-in's
     /// enrolment page shows and confirms only this one, never a secret started elsewhere.
     public var totpEnrolmentID: UUID?
+    /// The second-factor methods that count for this sign-in (the active organization's policy
+    /// may allow fewer than all, `SecondFactorRequirement`): `/mfa` offers only these, the
+    /// enrolment pages set up only these. Nil: every method (and states older than the field).
+    public var allowedMethods: Set<SecondFactorMethod>?
+    /// With `provenAMR`: the factor just enrolled and proven, for the session that follows.
+    public var provenSecondFactor: ProvenSecondFactor?
     public var createdAt: Date
+
+    /// What this sign-in's second step requires: the allowed methods (whether one is required at
+    /// all was decided when it began).
+    public var requirement: SecondFactorRequirement {
+        SecondFactorRequirement(isRequired: true, allowedMethods: allowedMethods ?? Set(SecondFactorMethod.allCases))
+    }
 
     public init(userID: UUID, pendingAuthorizationID: String?, amr: [String], createdAt: Date) {
         self.userID = userID

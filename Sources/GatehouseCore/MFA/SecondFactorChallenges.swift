@@ -20,10 +20,12 @@ public struct SecondFactorChallenges: Sendable {
 
     /// Starts waiting for the second factor of `user` (as read from the store after the proof);
     /// returns the token for the browser's cookie.
-    public func begin(user: User, pendingAuthorizationID: String?, amr: [String]) async throws -> String {
+    public func begin(user: User, pendingAuthorizationID: String?, amr: [String],
+                      allowedMethods: Set<SecondFactorMethod>? = nil) async throws -> String {
         let token = crypto.randomToken()
         var signIn = PendingSignIn(userID: user.id, pendingAuthorizationID: pendingAuthorizationID, amr: amr, createdAt: clock.now)
         signIn.passwordFingerprint = passwordFingerprint(of: user)
+        signIn.allowedMethods = allowedMethods
         try await store.save(signIn, digest: crypto.tokenDigest(token), ttl: settings.challengeLifetime)
         return token
     }

@@ -12,9 +12,13 @@ public struct AuthorizationCodeRecord: Sendable, Codable, Equatable {
     public var authTime: Date
     public var amr: [String]
     public var issuedAt: Date
+    /// The sign-in's active organization (issue 10): the tokens, and the refresh token's whole
+    /// family, act for it. Nil: none (a user without memberships).
+    public var organizationID: UUID?
 
     public init(clientID: String, redirectURI: String, userID: UUID, scopes: [String], nonce: String?,
-                codeChallenge: String?, sessionID: UUID, authTime: Date, amr: [String], issuedAt: Date) {
+                codeChallenge: String?, sessionID: UUID, authTime: Date, amr: [String], issuedAt: Date,
+                organizationID: UUID? = nil) {
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.userID = userID
@@ -25,6 +29,7 @@ public struct AuthorizationCodeRecord: Sendable, Codable, Equatable {
         self.authTime = authTime
         self.amr = amr
         self.issuedAt = issuedAt
+        self.organizationID = organizationID
     }
 }
 

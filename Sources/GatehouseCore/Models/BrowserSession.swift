@@ -14,6 +14,9 @@ public struct BrowserSession: Sendable, Equatable {
     public var lastSeenAt: Date
     public var ipAddress: String?
     public var userAgent: String?
+    /// The second factor this session proved (`amr` has `mfa`); nil when none was, or for a
+    /// session from before it was recorded (which meets only a requirement allowing every method).
+    public var secondFactor: ProvenSecondFactor?
 
     public init(id: UUID, userID: UUID, authTime: Date, amr: [String], createdAt: Date, expiresAt: Date,
                 lastSeenAt: Date, ipAddress: String?, userAgent: String?) {

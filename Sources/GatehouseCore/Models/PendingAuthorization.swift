@@ -25,6 +25,13 @@ public struct PendingAuthorization: Sendable, Codable, Equatable {
     /// True when this request needs a second factor: `acr_values` asked for `mfa` or the client
     /// requires it. (Optional so requests saved before the field existed still decode.)
     public var requiresMFA: Bool?
+    /// The `organization` parameter (issue 10): the organization this sign-in must act for, by
+    /// id or slug. Whether the user may act for it is decided when they are known
+    /// (`AuthorizationFlow`, `ActiveOrganization`), never here.
+    public var requestedOrganization: OrganizationReference?
+    /// The organization the user picked on the organization picker, for a request that named
+    /// none; checked again, like a named one, before any code is issued.
+    public var chosenOrganizationID: UUID?
 
     public init(clientID: String, redirectURI: String, scopes: [String], state: String?, nonce: String?,
                 codeChallenge: String?, prompt: Set<Prompt>, maxAge: Int?, loginHint: String?,

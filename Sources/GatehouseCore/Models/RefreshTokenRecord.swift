@@ -16,9 +16,14 @@ public struct RefreshTokenRecord: Sendable, Equatable {
     public var expiresAt: Date
     /// Absolute expiry of the family: no rotation extends past it.
     public var familyExpiresAt: Date
+    /// The organization the family acts for, fixed at the code's exchange and kept by every
+    /// rotation: a refresh never moves a grant to another organization, so two grants for two
+    /// organizations (two tabs) each keep their own.
+    public var organizationID: UUID?
 
     public init(digest: [UInt8], familyID: UUID, clientID: String, userID: UUID, scopes: [String], sessionID: UUID?,
-                authTime: Date, amr: [String], createdAt: Date, expiresAt: Date, familyExpiresAt: Date) {
+                authTime: Date, amr: [String], createdAt: Date, expiresAt: Date, familyExpiresAt: Date,
+                organizationID: UUID? = nil) {
         self.digest = digest
         self.familyID = familyID
         self.clientID = clientID
@@ -30,6 +35,7 @@ public struct RefreshTokenRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.familyExpiresAt = familyExpiresAt
+        self.organizationID = organizationID
     }
 }
 

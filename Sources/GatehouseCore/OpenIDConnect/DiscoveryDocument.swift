@@ -8,7 +8,7 @@ public struct DiscoveryDocument: Encodable, Sendable {
     public let revocationEndpoint: String
     public let introspectionEndpoint: String
     public let endSessionEndpoint: String
-    public let scopesSupported = ["openid", "profile", "email", "offline_access"]
+    public let scopesSupported = ["openid", "profile", "email", "offline_access", "organization", "roles"]
     public let responseTypesSupported = ["code"]
     public let responseModesSupported = ["query", "form_post"]
     public let grantTypesSupported = GrantType.allCases.map(\.rawValue)
@@ -22,7 +22,8 @@ public struct DiscoveryDocument: Encodable, Sendable {
     public let introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
     public let acrValuesSupported = AuthenticationMethods.supportedClasses
     public let claimsSupported = ["iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", "amr", "acr", "azp",
-                                  "name", "given_name", "family_name", "picture", "updated_at", "email", "email_verified"]
+                                  "name", "given_name", "family_name", "picture", "updated_at", "email", "email_verified",
+                                  "org_id", "org_slug", "org_name", "roles"]
     public let promptValuesSupported = ["none", "login", "consent", "select_account"]
     public let authorizationResponseIssParameterSupported = true
     public let claimsParameterSupported = false

@@ -1,14 +1,17 @@
 import Foundation
 
 /// The UserInfo endpoint's answer (OIDC Core §5.3), claims chosen by the token's scopes
-/// (OIDC Core §5.4). HTTP lives in the web layer (`UserInfoRoute`).
+/// (OIDC Core §5.4). HTTP lives in the web layer (`UserInfoRoute`). The organization and roles
+/// (scopes `organization`, `roles`) are read now, for the organization the token names.
 public struct UserInfo: Sendable {
     let validator: BearerTokenValidator
     let users: any UserStore
+    let organizationClaims: OrganizationClaimsReader
 
-    public init(validator: BearerTokenValidator, users: any UserStore) {
+    public init(validator: BearerTokenValidator, users: any UserStore, organizationClaims: OrganizationClaimsReader) {
         self.validator = validator
         self.users = users
+        self.organizationClaims = organizationClaims
     }
 
     public func claims(accessToken: String) async throws -> UserInfoClaims {
@@ -19,7 +22,12 @@ public struct UserInfo: Sendable {
         guard let id = UUID(uuidString: token.sub), let user = try await users.find(id: id) else {
             throw OAuthError(.invalidToken, .accessTokenUserGone)
         }
-        return UserInfoClaims(user: user, scopes: Set(token.scopes))
+        var claims = UserInfoClaims(user: user, scopes: Set(token.scopes))
+        switch try await organizationClaims.read(userID: id, organizationID: token.organization, scopes: token.scopes) {
+        case .claims(let organization): claims.add(organization)
+        case .membershipEnded: throw OAuthError(.invalidToken, .organizationMembershipEnded)
+        }
+        return claims
     }
 }
 
@@ -32,6 +40,10 @@ public struct UserInfoClaims: Encodable, Sendable, Equatable {
     public var updatedAt: Int?
     public var email: String?
     public var emailVerified: Bool?
+    public var orgID: String?
+    public var orgSlug: String?
+    public var orgName: String?
+    public var roles: [String]?
 
     public init(user: User, scopes: Set<String>) {
         sub = user.id.uuidString.lowercased()
@@ -48,8 +60,19 @@ public struct UserInfoClaims: Encodable, Sendable, Equatable {
         }
     }
 
+    /// Scope `organization`: the organization; scope `roles`: the roles (as in the ID token).
+    mutating func add(_ organization: OrganizationClaims) {
+        orgID = organization.organization?.id.uuidString.lowercased()
+        orgSlug = organization.organization?.slug
+        orgName = organization.organization?.name
+        roles = organization.roles
+    }
+
     enum CodingKeys: String, CodingKey {
-        case sub, name, picture, email
+        case sub, name, picture, email, roles
+        case orgID = "org_id"
+        case orgSlug = "org_slug"
+        case orgName = "org_name"
         case givenName = "given_name"
         case familyName = "family_name"
         case updatedAt = "updated_at"

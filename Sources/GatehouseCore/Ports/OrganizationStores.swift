@@ -63,6 +63,16 @@ public protocol MembershipStore: Sendable {
     func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [Membership]
     /// How many members hold `role` in the organization.
     func count(organizationID: UUID, role: Role) async throws -> Int
+
+    /// The organizations the user is a member of whose name contains `search` (case-insensitive;
+    /// nil: all), by name then id, at most `limit`: the organization picker of a sign-in, and
+    /// (with `limit: 2`) whether the user has none, one or several.
+    func organizations(userID: UUID, matching search: String?, limit: Int) async throws -> [Organization]
+    /// What a token may say about the user acting for `organizationID` (nil: no organization),
+    /// in ONE indexed query: the organization, the platform role, the role there, and the custom
+    /// roles (global and that organization's) with their permissions. Token grants call it only
+    /// when the scopes ask for `organization` or `roles` (`/token` is benchmarked).
+    func claims(userID: UUID, organizationID: UUID?) async throws -> MemberClaims
 }
 
 /// What `createFirstSuperAdmin` did.

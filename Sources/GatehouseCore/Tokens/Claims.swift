@@ -15,11 +15,20 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
     /// `pwd` or `mfa` (`AuthenticationMethods.contextClass`), from the session's `amr`.
     public var acr: String?
     public var azp: String?
+    /// Scope `organization` (issue 10): the active organization.
+    public var orgID: String?
+    public var orgSlug: String?
+    public var orgName: String?
+    /// Scope `roles` (issue 10): the platform role and the active organization's roles.
+    public var roles: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nonce, sid, amr, acr, azp
+        case iss, sub, aud, exp, iat, nonce, sid, amr, acr, azp, roles
         case authTime = "auth_time"
         case atHash = "at_hash"
+        case orgID = "org_id"
+        case orgSlug = "org_slug"
+        case orgName = "org_name"
     }
 }
 
@@ -40,16 +49,23 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     /// tokens that follow it; the refresh-token family id): revoking the grant refuses every
     /// access token that names it (RFC 7009 §2.1). Absent for `client_credentials`.
     public var grantID: String?
+    /// The organization the grant acts for, with scope `organization` or `roles` (issue 10).
+    public var orgID: String?
+    /// Scope `roles` (issue 10): the roles there, and the permissions of its custom roles.
+    public var roles: [String]?
+    public var permissions: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, jti, scope, sid
+        case iss, sub, aud, exp, iat, jti, scope, sid, roles, permissions
         case clientID = "client_id"
         case authTime = "auth_time"
         case grantID = "grant_id"
+        case orgID = "org_id"
     }
 
     public init(iss: String, sub: String, aud: String, exp: Int, iat: Int, jti: String, clientID: String, scope: String?,
-                authTime: Int?, sid: String?, grantID: String? = nil) {
+                authTime: Int?, sid: String?, grantID: String? = nil, orgID: String? = nil, roles: [String]? = nil,
+                permissions: [String]? = nil) {
         self.iss = iss
         self.sub = sub
         self.aud = aud
@@ -61,12 +77,18 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.authTime = authTime
         self.sid = sid
         self.grantID = grantID
+        self.orgID = orgID
+        self.roles = roles
+        self.permissions = permissions
     }
 
     public var scopes: [String] { Scope.parse(scope ?? "") ?? [] }
 
     /// `grant_id` as a UUID; nil when absent or not one of ours.
     public var grant: UUID? { grantID.flatMap(UUID.init(uuidString:)) }
+
+    /// `org_id` as a UUID; nil when absent.
+    public var organization: UUID? { orgID.flatMap(UUID.init(uuidString:)) }
 }
 
 extension IDTokenClaims {
@@ -83,6 +105,10 @@ extension IDTokenClaims {
         json.write("iat", iat)
         json.write("iss", iss)
         json.write("nonce", nonce)
+        json.write("org_id", orgID)
+        json.write("org_name", orgName)
+        json.write("org_slug", orgSlug)
+        json.write("roles", roles)
         json.write("sid", sid)
         json.write("sub", sub)
         return json.finish()
@@ -101,6 +127,9 @@ extension AccessTokenClaims {
         json.write("iat", iat)
         json.write("iss", iss)
         json.write("jti", jti)
+        json.write("org_id", orgID)
+        json.write("permissions", permissions)
+        json.write("roles", roles)
         json.write("scope", scope)
         json.write("sid", sid)
         json.write("sub", sub)

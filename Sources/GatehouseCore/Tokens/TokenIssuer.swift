@@ -23,26 +23,37 @@ public struct TokenIssuer: Sendable {
     public func newTokenID() -> String { crypto.randomToken(byteCount: 16) }
 
     /// `grantID` names the grant the token belongs to (nil for `client_credentials`), so that
-    /// revoking the grant refuses the token (RFC 7009 §2.1).
+    /// revoking the grant refuses the token (RFC 7009 §2.1). `organization` is what the scopes
+    /// `organization` and `roles` add (`OrganizationClaimsReader`).
     public func accessToken(id: String, subject: String, clientID: String, scopes: [String], authTime: Date?,
-                            sessionID: UUID?, grantID: UUID? = nil, now: Date) throws -> AccessToken {
+                            sessionID: UUID?, grantID: UUID? = nil, organization: OrganizationClaims = .none,
+                            now: Date) throws -> AccessToken {
         let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
         let claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
-            sid: sessionID?.uuidString.lowercased(), grantID: grantID?.uuidString.lowercased())
+            sid: sessionID?.uuidString.lowercased(), grantID: grantID?.uuidString.lowercased(),
+            orgID: organization.organizationID?.uuidString.lowercased(), roles: organization.roles,
+            permissions: organization.permissions)
         return AccessToken(token: try signer.sign(payload: claims.jsonBytes, type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)
     }
 
     public func idToken(subject: String, clientID: String, nonce: String?, authTime: Date, amr: [String],
-                        sessionID: UUID?, accessToken: String, now: Date) throws -> String {
-        let claims = IDTokenClaims(
+                        sessionID: UUID?, accessToken: String, organization: OrganizationClaims = .none,
+                        now: Date) throws -> String {
+        var claims = IDTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID,
             exp: now.addingTimeInterval(settings.idTokenLifetime.timeInterval).numericDate, iat: now.numericDate,
             authTime: authTime.numericDate, nonce: nonce, atHash: atHash(accessToken),
             sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr,
             acr: amr.isEmpty ? nil : AuthenticationMethods.contextClass(for: amr), azp: clientID)
+        // Scope `organization`: who the organization is; scope `roles`: the roles (permissions
+        // go to access tokens only: they are for resource servers).
+        claims.orgID = organization.organization?.id.uuidString.lowercased()
+        claims.orgSlug = organization.organization?.slug
+        claims.orgName = organization.organization?.name
+        claims.roles = organization.roles
         return try signer.sign(payload: claims.jsonBytes, type: TokenType.idToken)
     }
 

@@ -26,6 +26,8 @@ public enum ParameterName: String, CaseIterable, Sendable {
     case codeChallengeMethod = "code_challenge_method"
     case request
     case requestURI = "request_uri"
+    // The organization a sign-in acts for, by id or slug (as Auth0 names it; issue 10).
+    case organization
     // Token request (RFC 6749 §4.1.3, §6, §2.3.1; RFC 7636 §4.5).
     case grantType = "grant_type"
     case code

@@ -4,9 +4,13 @@ public enum Scope {
     public static let profile = "profile"
     public static let email = "email"
     public static let offlineAccess = "offline_access"
+    /// The active organization: `org_id`, `org_slug`, `org_name` (issue 10).
+    public static let organization = "organization"
+    /// The user's roles there (`roles`), and in access tokens their permissions (issue 10).
+    public static let roles = "roles"
 
     /// The scopes every client may ask for unless its registration narrows them.
-    public static let standard: Set<String> = [openid, profile, email, offlineAccess]
+    public static let standard: Set<String> = [openid, profile, email, offlineAccess, organization, roles]
 
     /// Splits a scope parameter; nil when it contains characters RFC 6749 §3.3 forbids.
     public static func parse(_ text: String?) -> [String]? {
@@ -29,7 +33,7 @@ public enum Scope {
     /// What an app with these scopes may do, in one line for a list (the account page's connected
     /// apps): "Can see who you are, your name and picture · stays connected while you are away".
     public static func accessSummary(_ scopes: [String]) -> String {
-        let order = [openid, profile, email]
+        let order = [openid, profile, email, organization, roles]
         let seen = scopes.filter { $0 != offlineAccess }
             .sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
             .map { scope in
@@ -37,6 +41,8 @@ public enum Scope {
                 case openid: "who you are"
                 case profile: "your name and picture"
                 case email: "your email address"
+                case organization: "the organization you signed in for"
+                case roles: "your roles and permissions there"
                 default: "“\(scope)”"
                 }
             }
@@ -53,6 +59,8 @@ public enum Scope {
         case profile: return "See your name and profile picture"
         case email: return "See your email address and whether it is verified"
         case offlineAccess: return "Stay connected while you are away (keep access until you revoke it)"
+        case organization: return "See which organization you signed in for (its name and identifier)"
+        case roles: return "See your roles and permissions in that organization"
         default: return "Access “\(scope)”"
         }
     }

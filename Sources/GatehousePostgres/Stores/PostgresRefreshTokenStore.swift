@@ -14,7 +14,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "digest, family_id, client_id, user_id, scopes, session_id, auth_time, amr, created_at, expires_at, family_expires_at"
+    static let columns = "digest, family_id, client_id, user_id, scopes, session_id, auth_time, amr, created_at, expires_at, family_expires_at, organization_id"
 
     public func insert(_ token: RefreshTokenRecord) async throws {
         _ = try await pool.query(Self.insertSQL, Self.values(token))
@@ -71,10 +71,10 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
             WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL
               AND expires_at > $3 AND family_expires_at > $3 AND scopes @> $4::text[]
               AND NOT EXISTS (SELECT 1 FROM refresh_token_family_revocations r WHERE r.family_id = refresh_tokens.family_id)
-            RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at)
+            RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at, organization_id)
         INSERT INTO refresh_tokens (\(columns))
         SELECT $5, family_id, client_id, user_id, scopes, session_id, auth_time, amr, $3,
-               LEAST($6::timestamptz, family_expires_at), family_expires_at
+               LEAST($6::timestamptz, family_expires_at), family_expires_at, organization_id
         FROM used
         RETURNING \(columns)
         """
@@ -121,7 +121,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
         return try row.map { try $0.bool("recorded") || ($0.int("total") > 0 && $0.int("live") == 0) } ?? false
     }
 
-    static let insertSQL = "INSERT INTO refresh_tokens (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    static let insertSQL = "INSERT INTO refresh_tokens (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 
     /// $1 family, $2 now: the family is recorded as revoked (first revocation wins), then its
     /// live tokens are marked.
@@ -141,7 +141,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
     static func values(_ token: RefreshTokenRecord) -> [PostgresValue] {
         [.bytes(token.digest), .uuid(token.familyID), .text(token.clientID), .uuid(token.userID), .textArray(token.scopes),
          .optionalUUID(token.sessionID), .timestamp(token.authTime), .textArray(token.amr), .timestamp(token.createdAt),
-         .timestamp(token.expiresAt), .timestamp(token.familyExpiresAt)]
+         .timestamp(token.expiresAt), .timestamp(token.familyExpiresAt), .uuid(token.organizationID)]
     }
 
     static func record(_ row: PostgresRow) throws -> RefreshTokenRecord {
@@ -149,6 +149,7 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
                            userID: try row.uuid("user_id"), scopes: try row.stringArray("scopes"),
                            sessionID: try row.optionalUUID("session_id"), authTime: try row.date("auth_time"),
                            amr: try row.stringArray("amr"), createdAt: try row.date("created_at"),
-                           expiresAt: try row.date("expires_at"), familyExpiresAt: try row.date("family_expires_at"))
+                           expiresAt: try row.date("expires_at"), familyExpiresAt: try row.date("family_expires_at"),
+                           organizationID: try row.optionalUUID("organization_id"))
     }
 }

@@ -7,14 +7,15 @@ public struct PostgresSessionStore: SessionStore {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent"
+    static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent, second_factor"
 
     public func create(_ session: BrowserSession, tokenDigest: [UInt8]) async throws {
         _ = try await pool.query(
-            "INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             [.bytes(tokenDigest), .uuid(session.id), .uuid(session.userID), .timestamp(session.authTime),
              .textArray(session.amr), .timestamp(session.createdAt), .timestamp(session.expiresAt),
-             .timestamp(session.lastSeenAt), .optionalText(session.ipAddress), .optionalText(session.userAgent)])
+             .timestamp(session.lastSeenAt), .optionalText(session.ipAddress), .optionalText(session.userAgent),
+             .optionalText(session.secondFactor?.rawValue)])
     }
 
     public func find(tokenDigest: [UInt8], now: Date) async throws -> BrowserSession? {
@@ -69,9 +70,11 @@ public struct PostgresSessionStore: SessionStore {
     }
 
     static func session(_ row: PostgresRow) throws -> BrowserSession {
-        BrowserSession(id: try row.uuid("id"), userID: try row.uuid("user_id"), authTime: try row.date("auth_time"),
+        var session = BrowserSession(id: try row.uuid("id"), userID: try row.uuid("user_id"), authTime: try row.date("auth_time"),
                        amr: try row.stringArray("amr"), createdAt: try row.date("created_at"),
                        expiresAt: try row.date("expires_at"), lastSeenAt: try row.date("last_seen_at"),
                        ipAddress: try row.optionalString("ip_address"), userAgent: try row.optionalString("user_agent"))
+        session.secondFactor = try row.optionalString("second_factor").flatMap(ProvenSecondFactor.init(rawValue:))
+        return session
     }
 }

@@ -30,7 +30,7 @@ public enum OrganizationStoresConformance {
         return (user, organization)
     }
 
-    public static let checks: [ConformanceCheck<DurableStores>] = organizations + memberships + customRoles + invitations
+    public static let checks: [ConformanceCheck<DurableStores>] = organizations + memberships + claims + customRoles + invitations
 
     static let organizations: [ConformanceCheck<DurableStores>] = [
         ConformanceCheck("OrganizationStore: an organization reads back by id and by slug; a taken slug gets the next free numeric suffix") { stores async throws in
@@ -242,6 +242,102 @@ public enum OrganizationStoresConformance {
             try await stores.customRoles.assign(roleID: global.id, userID: member.id, at: now, by: nil)
             #expect(try await stores.memberships.remove(organizationID: organization.id, userID: member.id))
             #expect(try await stores.customRoles.assignedRoles(userID: member.id).map(\.id) == [global.id])
+        },
+    ]
+
+    /// A custom role named `tag.name` with the permissions `tag:…` (created first), assigned to `user`.
+    static func assigned(_ stores: DurableStores, _ name: String, _ permissions: [String], in organization: UUID?, to user: UUID,
+                         tag: String) async throws -> CustomRole {
+        let existing = Set(try await stores.customRoles.permissions().map(\.name))
+        for permission in permissions.map({ "\(tag):\($0)" }) where !existing.contains(permission) {
+            try await stores.customRoles.createPermission(Permission(name: permission, createdAt: Fixtures.now, createdBy: nil))
+        }
+        let role = role("\(tag).\(name)", in: organization, permissions: Set(permissions.map { "\(tag):\($0)" }), at: Fixtures.now)
+        try await stores.customRoles.createRole(role)
+        try await stores.customRoles.assign(roleID: role.id, userID: user, at: Fixtures.now, by: nil)
+        return role
+    }
+
+    static func join(_ stores: DurableStores, _ user: UUID, _ organization: UUID, as role: Role) async throws {
+        try await stores.memberships.save(Membership(organizationID: organization, userID: user, role: role, createdAt: Fixtures.now,
+                                                     createdBy: nil), at: Fixtures.now, by: nil)
+    }
+
+    /// What tokens say about a user (issue 10 item 6) and the organization picker's list.
+    static let claims: [ConformanceCheck<DurableStores>] = [
+        ConformanceCheck("MembershipStore.claims: the active organization's roles and permissions only; global custom roles count, another organization's never") { stores async throws in
+            let tag = Fixtures.unique("c").replacingOccurrences(of: "-", with: "")
+            let user = try await Fixtures.createdUser(stores).id, now = Fixtures.now
+            let acme = try await stores.organizations.create(organization("Acme", at: now))
+            let globex = try await stores.organizations.create(organization("Globex", at: now))
+            try await join(stores, user, acme.id, as: .clientAdmin)
+            try await join(stores, user, globex.id, as: .clientUser)
+            _ = try await assigned(stores, "auditor", ["audit", "read"], in: nil, to: user, tag: tag)
+            _ = try await assigned(stores, "billing", ["billing", "read"], in: acme.id, to: user, tag: tag)
+            _ = try await assigned(stores, "reports", ["reports"], in: globex.id, to: user, tag: tag)
+
+            let atAcme = try await stores.memberships.claims(userID: user, organizationID: acme.id)
+            #expect(atAcme == MemberClaims(organization: acme, platformRole: nil, organizationRole: .clientAdmin,
+                                           customRoles: ["\(tag).auditor", "\(tag).billing"],
+                                           permissions: ["\(tag):audit", "\(tag):billing", "\(tag):read"]))
+            #expect(atAcme.roles == ["client_admin", "\(tag).auditor", "\(tag).billing"])
+            #expect(atAcme.mayActForOrganization)
+            let atGlobex = try await stores.memberships.claims(userID: user, organizationID: globex.id)
+            #expect(atGlobex.organizationRole == .clientUser)
+            #expect(atGlobex.customRoles == ["\(tag).auditor", "\(tag).reports"])
+            #expect(atGlobex.permissions == ["\(tag):audit", "\(tag):read", "\(tag):reports"])
+            let nowhere = try await stores.memberships.claims(userID: user, organizationID: nil)
+            #expect(nowhere == MemberClaims(organization: nil, platformRole: nil, organizationRole: nil, customRoles: ["\(tag).auditor"],
+                                            permissions: ["\(tag):audit", "\(tag):read"]))
+            #expect(!nowhere.mayActForOrganization)
+        },
+        ConformanceCheck("MembershipStore.claims: read when asked; an unassigned role, a removed membership and an unknown organization are gone") { stores async throws in
+            let tag = Fixtures.unique("c").replacingOccurrences(of: "-", with: "")
+            let user = try await Fixtures.createdUser(stores).id
+            let acme = try await stores.organizations.create(organization("Acme", at: Fixtures.now))
+            try await join(stores, user, acme.id, as: .clientUser)
+            let billing = try await assigned(stores, "billing", ["billing"], in: acme.id, to: user, tag: tag)
+            #expect(try await stores.memberships.claims(userID: user, organizationID: acme.id).roles == ["client_user", "\(tag).billing"])
+            _ = try await stores.customRoles.unassign(roleID: billing.id, userID: user)
+            let unassigned = try await stores.memberships.claims(userID: user, organizationID: acme.id)
+            #expect(unassigned.roles == ["client_user"])
+            #expect(unassigned.permissions.isEmpty)
+            _ = try await stores.memberships.remove(organizationID: acme.id, userID: user)
+            let removed = try await stores.memberships.claims(userID: user, organizationID: acme.id)
+            #expect(removed.organization == acme, "the organization is still there")
+            #expect(removed.organizationRole == nil)
+            #expect(!removed.mayActForOrganization)
+            let unknown = try await stores.memberships.claims(userID: user, organizationID: UUID())
+            #expect(unknown.organization == nil)
+            #expect(!unknown.mayActForOrganization)
+        },
+        ConformanceCheck("MembershipStore.claims: a platform role counts everywhere and may act for an organization it is no member of") { stores async throws in
+            let user = try await Fixtures.createdUser(stores).id
+            let acme = try await stores.organizations.create(organization("Acme", at: Fixtures.now))
+            try await stores.memberships.setPlatformRole(.operator, userID: user, at: Fixtures.now, by: nil)
+            let claims = try await stores.memberships.claims(userID: user, organizationID: acme.id)
+            #expect(claims.platformRole == .operator)
+            #expect(claims.organizationRole == nil)
+            #expect(claims.roles == ["operator"])
+            #expect(claims.mayActForOrganization)
+        },
+        ConformanceCheck("MembershipStore.organizations(userID:): the user's own, by name (byte order), searched case-insensitively with wildcards literal, limited") { stores async throws in
+            let tag = Fixtures.unique("o").replacingOccurrences(of: "-", with: "")
+            let member = try await Fixtures.createdUser(stores).id, stranger = try await Fixtures.createdUser(stores).id
+            var joined: [Organization] = []
+            for name in ["Zeta", "alpha", "Mid_dle"] {
+                let organization = try await stores.organizations.create(organization("\(tag) \(name)", at: Fixtures.now))
+                try await join(stores, member, organization.id, as: .clientUser)
+                joined.append(organization)
+            }
+            _ = try await stores.organizations.create(organization("\(tag) Other", at: Fixtures.now))  // not the member's
+            #expect(try await stores.memberships.organizations(userID: member, matching: nil, limit: 10).map(\.name)
+                    == ["\(tag) Mid_dle", "\(tag) Zeta", "\(tag) alpha"])
+            #expect(try await stores.memberships.organizations(userID: member, matching: "ZET", limit: 10).map(\.id) == [joined[0].id])
+            #expect(try await stores.memberships.organizations(userID: member, matching: "d_d", limit: 10).map(\.id) == [joined[2].id])
+            #expect(try await stores.memberships.organizations(userID: member, matching: "i%", limit: 10).isEmpty, "% is no wildcard")
+            #expect(try await stores.memberships.organizations(userID: member, matching: nil, limit: 2).count == 2)
+            #expect(try await stores.memberships.organizations(userID: stranger, matching: nil, limit: 10).isEmpty)
         },
     ]
 

@@ -21,6 +21,17 @@ public enum SessionStoreConformance {
             #expect(try await stores.sessions.find(tokenDigest: digest, now: session.expiresAt) == nil, "expired at expiresAt")
             #expect(try await stores.sessions.find(id: session.id) == session, "by id, expiry is the caller's business")
         },
+        ConformanceCheck("SessionStore: the second factor a session proved reads back, each kind and none") { stores async throws in
+            let user = try await Fixtures.createdUser(stores)
+            for proven: ProvenSecondFactor? in [.authenticatorApp, .emailedCode, .recoveryCode, nil] {
+                var session = session(user, at: user.createdAt)
+                session.secondFactor = proven
+                let digest = Fixtures.digest()
+                try await stores.sessions.create(session, tokenDigest: digest)
+                #expect(try await stores.sessions.find(tokenDigest: digest, now: user.createdAt)?.secondFactor == proven)
+                #expect(try await stores.sessions.find(id: session.id)?.secondFactor == proven)
+            }
+        },
         ConformanceCheck("SessionStore: a revoked session is found by neither cookie nor id") { stores async throws in
             let user = try await Fixtures.createdUser(stores)
             let session = session(user, at: user.createdAt), digest = Fixtures.digest()

@@ -128,4 +128,14 @@ public actor InMemoryCustomRoleStore: CustomRoleStore {
         }
         assignments = assignments.filter { roleRows[$0.roleID] != nil && References.alive(user: $0.userID, users: users, clients: nil) }
     }
+
+    /// The names of the roles assigned to `userID` that count in `organizationID` (the global
+    /// ones and that organization's) and their permissions, each sorted and once
+    /// (`MembershipStore.claims`).
+    func held(userID: UUID, organizationID: UUID?) async -> (roles: [String], permissions: [String]) {
+        await forgetOrphans()
+        let roles = assignments.filter { $0.userID == userID }.compactMap { roleRows[$0.roleID] }
+            .filter { $0.organizationID == nil || $0.organizationID == organizationID }
+        return (Array(Set(roles.map(\.name))).sorted(), Array(Set(roles.flatMap(\.permissions))).sorted())
+    }
 }

@@ -125,6 +125,33 @@ public actor InMemoryMembershipStore: MembershipStore {
         return members.values.filter { $0.organizationID == organizationID && $0.role == role }.count
     }
 
+    /// The user's organizations whose name contains `search` (case-insensitive), by name then id.
+    public func organizations(userID: UUID, matching search: String?, limit: Int) async throws -> [Organization] {
+        await forgetOrphans()
+        let needle = search?.lowercased()
+        var found: [Organization] = []
+        for key in members.keys where key.userID == userID {
+            if let organization = try await organizations?.find(id: key.organizationID),
+               needle == nil || organization.name.lowercased().contains(needle!) {
+                found.append(organization)
+            }
+        }
+        return Array(found.sorted { InMemoryOrganizationStore.key($0) < InMemoryOrganizationStore.key($1) }.prefix(max(0, limit)))
+    }
+
+    /// The organization (when it exists), the platform role, the role there, and the custom
+    /// roles (global and that organization's) with their permissions, each sorted and once.
+    public func claims(userID: UUID, organizationID: UUID?) async throws -> MemberClaims {
+        await forgetOrphans()
+        var organization: Organization?
+        if let organizationID { organization = try await organizations?.find(id: organizationID) }
+        let held = await customRoles?.held(userID: userID, organizationID: organizationID) ?? (roles: [], permissions: [])
+        return MemberClaims(
+            organization: organization, platformRole: platformRoles[userID],
+            organizationRole: organizationID.flatMap { members[Key(organizationID: $0, userID: userID)]?.role },
+            customRoles: held.roles, permissions: held.permissions)
+    }
+
     /// An accepted invitation's role, never lowering one held: an organization role (only
     /// `client_admin` replaces a membership's role) or a platform role (only over a lower one).
     func grant(_ invitation: Invitation, to userID: UUID, now: Date) {

@@ -1,7 +1,9 @@
 public import GatehouseCore
 
 /// The organizations' stores (PostgreSQL, issue 10): organizations, who belongs to them with
-/// which role, the invitations that bring people in, and custom roles (a caller's permissions).
+/// which role, the invitations that bring people in, and custom roles (a caller's permissions). A
+/// sign-in reads its active organization from them, and token grants the claims of `organization`
+/// and `roles` (one query, only when those scopes are asked for).
 public struct OrganizationDependencies: Sendable {
     public var organizations: any OrganizationStore
     public var memberships: any MembershipStore

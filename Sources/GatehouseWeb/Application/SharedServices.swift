@@ -63,14 +63,17 @@ struct SharedServices {
         idTokenHints = IDTokenHintReader(verifier: d.verifier, issuer: d.settings.issuer)
         bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, issuer: d.settings.issuer, clock: d.clock)
         let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
+        let organizationClaims = OrganizationClaimsReader(memberships: d.organizations.memberships)
         grants = TokenGrants(
             authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto),
             authorizationCode: AuthorizationCodeGrant(states: d.states, refreshTokens: d.refreshTokens, issuer: issuer,
-                                                      crypto: d.crypto, settings: d.settings, audit: audit, clock: d.clock),
-            refreshToken: RefreshTokenGrant(refreshTokens: d.refreshTokens, states: d.states, issuer: issuer, crypto: d.crypto,
-                                            settings: d.settings, audit: audit, clock: d.clock),
+                                                      organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
+                                                      audit: audit, clock: d.clock),
+            refreshToken: RefreshTokenGrant(refreshTokens: d.refreshTokens, states: d.states, issuer: issuer,
+                                            organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
+                                            audit: audit, clock: d.clock),
             clientCredentials: ClientCredentialsGrant(issuer: issuer, settings: d.settings, clock: d.clock))
-        userInfo = UserInfo(validator: bearer, users: d.users)
+        userInfo = UserInfo(validator: bearer, users: d.users, organizationClaims: organizationClaims)
         grantRevocation = GrantRevocation(states: d.states, refreshTokens: d.refreshTokens, settings: d.settings)
         accountSecurity = AccountSecurity(sessions: d.sessions, grants: grantRevocation, clock: d.clock)
 
@@ -94,8 +97,10 @@ struct SharedServices {
             clock: d.clock)
 
         // The continuation of every sign-in.
-        let flow = AuthorizationFlow(states: d.states, consents: d.consents, clients: d.clients, crypto: d.crypto, settings: d.settings,
-                                     audit: audit, clock: d.clock)
+        let flow = AuthorizationFlow(
+            states: d.states, consents: d.consents, clients: d.clients,
+            organizations: ActiveOrganization(organizations: d.organizations.organizations, memberships: d.organizations.memberships),
+            crypto: d.crypto, settings: d.settings, audit: audit, clock: d.clock)
         let gate = SecondFactorGate(settings: d.settings, mfaSettings: d.mfa.settings, states: d.states, clients: d.clients,
                                     users: d.users, credentials: d.mfa.credentials, flow: flow, challenges: challenges,
                                     codes: codeSender, cookies: cookies)

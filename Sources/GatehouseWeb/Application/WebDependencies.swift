@@ -25,7 +25,8 @@ public struct WebDependencies: Sendable {
     public var accounts: AccountDependencies
     /// Second factors: TOTP, emailed codes, recovery codes, pending sign-ins.
     public var mfa: MFADependencies
-    /// Organizations, memberships and invitations.
+    /// Organizations, memberships and invitations: a sign-in's active organization, the tokens'
+    /// role claims, the invitation pages.
     public var organizations: OrganizationDependencies
     /// Where live events go and come from on every instance (Redis stream): `GET /events`.
     public var liveEvents: any LiveEventBus

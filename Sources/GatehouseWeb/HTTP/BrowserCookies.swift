@@ -66,4 +66,12 @@ struct IssuerCookies: Sendable {
     func expired(_ cookie: BrowserCookie) -> Cookie {
         BrowserCookies.expired(cookie, secure: secure)
     }
+
+    /// Expires `cookie` on `response` unless the response already sets it (a step that ended
+    /// one pending state and began the next in the same answer keeps the new one).
+    func expire(_ cookie: BrowserCookie, on response: inout Response) {
+        let prefix = BrowserCookies.wireName(cookie, secure: secure) + "="
+        guard !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(prefix) }) else { return }
+        response.setCookie(expired(cookie))
+    }
 }

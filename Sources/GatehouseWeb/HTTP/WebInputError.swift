@@ -57,5 +57,7 @@ enum WebInputError: Error, Equatable {
         "accept_terms", "client", "confirm", "csrf_token", "current_password", "decision", "email", "enrolment",
         "family_name", "given_name", "method", "name", "password", "picture", "session", "ticket", "username",
         "done", "expired", "problem", "error", "error_description", "iss",
+        // The organization picker's search (`/choose-organization?q=`).
+        "q",
     ]
 }

@@ -28,8 +28,10 @@ struct MFAEmailEnrolment {
     func pendingEnrolment(_ page: PageRequest) async throws -> Pending {
         guard let (token, signIn, user) = try await steps.current(page) else { return .elsewhere(steps.expired()) }
         if signIn.provenAMR != nil { return .elsewhere(steps.continuePage(page)) }
-        guard try await dependencies.credentials.confirmedKinds(userID: user.id).isEmpty else { return .elsewhere(Responses.seeOther("/mfa")) }
-        guard steps.emailCodesAvailable(for: user) else { return .elsewhere(Responses.seeOther("/mfa/enrol")) }
+        guard try await steps.mayEnrol(signIn, user: user) else { return .elsewhere(Responses.seeOther("/mfa")) }
+        guard steps.emailCodesAvailable(for: user), signIn.requirement.allowedMethods.contains(.emailedCode) else {
+            return .elsewhere(Responses.seeOther("/mfa/enrol"))
+        }
         return .ready(Enrolling(token: token, signIn: signIn, user: user))
     }
 
@@ -56,9 +58,17 @@ struct MFAEmailEnrolment {
         case .elsewhere(let response): return response
         case .ready(let pending): enrolling = pending
         }
-        guard enrolling.signIn.emailTicket != nil else { return Responses.seeOther("/mfa/enrol") }
+        let appAllowed = enrolling.signIn.requirement.allowedMethods.contains(.authenticatorApp)
+        if enrolling.signIn.emailTicket == nil {
+            // Reached by choosing it on the app's setup page; when emailed codes are the only
+            // method allowed, the first code goes now.
+            guard !appAllowed else { return Responses.seeOther("/mfa/enrol") }
+            var changed = enrolling.signIn
+            _ = try await dependencies.codeSender.send(to: enrolling.user, signIn: &changed, token: enrolling.token)
+            return Responses.seeOther("/mfa/enrol/email?done=sent")
+        }
         let query = try page.query
-        return form(page, user: enrolling.user, notice: query["done"].flatMap { MFAPage.notices[$0] },
+        return form(page, signIn: enrolling.signIn, user: enrolling.user, notice: query["done"].flatMap { MFAPage.notices[$0] },
                     error: query["problem"].flatMap { MFAPage.errors[$0] })
     }
 
@@ -82,21 +92,22 @@ struct MFAEmailEnrolment {
         case .wrongCode:
             await dependencies.audit.record(.mfaFailed, subject: user.id, details: ["method": "email", "during": "enrolment"])
             try await attempt.failed()
-            return form(page, user: user, notice: nil, error: "That code is not right. Check the latest email and try again.")
+            return form(page, signIn: signIn, user: user, notice: nil, error: "That code is not right. Check the latest email and try again.")
         case .codeGone:
             await dependencies.audit.record(.mfaFailed, subject: user.id, details: ["method": "email", "during": "enrolment"])
             try await attempt.failed()
             var changed = signIn
             changed.emailTicket = nil
             try await dependencies.challenges.update(changed, token: token)
-            return form(page, user: user, notice: nil,
+            return form(page, signIn: changed, user: user, notice: nil,
                         error: "That code no longer works: it expired or was tried too often. Ask for a new one.")
         }
     }
 
-    func form(_ page: PageRequest, user: User, notice: String?, error: String?) -> Response {
+    func form(_ page: PageRequest, signIn: PendingSignIn, user: User, notice: String?, error: String?) -> Response {
         let csrf = page.csrfToken()
-        let view = EmailEnrolmentView(csrfToken: csrf.value, email: user.email, notice: notice, error: error)
+        let view = EmailEnrolmentView(csrfToken: csrf.value, email: user.email, notice: notice, error: error,
+                                      appAllowed: signIn.requirement.allowedMethods.contains(.authenticatorApp))
         return responder.form(view, refused: error != nil, cookies: csrf.cookies)
     }
 }

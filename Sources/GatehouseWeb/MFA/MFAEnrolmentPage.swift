@@ -21,8 +21,9 @@ struct MFAEnrolmentPage {
     func show(_ page: PageRequest) async throws -> Response {
         guard let (token, signIn, user) = try await steps.current(page) else { return steps.expired() }
         if signIn.provenAMR != nil { return steps.continuePage(page) }
-        guard try await dependencies.credentials.confirmedKinds(userID: user.id).isEmpty else { return Responses.seeOther("/mfa") }
-        return form(page, user: user, secret: try await enrolment(for: signIn, token: token, user: user).secret, error: nil)
+        guard try await steps.mayEnrol(signIn, user: user) else { return Responses.seeOther("/mfa") }
+        guard signIn.requirement.allowedMethods.contains(.authenticatorApp) else { return emailOnly(user: user) }
+        return form(page, signIn: signIn, user: user, secret: try await enrolment(for: signIn, token: token, user: user).secret, error: nil)
     }
 
     func confirm(_ page: PageRequest) async throws -> Response {
@@ -30,7 +31,8 @@ struct MFAEnrolmentPage {
         guard signIn.provenAMR == nil else { return steps.continuePage(page) }
         // Enrolment at sign-in is for users with no factor yet: anyone else proves the one
         // they have on /mfa (a password alone must never add or replace a factor).
-        guard try await dependencies.credentials.confirmedKinds(userID: user.id).isEmpty else { return Responses.seeOther("/mfa") }
+        guard try await steps.mayEnrol(signIn, user: user) else { return Responses.seeOther("/mfa") }
+        guard signIn.requirement.allowedMethods.contains(.authenticatorApp) else { return emailOnly(user: user) }
         // Only the secret this sign-in showed; none started elsewhere, none expired.
         guard let enrolmentID = signIn.totpEnrolmentID,
               let pending = try await dependencies.totp.pendingEnrolment(userID: user.id, id: enrolmentID)
@@ -40,7 +42,7 @@ struct MFAEnrolmentPage {
         guard try await dependencies.totp.confirmEnrolment(userID: user.id, id: pending.id, code: page.form["code"] ?? "") else {
             await dependencies.audit.record(.mfaFailed, subject: user.id, details: ["method": "totp", "during": "enrolment"])
             try await attempt.failed()
-            return form(page, user: user, secret: pending.secret,
+            return form(page, signIn: signIn, user: user, secret: pending.secret,
                         error: "That code is not right. Check that the app shows the account you just added and try again.")
         }
         try await attempt.succeeded()
@@ -54,8 +56,9 @@ struct MFAEnrolmentPage {
         guard let (token, signIn, user) = try await steps.current(page) else { return steps.expired() }
         guard let amr = signIn.provenAMR else { return Responses.seeOther("/mfa") }
         try await dependencies.challenges.end(token: token)
-        var response = try await dependencies.signIn.complete(user: user, amr: amr, page: page, pendingID: signIn.pendingAuthorizationID)
-        response.setCookie(dependencies.pages.cookies.expired(SecondFactorGate.cookie))
+        var response = try await dependencies.signIn.complete(user: user, amr: amr, secondFactor: signIn.provenSecondFactor, page: page,
+                                                              pendingID: signIn.pendingAuthorizationID)
+        dependencies.pages.cookies.expire(SecondFactorGate.cookie, on: &response)
         return response
     }
 
@@ -73,12 +76,25 @@ struct MFAEnrolmentPage {
         return started
     }
 
-    func form(_ page: PageRequest, user: User, secret: [UInt8], error: String?) -> Response {
+    /// The organization allows emailed codes only: their enrolment, or, when this server cannot
+    /// mail the user a code, a page that says so.
+    func emailOnly(user: User) -> Response {
+        guard steps.emailCodesAvailable(for: user) else {
+            return responder.error(title: "Two-step verification needed",
+                                   message: "Signing in here needs codes sent by email, which cannot be sent to your address yet. "
+                                       + "Verify your email address or ask your organization's administrator for help.")
+        }
+        return Responses.seeOther("/mfa/enrol/email")
+    }
+
+    func form(_ page: PageRequest, signIn: PendingSignIn, user: User, secret: [UInt8], error: String?) -> Response {
         let csrf = page.csrfToken()
         var view = steps.enrolmentView(csrfToken: csrf.value, user: user, secret: secret,
                                        lead: "Signing in here needs a second step: a code from an app on your phone. It takes a minute to set up.",
                                        action: "/mfa/enrol", asksPassword: false, cancelURL: nil, error: error)
-        if steps.emailCodesAvailable(for: user) { view.emailAlternativeAction = "/mfa/enrol/email" }
+        if steps.emailCodesAvailable(for: user), signIn.requirement.allowedMethods.contains(.emailedCode) {
+            view.emailAlternativeAction = "/mfa/enrol/email"
+        }
         return responder.form(view, refused: error != nil, cookies: csrf.cookies)
     }
 }

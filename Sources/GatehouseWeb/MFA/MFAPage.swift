@@ -28,8 +28,9 @@ struct MFAPage {
         guard let (_, signIn, user) = try await steps.current(page) else { return steps.expired() }
         let query = try page.query
         if signIn.provenAMR != nil { return steps.continuePage(page) }
-        let factors = try await dependencies.credentials.confirmedKinds(userID: user.id)
-        guard !factors.isEmpty else { return Responses.seeOther("/mfa/enrol") }
+        let held = try await dependencies.credentials.confirmedKinds(userID: user.id)
+        guard !held.isEmpty, !signIn.requirement.mayEnrol(held: held, amr: signIn.amr) else { return Responses.seeOther("/mfa/enrol") }
+        let factors = Self.offered(held, signIn)
         let method = query["method"].flatMap(SecondFactorVerifier.Method.init(rawValue:))
         return try await form(page, signIn: signIn, user: user, factors: factors, method: method,
                               notice: query["done"].flatMap { Self.notices[$0] }, error: query["problem"].flatMap { Self.errors[$0] })
@@ -38,7 +39,8 @@ struct MFAPage {
     func sendCode(_ page: PageRequest) async throws -> Response {
         guard let (token, signIn, user) = try await steps.current(page) else { return steps.expired() }
         var changed = signIn
-        guard try await dependencies.credentials.confirmedKinds(userID: user.id).contains(.email), dependencies.mail.outbox.isEnabled
+        guard Self.offered(try await dependencies.credentials.confirmedKinds(userID: user.id), signIn).contains(.email),
+              dependencies.mail.outbox.isEnabled
         else { return Responses.seeOther("/mfa") }
         let sent = try await dependencies.codeSender.send(to: user, signIn: &changed, token: token)
         return Responses.seeOther("/mfa?method=email&" + (sent ? "done=sent" : "problem=wait"))
@@ -47,6 +49,10 @@ struct MFAPage {
     func submit(_ page: PageRequest) async throws -> Response {
         guard let (token, signIn, user) = try await steps.current(page) else { return steps.expired() }
         let method = page.form["method"].flatMap(SecondFactorVerifier.Method.init(rawValue:)) ?? .totp
+        // Only a method this sign-in offers (an organization may allow fewer); recovery codes
+        // stand in for any.
+        let offered = Self.offered(try await dependencies.credentials.confirmedKinds(userID: user.id), signIn)
+        if let kind = MFACredential.Kind(rawValue: method.rawValue), !offered.contains(kind) { return Responses.seeOther("/mfa") }
         let code = String((page.form["code"] ?? "").prefix(64))
         // Reserved before the code is looked at: parallel guesses cannot exceed the limit.
         let attempt = try await dependencies.attemptLimiter.reserve(.secondFactor(userID: user.id), from: page.origin)
@@ -62,8 +68,11 @@ struct MFAPage {
         await dependencies.audit.record(method == .recovery ? .recoveryCodeUsed : .mfaUsed, subject: user.id,
                                         details: ["method": method.rawValue])
         if method == .recovery { try await recoveryCodeUsed(by: user) }
-        var response = try await dependencies.signIn.complete(user: user, amr: amr, page: page, pendingID: signIn.pendingAuthorizationID)
-        response.setCookie(dependencies.pages.cookies.expired(SecondFactorGate.cookie))
+        var response = try await dependencies.signIn.complete(user: user, amr: amr, secondFactor: ProvenSecondFactor(rawValue: method.rawValue),
+                                                              page: page, pendingID: signIn.pendingAuthorizationID)
+        // Proving a factor the organization does not allow leads on to enrolling one it does,
+        // under a new pending sign-in (and cookie).
+        dependencies.pages.cookies.expire(SecondFactorGate.cookie, on: &response)
         return response
     }
 
@@ -72,18 +81,25 @@ struct MFAPage {
                  _ method: SecondFactorVerifier.Method) async throws -> Response {
         switch outcome {
         case .proven, .wrongCode:
-            let factors = try await dependencies.credentials.confirmedKinds(userID: user.id)
+            let factors = Self.offered(try await dependencies.credentials.confirmedKinds(userID: user.id), signIn)
             return try await form(page, signIn: signIn, user: user, factors: factors, method: method, notice: nil,
                                   error: method == .recovery ? "That recovery code is not right or was already used. Check it and try again."
                                                              : "That code is not right. Check it and try again.")
         case .codeGone:
-            let factors = try await dependencies.credentials.confirmedKinds(userID: user.id)
+            let factors = Self.offered(try await dependencies.credentials.confirmedKinds(userID: user.id), signIn)
             var changed = signIn
             changed.emailTicket = nil
             try await dependencies.challenges.update(changed, token: token)
             return try await form(page, signIn: changed, user: user, factors: factors, method: .email, notice: nil,
                                   error: "That code no longer works: it expired or was tried too often. Ask for a new one.")
         }
+    }
+
+    /// The factors this sign-in may prove: those the organization allows, else (a member who
+    /// holds none of them) the ones held, proven before an allowed one is enrolled.
+    static func offered(_ held: [MFACredential.Kind], _ signIn: PendingSignIn) -> [MFACredential.Kind] {
+        let counted = signIn.requirement.counting(held)
+        return counted.isEmpty ? held : counted
     }
 
     func form(_ page: PageRequest, signIn: PendingSignIn, user: User, factors: [MFACredential.Kind],

@@ -107,6 +107,8 @@ struct EmailEnrolmentView: PageView {
     let email: String
     let notice: String?
     let error: String?
+    /// An authenticator app may be set up instead (an organization may allow emailed codes only).
+    var appAllowed = true
 
     var templateValues: TemplateValues {
         [
@@ -115,6 +117,7 @@ struct EmailEnrolmentView: PageView {
             "email": .text(email),
             "notice": .text(notice),
             "error": .text(error),
+            "appAllowed": .flag(appAllowed),
         ]
     }
 

@@ -42,6 +42,7 @@ struct SecondFactorSteps {
         await dependencies.audit.record(.mfaEnrolled, subject: user.id, details: ["method": method, "during": "sign-in"])
         var proven = signIn
         proven.provenAMR = amr
+        proven.provenSecondFactor = ProvenSecondFactor(rawValue: method)
         try await dependencies.challenges.update(proven, token: token)
         let codes = try await dependencies.recoveryCodes.regenerate(userID: user.id)
         await dependencies.audit.record(.recoveryCodesRegenerated, subject: user.id)
@@ -73,6 +74,13 @@ struct SecondFactorSteps {
         return TOTPEnrolmentView(csrfToken: csrfToken, lead: lead, action: action, qrSize: qr.size, qrPath: qr.path,
                                  secret: Base32.grouped(Base32.encode(secret)), otpauthURI: uri, asksPassword: asksPassword,
                                  email: user.email, cancelURL: cancelURL, error: error)
+    }
+
+    /// Whether this sign-in may set up a factor now (`SecondFactorRequirement.mayEnrol`): the
+    /// user holds none that counts, and holds none at all or proved one in this sign-in (a
+    /// password alone never adds a factor to an account that has one).
+    func mayEnrol(_ signIn: PendingSignIn, user: User) async throws -> Bool {
+        signIn.requirement.mayEnrol(held: try await dependencies.credentials.confirmedKinds(userID: user.id), amr: signIn.amr)
     }
 
     /// Emailed codes need a server that sends mail and an address already proven to be the user's.

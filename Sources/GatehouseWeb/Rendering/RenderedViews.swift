@@ -10,7 +10,7 @@ enum RenderedViews {
     static var pages: [any PageView.Type] {
         [
             // Sign-in, consent and sign-out
-            LoginView.self, ConsentView.self, FormPostView.self, LogoutConfirmView.self, SignedOutView.self,
+            LoginView.self, OrganizationPickerView.self, ConsentView.self, FormPostView.self, LogoutConfirmView.self, SignedOutView.self,
             // Answers any page may give
             ErrorView.self, NoticeView.self, RateLimitedView.self,
             // Accounts

@@ -1,8 +1,9 @@
 import GatehouseCore
 import Hummingbird
 
-/// Moves a pending authorization request to its next step: the login page, the second factor,
-/// the consent page, or the client's redirect URI with a code (or an error). Shared by
+/// Moves a pending authorization request to its next step: the login page, the organization
+/// picker, the second factor, the consent page, or the client's redirect URI with a code (or an
+/// error). Shared by
 /// `/authorize`, the sign-in pages and the consent page; what the next step is, and whether a
 /// code may be issued at all, is decided by `AuthorizationFlow` alone.
 struct AuthorizationContinuation: Sendable {
@@ -13,11 +14,12 @@ struct AuthorizationContinuation: Sendable {
     let responder: PageResponder
 
     /// Asks the flow for the next step and answers it. `answer` is the consent page's; the
-    /// consent page also passes `showConsent`, so a request that needs consent is shown there
-    /// rather than redirected to itself.
+    /// consent page also passes `showConsent`, and the organization picker `showOrganizations`,
+    /// so a request that stops at that step is shown there rather than redirected to itself.
     func proceed(requestID: String, pending: PendingAuthorization, session: BrowserSession?,
                  answer: AuthorizationFlow.ConsentAnswer? = nil,
-                 showConsent: ((BrowserSession) async throws -> Response)? = nil) async throws -> Response {
+                 showConsent: ((BrowserSession) async throws -> Response)? = nil,
+                 showOrganizations: ((BrowserSession) async throws -> Response)? = nil) async throws -> Response {
         let step: AuthorizationFlow.Step
         do {
             step = try await flow.next(pending, session: session, answer: answer)
@@ -29,6 +31,9 @@ struct AuthorizationContinuation: Sendable {
         switch step {
         case .login:
             return Responses.seeOther("/login" + again)
+        case .chooseOrganization:
+            if let session, let showOrganizations { return try await showOrganizations(session) }
+            return Responses.seeOther(OrganizationPickerPage.path + again)
         case .secondFactor:
             guard let session else { return Responses.seeOther("/login" + again) }
             return try await gate.stepUp(session: session, requestID: requestID)

@@ -17,7 +17,9 @@ struct SignInCompletion: Sendable {
     let continuation: AuthorizationContinuation
     let cookies: IssuerCookies
 
-    func complete(user: User, amr: [String], page: PageRequest, pendingID: String?) async throws -> Response {
+    /// `secondFactor`: the factor proven in this sign-in (kept with the session).
+    func complete(user: User, amr: [String], secondFactor: ProvenSecondFactor? = nil, page: PageRequest,
+                  pendingID: String?) async throws -> Response {
         // 1. The address first: a code goes to it, and its page continues here once proven.
         if steps.mustVerifyEmail(user) {
             return try await verification.start(for: user, pendingID: pendingID)
@@ -35,7 +37,7 @@ struct SignInCompletion: Sendable {
             try await sessions.end(old)
         }
         let (session, secret) = try await sessions.start(
-            userID: user.id, amr: amr, ipAddress: page.context.clientIP, userAgent: page.request.headers[.userAgent])
+            userID: user.id, amr: amr, secondFactor: secondFactor, ipAddress: page.context.clientIP, userAgent: page.request.headers[.userAgent])
         await audit.record(.signInSucceeded, subject: user.id,
                            details: ["amr": amr.joined(separator: " "), "session_id": session.id.uuidString.lowercased()])
         var response: Response

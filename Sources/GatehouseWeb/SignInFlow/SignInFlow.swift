@@ -12,16 +12,19 @@ struct SignInFlow: Sendable {
 
     /// A user proved `amr` in this browser: the remaining checks, then a new session and the
     /// pending request `pendingID` (or the account page).
-    func complete(user: User, amr: [String], page: PageRequest, pendingID: String?) async throws -> Response {
-        try await completion.complete(user: user, amr: amr, page: page, pendingID: pendingID)
+    func complete(user: User, amr: [String], secondFactor: ProvenSecondFactor? = nil, page: PageRequest,
+                  pendingID: String?) async throws -> Response {
+        try await completion.complete(user: user, amr: amr, secondFactor: secondFactor, page: page, pendingID: pendingID)
     }
 
-    /// The pending request's next step: login, second factor, consent, or the client with a code.
+    /// The pending request's next step: login, organization, second factor, consent, or the
+    /// client with a code.
     func proceed(requestID: String, pending: PendingAuthorization, session: BrowserSession?,
                  answer: AuthorizationFlow.ConsentAnswer? = nil,
-                 showConsent: ((BrowserSession) async throws -> Response)? = nil) async throws -> Response {
+                 showConsent: ((BrowserSession) async throws -> Response)? = nil,
+                 showOrganizations: ((BrowserSession) async throws -> Response)? = nil) async throws -> Response {
         try await continuation.proceed(requestID: requestID, pending: pending, session: session, answer: answer,
-                                       showConsent: showConsent)
+                                       showConsent: showConsent, showOrganizations: showOrganizations)
     }
 
     /// A failed authorization request: Gatehouse's error page, or back to the verified redirect URI.

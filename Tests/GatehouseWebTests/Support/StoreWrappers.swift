@@ -101,3 +101,50 @@ final class CountingStateStore: AuthorizationStateStore, @unchecked Sendable {
         return try await base.isAccessTokenRevoked(id: id, grantID: grantID)
     }
 }
+
+/// The real membership store, counting the calls it answers by method: how many queries of it a
+/// request made (each method of `PostgresMembershipStore` is one statement).
+final class CountingMembershipStore: MembershipStore, @unchecked Sendable {
+    let base: any MembershipStore
+    private let lock = NSLock()
+    private var counted: [String: Int] = [:]
+
+    init(base: any MembershipStore) { self.base = base }
+
+    /// Calls so far, by method name.
+    var calls: [String: Int] { lock.withLock { counted } }
+    func reset() { lock.withLock { counted = [:] } }
+    private func count(_ method: String = #function) { lock.withLock { counted[String(method.prefix { $0 != "(" }), default: 0] += 1 } }
+
+    func platformRole(userID: UUID) async throws -> Role? { count(); return try await base.platformRole(userID: userID) }
+    func setPlatformRole(_ role: Role?, userID: UUID, at: Date, by: UUID?) async throws {
+        count(); try await base.setPlatformRole(role, userID: userID, at: at, by: by)
+    }
+    func count(platformRole: Role) async throws -> Int { count(); return try await base.count(platformRole: platformRole) }
+    func setPlatformRoleKeepingASuperAdmin(_ role: Role?, userID: UUID, at: Date, by: UUID?) async throws -> Bool {
+        count(); return try await base.setPlatformRoleKeepingASuperAdmin(role, userID: userID, at: at, by: by)
+    }
+    func createFirstSuperAdmin(_ account: User, at: Date) async throws -> FirstSuperAdmin {
+        count(); return try await base.createFirstSuperAdmin(account, at: at)
+    }
+    func memberships(userID: UUID) async throws -> [Membership] { count(); return try await base.memberships(userID: userID) }
+    func membership(organizationID: UUID, userID: UUID) async throws -> Membership? {
+        count(); return try await base.membership(organizationID: organizationID, userID: userID)
+    }
+    func save(_ membership: Membership, at: Date, by: UUID?) async throws { count(); try await base.save(membership, at: at, by: by) }
+    func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
+        count(); return try await base.remove(organizationID: organizationID, userID: userID)
+    }
+    func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [Membership] {
+        count(); return try await base.members(organizationID: organizationID, after: after, limit: limit)
+    }
+    func count(organizationID: UUID, role: Role) async throws -> Int {
+        count(); return try await base.count(organizationID: organizationID, role: role)
+    }
+    func organizations(userID: UUID, matching search: String?, limit: Int) async throws -> [Organization] {
+        count(); return try await base.organizations(userID: userID, matching: search, limit: limit)
+    }
+    func claims(userID: UUID, organizationID: UUID?) async throws -> MemberClaims {
+        count(); return try await base.claims(userID: userID, organizationID: organizationID)
+    }
+}
