@@ -45,6 +45,18 @@ struct APITests {
             #expect(refused.text == #"{"detail":"the access token was not granted the scope gatehouse:manage","status":403,"title":"Insufficient scope","type":"urn:gatehouse:problem:insufficient-scope"}"#)
 
             let token = try await provider.apiToken(for: admin, client: browser.client)
+            let claims = try await verifyWithJWKS(token, browser: browser).claims
+            let audience = try #require(claims["aud"] as? [String])
+            #expect(audience.count == 2 && audience[0] == claims["client_id"] as? String && audience[1] == "gatehouse:manage")
+            #expect(try await verifyWithJWKS(narrow, browser: browser).claims["aud"] is String, "no resource audience without the scope")
+            // Signed by us, the scope but not the audience: not a token minted for this API.
+            let now = provider.clock.now.numericDate
+            let withoutAudience = try provider.signer.sign(
+                payload: AccessTokenClaims(iss: TestProvider.issuer, sub: apiID(admin.user.id), aud: "x", exp: now + 600, iat: now,
+                                           jti: "no-audience", clientID: "x", scope: "gatehouse:manage", authTime: nil, sid: nil).jsonBytes,
+                type: TokenType.accessToken)
+            #expect(try await APIClient(browser: browser, token: withoutAudience).call(.get, path).text == refused.text)
+
             let read = try await APIClient(browser: browser, token: token).call(.get, path)
             #expect(read.status == .ok)
             #expect(read.headers[.contentType] == "application/json")
