@@ -8,7 +8,7 @@
 # `./dev test` calls it with the test instance's environment (see Tests/Interop/run.sh); the
 # server listens on GATEHOUSE_API_PORT (default GATEHOUSE_DEV_TEST_PORT + 6, scripts/lib.sh).
 # Optional: GATEHOUSE_API_EXAMPLES (test cases per operation, default 40), GATEHOUSE_API_VENV.
-# The last line is `api: N passed, M failed`.
+# The last line is `api: N test cases, M failures`.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -46,8 +46,8 @@ set +e
     2>&1 | tee "$WORK/schemathesis.log")
 rc=${PIPESTATUS[0]}
 set -e
-PASSED="$(grep -cE '^\s*✅' "$WORK/schemathesis.log" || true)"
-if [ "$rc" -eq 0 ]; then SUMMARY="api: $(grep -oE '[0-9]+ passed' "$WORK/schemathesis.log" | tail -1 | cut -d' ' -f1 || echo 0) passed, 0 failed"
-else SUMMARY="api: $(grep -oE '[0-9]+ passed' "$WORK/schemathesis.log" | tail -1 | cut -d' ' -f1 || echo 0) passed, $(grep -oE '[0-9]+ failed' "$WORK/schemathesis.log" | tail -1 | cut -d' ' -f1 || echo 1) failed"; fi
-: "$PASSED"
+GENERATED="$(grep -oE '[0-9]+ generated' "$WORK/schemathesis.log" | tail -1 | cut -d' ' -f1 || true)"
+FAILURES="$(grep -oE '[0-9]+ unique failures?' "$WORK/schemathesis.log" | tail -1 | cut -d' ' -f1 || true)"
+if [ "$rc" -ne 0 ] && [ -z "$FAILURES" ]; then FAILURES=1; fi
+SUMMARY="api: ${GENERATED:-0} test cases, ${FAILURES:-0} failures"
 finish_suite $rc

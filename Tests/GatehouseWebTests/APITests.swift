@@ -309,10 +309,14 @@ struct APITests {
             let email = try await api.call(.post, "/api/v1/invitations",
                                            json: #"{"email":"not an address","role":"client_user","organization_id":"\#(apiID(organization.id))"}"#)
             #expect(email.status == .unprocessableContent)
-            for query in ["limit=0", "limit=abc", "limit=100000", "cursor=zzz"] {
+            for query in ["limit=0", "limit=abc", "limit=100000", "limit=200", "cursor=zzz", "cursor=", "limit=1&limit=2"] {
                 let response = try await api.call(.get, path + "/members?" + query)
                 #expect(response.status == .badRequest, "\(query)")
             }
+            // Empty is not absent here: it would list every invitation the caller sees.
+            let emptyOrganization = try await api.call(.get, "/api/v1/invitations?organization_id=")
+            #expect(emptyOrganization.text == problem(400, "Bad request", "bad-request", "invalid query parameter organization_id"))
+            #expect(try await api.call(.get, "/api/v1/invitations?limit=200").status == .badRequest)
             let notUUID = try await api.call(.get, "/api/v1/organizations/not-a-uuid")
             #expect(notUUID.text == notFoundProblem)
         }

@@ -67,16 +67,23 @@ struct APIRequest: Sendable {
 
     func parameter(_ name: String) -> String? { context.parameters.get(name) }
 
+    /// A query parameter; given empty or more than once it is refused (the OAuth endpoints'
+    /// "empty is absent" would make `?organization_id=` list everything).
     func query(_ name: String) throws -> String? {
+        let values: [String]
         do {
-            return try FormBody.query(request)[name]
+            values = try FormBody.query(request).pairs.filter { $0.name == name }.map(\.value)
         } catch {
             throw APIInputError.invalidQuery(name)
         }
+        guard let value = values.first else { return nil }
+        guard values.count == 1, !value.isEmpty else { throw APIInputError.invalidQuery(name) }
+        return value
     }
 
-    /// `limit`: 1 to `maximum`, `fallback` when absent.
-    func limit(fallback: Int = 50, maximum: Int = OrganizationAdministration.maximumPageSize) throws -> Int {
+    /// `limit`: 1 to `maximum` (one less than a store's page: one more row is read to tell
+    /// whether another page follows), `fallback` when absent.
+    func limit(fallback: Int = 50, maximum: Int = OrganizationAdministration.maximumPageSize - 1) throws -> Int {
         guard let text = try query("limit") else { return fallback }
         guard text.utf8.count <= 4, let limit = Int(text), (1...maximum).contains(limit) else { throw APIInputError.invalidQuery("limit") }
         return limit

@@ -63,7 +63,7 @@ struct OrganizationOperations {
             guard let cursor = CursorText.membership(text) else { throw APIInputError.invalidQuery("cursor") }
             return cursor
         }
-        let limit = try call.limit(maximum: OrganizationAdministration.maximumPageSize - 1)
+        let limit = try call.limit()
         let found = try await administration.members(of: id, after: cursor, limit: limit + 1, by: principal)
         let page = found.prefix(limit)
         let next = found.count > limit ? page.last.map { CursorText.text(MembershipCursor(after: $0.membership)) } : nil
