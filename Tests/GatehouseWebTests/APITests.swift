@@ -288,6 +288,8 @@ struct APITests {
             #expect(unknownField.text == problem(400, "Bad request", "bad-request", "unknown field admin"))
             let nested = try await api.call(.patch, path, json: #"{"second_factor":{"mode":"off","extra":"1"}}"#)
             #expect(nested.text == problem(400, "Bad request", "bad-request", "unknown field second_factor.extra"))
+            let null = try await api.call(.patch, path, json: #"{"name":null}"#)
+            #expect(null.text == problem(400, "Bad request", "bad-request", "invalid value for name"))
             let wrongType = try await api.call(.patch, path, json: #"{"name":42}"#)
             #expect(wrongType.text == problem(400, "Bad request", "bad-request", "invalid value for name"))
             let nul = try await api.call(.patch, path, json: #"{"name":"A\u0000B"}"#)
@@ -332,7 +334,117 @@ struct APITests {
             let dependencies = GatehouseModules.api(provider.dependencies, SharedServices(provider.dependencies))
             let routed = Set(APIModule.operations(dependencies).map { "\($0.method.rawValue) \($0.path)" })
             #expect(routed == OpenAPIDocument.bundled.operations)
-            #expect(routed.count == 11)
+            #expect(routed.count == 21)
+        }
+    }
+
+    static func roleJSON(_ role: CustomRole, name: String? = nil, permissions: [String]? = nil, updatedAt: Date? = nil) -> String {
+        let organization = role.organizationID.map { #""organization_id":"\#(apiID($0))","# } ?? ""
+        let listed = (permissions ?? role.permissions.sorted()).map { "\"\($0)\"" }.joined(separator: ",")
+        return #"{"created_at":"\#(apiTime(role.createdAt))","id":"\#(apiID(role.id))","name":"\#(name ?? role.name)",\#(organization)"permissions":[\#(listed)],"updated_at":"\#(apiTime(updatedAt ?? role.updatedAt))"}"#
+    }
+
+    @Test("permissions and global roles as a super_admin: define, list, create, read, rename, assign, unassign, delete (in use only with force)")
+    func globalRoles() async throws {
+        try await withProvider { provider, browser in
+            let admin = try await provider.makeUser(name: "Sue Super")
+            let memberships = provider.dependencies.organizations.memberships
+            try await memberships.setPlatformRole(.superAdmin, userID: admin.user.id, at: provider.clock.now, by: nil)
+            let api = APIClient(browser: browser, token: try await provider.apiToken(for: admin, client: browser.client))
+            let store = try provider.customRoles()
+            let tag = "t" + UUID().uuidString.prefix(8).lowercased()
+
+            let defined = try await api.call(.post, "/api/v1/permissions", json: #"{"name":"\#(tag):read","description":"Read the reports"}"#)
+            #expect(defined.status == .created, "\(defined.text)")
+            let permission = try #require(try await store.permissions().first { $0.name == "\(tag):read" })
+            #expect(defined.text == #"{"created_at":"\#(apiTime(permission.createdAt))","description":"Read the reports","name":"\#(tag):read"}"#)
+            #expect(try await api.call(.post, "/api/v1/permissions", json: #"{"name":"\#(tag):read"}"#).status == .conflict)
+            let badName = try await api.call(.post, "/api/v1/permissions", json: #"{"name":"Not Valid"}"#)
+            #expect(badName.status == .unprocessableContent)
+            let listed = try await api.call(.get, "/api/v1/permissions")
+            #expect(listed.text.contains(defined.text))
+
+            let created = try await api.call(.post, "/api/v1/roles", json: #"{"name":"\#(tag).auditor","permissions":["\#(tag):read"]}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let roleID = try #require(UUID(uuidString: try created.json().string("id")))
+            let role = try #require(try await store.role(id: roleID))
+            #expect(created.text == Self.roleJSON(role))
+            #expect(try await api.call(.get, "/api/v1/roles/\(apiID(roleID))").text == Self.roleJSON(role))
+            #expect(try await api.call(.get, "/api/v1/roles").text.contains(Self.roleJSON(role)))
+
+            let renamed = try await api.call(.patch, "/api/v1/roles/\(apiID(roleID))", json: #"{"name":"\#(tag).reader"}"#)
+            let stored = try #require(try await store.role(id: roleID))
+            #expect(renamed.text == Self.roleJSON(role, name: "\(tag).reader", updatedAt: stored.updatedAt))
+
+            let user = try await provider.makeUser(name: "Pat Person")
+            let path = "/api/v1/roles/\(apiID(roleID))/users/\(apiID(user.user.id))"
+            #expect(try await api.call(.put, path).status == .noContent)
+            #expect(try await store.assignedRoles(userID: user.user.id).map(\.id) == [roleID])
+            let inUse = try await api.call(.delete, "/api/v1/roles/\(apiID(roleID))")
+            #expect(inUse.status == .conflict)
+            #expect(inUse.text == #"{"detail":"the role is assigned to 1 users; delete it with force=true to unassign it","status":409,"title":"Conflict","type":"urn:gatehouse:problem:conflict"}"#)
+            #expect(try await api.call(.delete, path).status == .noContent)
+            #expect(try await api.call(.delete, path).text == notFoundProblem)
+            #expect(try await api.call(.put, path).status == .noContent)
+            #expect(try await api.call(.delete, "/api/v1/roles/\(apiID(roleID))?force=true").status == .noContent)
+            #expect(try await store.role(id: roleID) == nil)
+            #expect(try await store.assignedRoles(userID: user.user.id).isEmpty)
+
+            #expect(try await api.call(.delete, "/api/v1/permissions/\(tag):read").status == .noContent)
+            #expect(try await api.call(.delete, "/api/v1/permissions/\(tag):read").text == notFoundProblem)
+        }
+    }
+
+    @Test("a client_admin manages their organization's roles; another organization's roles answer the 404 of an unknown id on every route")
+    func organizationRoles() async throws {
+        try await withProvider { provider, browser in
+            let organizationA = try await provider.makeOrganization("Alpha"), organizationB = try await provider.makeOrganization("Beta")
+            let adminA = try await provider.makeMember(of: organizationA, role: .clientAdmin)
+            let memberA = try await provider.makeMember(of: organizationA, role: .clientUser)
+            let memberB = try await provider.makeMember(of: organizationB, role: .clientUser)
+            let tag = "t" + UUID().uuidString.prefix(8).lowercased()
+            let roleB = try await provider.assignCustomRole("viewer", permissions: ["view"], organization: organizationB, to: memberB.user.id, tag: tag)
+            let api = APIClient(browser: browser, token: try await provider.apiToken(for: adminA, client: browser.client))
+            let store = try provider.customRoles()
+
+            let created = try await api.call(.post, "/api/v1/roles",
+                                             json: #"{"name":"\#(tag).helper","permissions":[],"organization_id":"\#(apiID(organizationA.id))"}"#)
+            #expect(created.status == .created, "\(created.text)")
+            let createdID = try #require(UUID(uuidString: try created.json().string("id")))
+            let role = try #require(try await store.role(id: createdID))
+            #expect(created.text == Self.roleJSON(role))
+            #expect(try await api.call(.get, "/api/v1/roles?organization_id=\(apiID(organizationA.id))").text == #"{"items":[\#(Self.roleJSON(role))]}"#)
+            #expect(try await api.call(.put, "/api/v1/roles/\(apiID(role.id))/users/\(apiID(memberA.user.id))").status == .noContent)
+            let global = try await api.call(.get, "/api/v1/roles")
+            #expect(global.status == .forbidden, "global roles are site_admin's and above")
+            let define = try await api.call(.post, "/api/v1/permissions", json: #"{"name":"\#(tag):write"}"#)
+            #expect(define.status == .forbidden)
+            let notHeld = try await api.call(.post, "/api/v1/roles",
+                                             json: #"{"name":"\#(tag).viewer","permissions":["\#(tag):view"],"organization_id":"\#(apiID(organizationA.id))"}"#)
+            #expect(notHeld.text == #"{"detail":"you do not hold the permission \#(tag):view","status":403,"title":"Forbidden","type":"urn:gatehouse:problem:forbidden"}"#)
+
+            let b = apiID(roleB.id), unknown = apiID(UUID()), member = apiID(memberB.user.id)
+            let calls: [(HTTPRequest.Method, String, String?)] = [
+                (.get, "/api/v1/roles/\(b)", nil),
+                (.patch, "/api/v1/roles/\(b)", #"{"name":"\#(tag).taken"}"#),
+                (.delete, "/api/v1/roles/\(b)?force=true", nil),
+                (.put, "/api/v1/roles/\(b)/users/\(member)", nil),
+                (.delete, "/api/v1/roles/\(b)/users/\(member)", nil),
+            ]
+            for (method, path, json) in calls {
+                let theirs = try await api.call(method, path, json: json)
+                #expect(theirs.text == notFoundProblem, "\(method) \(path): \(theirs.text)")
+                #expect(try await api.call(method, path.replacingOccurrences(of: b, with: unknown), json: json).text == notFoundProblem)
+            }
+            let bOrganization = apiID(organizationB.id)
+            #expect(try await api.call(.get, "/api/v1/roles?organization_id=\(bOrganization)").text == notFoundProblem)
+            #expect(try await api.call(.get, "/api/v1/roles?organization_id=\(unknown)").text == notFoundProblem)
+            let intoB = try await api.call(.post, "/api/v1/roles", json: #"{"name":"\#(tag).spy","organization_id":"\#(bOrganization)"}"#)
+            #expect(intoB.text == notFoundProblem)
+            // B's role is as it was, and still assigned.
+            let stillB = try #require(try await store.role(id: roleB.id))
+            #expect(stillB.name == roleB.name && stillB.permissions == roleB.permissions && stillB.updatedBy == nil)
+            #expect(try await store.assignedRoles(userID: memberB.user.id).map(\.id) == [roleB.id])
         }
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import GatehouseCore
 import Hummingbird
 
-/// The JSON API under `/api/v1` (issue 10 item 7): invitations and organizations through the same
-/// Core services the pages and the CLI call (`Invitations`, `OrganizationAdministration`), for a
+/// The JSON API under `/api/v1` (issue 10 item 7): invitations, organizations, custom roles and
+/// permissions through the same Core services the pages and the CLI call (`Invitations`,
+/// `OrganizationAdministration`, `CustomRoles`), for a
 /// caller authenticated by `APICaller` whose roles are read from the database on every call.
 /// Every operation is one entry of `operations`, which `openapi.json` describes one for one
 /// (a test holds the two together); every error is one problem (`APIProblems`).
@@ -12,6 +13,7 @@ struct APIModule: WebModule {
         let caller: APICaller
         let administration: OrganizationAdministration
         let invitations: Invitations
+        let customRoles: CustomRoles
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -37,6 +39,7 @@ struct APIModule: WebModule {
         [OpenAPIDocument.operation(dependencies.document)]
             + InvitationOperations(dependencies: dependencies).all
             + OrganizationOperations(dependencies: dependencies).all
+            + RoleOperations(dependencies: dependencies).all
     }
 }
 

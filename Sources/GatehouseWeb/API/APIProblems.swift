@@ -13,6 +13,7 @@ enum APIProblems {
         case let input as APIInputError: return problem(input)
         case let refusal as OrganizationAdministration.Refusal: return problem(refusal)
         case let refusal as Invitations.Refusal: return problem(refusal)
+        case let refusal as CustomRoles.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -89,6 +90,21 @@ enum APIProblems {
         case .alreadyMember: conflict("that address already holds the role there")
         case .alreadyInvited: conflict("that address already has a pending invitation there")
         case .notPending(let state): conflict("the invitation is \(state.rawValue), not pending")
+        }
+    }
+
+    static func problem(_ refusal: CustomRoles.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalidPermission: invalid("a permission is a name or resource:action of lower-case letters, digits and _ . -")
+        case .invalidDescription: invalid("the description must be at most 500 characters without control characters")
+        case .invalidRoleName: invalid("a role name is a lower-case letter then up to 62 of a-z 0-9 _ . -")
+        case .unknownPermission: invalid("a permission of the role is not defined")
+        case .permissionExists: conflict("that permission is defined already")
+        case .roleNameTaken: conflict("a role of that name exists there")
+        case .roleInUse(let count): conflict("the role is assigned to \(count) users; delete it with force=true to unassign it")
+        case .notFound: notFound
+        case .notPermitted: forbidden("your role does not allow this")
+        case .permissionNotHeld(let permission): forbidden("you do not hold the permission \(permission)")
         }
     }
 

@@ -144,6 +144,46 @@ enum APIRepresentation {
         }
     }
 
+    struct PermissionBody: Encodable {
+        let name: String
+        let description: String
+        let createdAt: String
+
+        init(_ permission: Permission) {
+            name = permission.name
+            description = permission.description
+            createdAt = APIRepresentation.time(permission.createdAt)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, description, createdAt = "created_at"
+        }
+    }
+
+    struct CustomRoleBody: Encodable {
+        let id: String
+        let name: String
+        /// Absent for a global role.
+        let organizationID: String?
+        let permissions: [String]
+        let createdAt: String
+        let updatedAt: String
+
+        init(_ role: CustomRole) {
+            id = APIRepresentation.id(role.id)
+            name = role.name
+            organizationID = role.organizationID.map(APIRepresentation.id)
+            permissions = role.permissions.sorted()
+            createdAt = APIRepresentation.time(role.createdAt)
+            updatedAt = APIRepresentation.time(role.updatedAt)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, permissions
+            case organizationID = "organization_id", createdAt = "created_at", updatedAt = "updated_at"
+        }
+    }
+
     /// One page of a list and, when there may be more, the cursor for the next.
     struct Page<Item: Encodable>: Encodable {
         let items: [Item]

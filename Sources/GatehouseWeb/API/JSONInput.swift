@@ -26,13 +26,12 @@ struct JSONInput: Sendable {
               let object = parsed as? [String: Any] else { throw APIInputError.malformedBody }
         if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) { throw APIInputError.unknownField(unknown) }
         var sendable: [String: any Sendable] = [:]
-        // A null is the field left out.
-        for (key, value) in object where !(value is NSNull) { sendable[key] = try Self.sendable(value, field: key) }
+        for (key, value) in object { sendable[key] = try Self.sendable(value, field: key) }
         return JSONInput(object: sendable)
     }
 
-    /// Only strings, arrays and objects of them are kept; nothing the API reads is a number or a
-    /// boolean.
+    /// Only strings, arrays and objects of them are kept; nothing the API reads is a number, a
+    /// boolean or null (a field without a value is left out, not sent as null).
     private static func sendable(_ value: Any, field: String) throws -> any Sendable {
         switch value {
         case let text as String:
@@ -43,7 +42,7 @@ struct JSONInput: Sendable {
         case let array as [Any]: return try array.map { try sendable($0, field: field) }
         case let object as [String: Any]:
             var result: [String: any Sendable] = [:]
-            for (key, inner) in object where !(inner is NSNull) { result[key] = try sendable(inner, field: field + "." + key) }
+            for (key, inner) in object { result[key] = try sendable(inner, field: field + "." + key) }
             return result
         default: throw APIInputError.invalidField(field)
         }

@@ -123,7 +123,10 @@ struct GatehouseModules {
                               principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles)),
             administration: OrganizationAdministration(organizations: d.organizations.organizations, memberships: d.organizations.memberships,
                                                        users: d.users, audit: d.audit, clock: d.clock),
-            invitations: shared.invitations, issuer: d.settings.issuer, clock: d.clock, document: .bundled)
+            invitations: shared.invitations,
+            customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
+                                     memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
+            issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {
