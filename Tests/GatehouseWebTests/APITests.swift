@@ -184,9 +184,11 @@ struct APITests {
             #expect(stored.secondFactor == .required([.authenticatorApp, .emailedCode]))
             #expect(renamed.text == Self.organizationJSON(organization, name: "Acme Widgets",
                                                           secondFactor: #"{"methods":["email","totp"],"mode":"required"}"#, updatedAt: stored.updatedAt))
-            let empty = try await api.call(.patch, path, json: #"{"second_factor":{"mode":"required","methods":[]}}"#)
+            let empty = try await api.call(.patch, path, json: #"{"name":"Never Saved","second_factor":{"mode":"required","methods":[]}}"#)
             #expect(empty.status == .unprocessableContent)
             #expect(empty.text == #"{"detail":"a required second factor needs at least one method","status":422,"title":"Invalid input","type":"urn:gatehouse:problem:invalid"}"#)
+            #expect(try await provider.dependencies.organizations.organizations.find(id: organization.id)?.name == "Acme Widgets",
+                     "a refused policy saves nothing")
 
             let memberships = provider.dependencies.organizations.memberships
             let adminRow = try #require(try await memberships.membership(organizationID: organization.id, userID: admin.user.id))

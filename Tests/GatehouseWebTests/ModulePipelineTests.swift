@@ -49,6 +49,11 @@ struct ModulePipelineTests {
         "/revoke": "a client's back-channel call, authenticated by the client (no cookies)",
         "/introspect": "a resource server's back-channel call, authenticated by the client (no cookies)",
         "/userinfo": "a protected resource: the access token is the credential (no cookies)",
+        "/api/v1/invitations": "the JSON API: the bearer access token is the credential (no cookies)",
+        "/api/v1/invitations/{id}/revoke": "the JSON API: the bearer access token is the credential (no cookies)",
+        "/api/v1/invitations/{id}/resend": "the JSON API: the bearer access token is the credential (no cookies)",
+        "/api/v1/permissions": "the JSON API: the bearer access token is the credential (no cookies)",
+        "/api/v1/roles": "the JSON API: the bearer access token is the credential (no cookies)",
     ]
 
     @Test("every form a page posts, in whichever module, is refused without its CSRF token (403) before it does anything")

@@ -36,6 +36,9 @@ struct OrganizationOperations {
         guard name != nil || policy != nil else { throw APIInputError.missingField("name") }
         // Seen first: an organization of someone else answers 404 before its input is judged.
         var organization = try await administration.organization(APIRepresentation.id(id), by: principal)
+        // Both judged before either is saved, so a refused policy leaves the name as it was too.
+        if let name, OrganizationNames.displayName(name) == nil { throw OrganizationAdministration.Refusal.invalidName }
+        if case .required(let methods)? = policy, methods.isEmpty { throw OrganizationAdministration.Refusal.invalidPolicy }
         if let name { organization = try await administration.rename(id, to: name, by: principal) }
         if let policy { organization = try await administration.setSecondFactorPolicy(id, to: policy, by: principal) }
         return Responses.api(APIRepresentation.OrganizationBody(organization))

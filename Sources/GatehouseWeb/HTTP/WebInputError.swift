@@ -59,5 +59,7 @@ enum WebInputError: Error, Equatable {
         "done", "expired", "problem", "error", "error_description", "iss",
         // The organization picker's search (`/choose-organization?q=`).
         "q",
+        // The organization page's forms (invite, revoke and resend, settings).
+        "invitation", "role", "second_factor",
     ]
 }
