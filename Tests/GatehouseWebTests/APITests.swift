@@ -336,7 +336,7 @@ struct APITests {
             let dependencies = GatehouseModules.api(provider.dependencies, SharedServices(provider.dependencies))
             let routed = Set(APIModule.operations(dependencies).map { "\($0.method.rawValue) \($0.path)" })
             #expect(routed == OpenAPIDocument.bundled.operations)
-            #expect(routed.count == 21)
+            #expect(routed.count == 22)
         }
     }
 
@@ -447,6 +447,33 @@ struct APITests {
             let stillB = try #require(try await store.role(id: roleB.id))
             #expect(stillB.name == roleB.name && stillB.permissions == roleB.permissions && stillB.updatedBy == nil)
             #expect(try await store.assignedRoles(userID: memberB.user.id).map(\.id) == [roleB.id])
+        }
+    }
+
+    @Test("an account accepts an invitation to its own address by the link's token: 200 once, then 409; another account gets 403")
+    func acceptByToken() async throws {
+        try await withProvider { provider, browser in
+            let organization = try await provider.makeOrganization()
+            let admin = try await provider.makeMember(of: organization, role: .clientAdmin)
+            let invitee = try await provider.makeUser(name: "Ivy Invitee"), stranger = try await provider.makeUser(name: "Sam Stranger")
+            let issued = try await provider.invitations.invite(email: invitee.email, role: .clientUser, place: .organization(organization.id),
+                                                               by: try await provider.principal(admin.user.id))
+            let path = "/api/v1/invitations/by-token/\(issued.token)/accept"
+
+            let other = try await APIClient(browser: browser, token: try await provider.apiToken(for: stranger, client: browser.client)).call(.post, path)
+            #expect(other.status == .forbidden)
+            #expect(other.text == #"{"detail":"the invitation is for another address","status":403,"title":"Forbidden","type":"urn:gatehouse:problem:forbidden"}"#)
+
+            let api = APIClient(browser: browser, token: try await provider.apiToken(for: invitee, client: browser.client))
+            let accepted = try await api.call(.post, path)
+            #expect(accepted.status == .ok, "\(accepted.text)")
+            #expect(accepted.text == Self.invitationJSON(issued.invitation, state: "accepted"))
+            let membership = try await provider.dependencies.organizations.memberships.membership(organizationID: organization.id, userID: invitee.user.id)
+            #expect(membership?.role == .clientUser)
+            let again = try await api.call(.post, path)
+            #expect(again.status == .conflict)
+            #expect(again.text == #"{"detail":"the invitation is accepted, not pending","status":409,"title":"Conflict","type":"urn:gatehouse:problem:conflict"}"#)
+            #expect(try await api.call(.post, "/api/v1/invitations/by-token/nothing-here/accept").text == notFoundProblem)
         }
     }
 }

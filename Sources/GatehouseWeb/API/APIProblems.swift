@@ -90,6 +90,7 @@ enum APIProblems {
         case .alreadyMember: conflict("that address already holds the role there")
         case .alreadyInvited: conflict("that address already has a pending invitation there")
         case .notPending(let state): conflict("the invitation is \(state.rawValue), not pending")
+        case .otherAddress: forbidden("the invitation is for another address")
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import GatehouseCore
 import Hummingbird
 
-/// `/api/v1/invitations`: create, list, read by link token, revoke, resend. Who may do what is
+/// `/api/v1/invitations`: create, list, read and accept by link token, revoke, resend. Who may do what is
 /// `Invitations` (and through it `RoleRules`); this only reads JSON and writes JSON.
 struct InvitationOperations {
     let dependencies: APIModule.Dependencies
@@ -12,6 +12,7 @@ struct InvitationOperations {
             APIOperation(method: .post, path: "/api/v1/invitations", handler: create),
             APIOperation(method: .get, path: "/api/v1/invitations", handler: list),
             APIOperation(method: .get, path: "/api/v1/invitations/by-token/{token}", handler: byToken),
+            APIOperation(method: .post, path: "/api/v1/invitations/by-token/{token}/accept", handler: accept),
             APIOperation(method: .post, path: "/api/v1/invitations/{id}/revoke", handler: revoke),
             APIOperation(method: .post, path: "/api/v1/invitations/{id}/resend", handler: resend),
         ]
@@ -61,6 +62,25 @@ struct InvitationOperations {
         guard let token = call.parameter("token"), token.utf8.count <= 128,
               let details = try await dependencies.invitations.details(token: token) else { throw APIProblems.notFound }
         return Responses.api(APIRepresentation.PublicInvitationBody(details))
+    }
+
+    /// The caller's own account accepts an invitation to its address (a new account is made on
+    /// the link's page, which asks for a name and a password).
+    @Sendable func accept(_ call: APIRequest) async throws -> Response {
+        let principal = try await dependencies.caller.principal(for: call.request)
+        guard let userID = principal.userID, let token = call.parameter("token"), token.utf8.count <= 128 else {
+            throw APIProblems.notFound
+        }
+        switch try await dependencies.invitations.accept(token: token, as: .existingUser(userID)) {
+        case .accepted(let invitation, _):
+            // The store's record as accepted; its state is read at this moment.
+            var accepted = invitation
+            if accepted.acceptedAt == nil { accepted.acceptedAt = dependencies.clock.now }
+            return Responses.api(APIRepresentation.InvitationBody(accepted, at: dependencies.clock.now))
+        case .unavailable(let state): throw Invitations.Refusal.notPending(state)
+        case .notFound: throw APIProblems.notFound
+        case .emailTaken: throw Invitations.Refusal.alreadyMember
+        }
     }
 
     @Sendable func revoke(_ call: APIRequest) async throws -> Response {
