@@ -476,4 +476,29 @@ struct APITests {
             #expect(try await api.call(.post, "/api/v1/invitations/by-token/nothing-here/accept").text == notFoundProblem)
         }
     }
+
+    @Test("every operation but the document and the link's details refuses a request without a token (401) and a token without gatehouse:manage (403)")
+    func everyOperationNeedsTheScope() async throws {
+        try await withProvider { provider, browser in
+            let user = try await provider.makeUser()
+            let narrow = try await provider.apiToken(for: user, client: browser.client, scope: "openid profile")
+            let dependencies = GatehouseModules.api(provider.dependencies, SharedServices(provider.dependencies))
+            let open: Set<String> = ["GET /api/v1/openapi.json", "GET /api/v1/invitations/by-token/{token}"]
+            var checked = 0
+            for operation in APIModule.operations(dependencies) where !open.contains("\(operation.method.rawValue) \(operation.path)") {
+                let path = operation.path.replacingOccurrences(of: "{id}", with: apiID(UUID()))
+                    .replacingOccurrences(of: "{user_id}", with: apiID(UUID())).replacingOccurrences(of: "{token}", with: "t")
+                    .replacingOccurrences(of: "{name}", with: "reports:read")
+                let json: String? = [.post, .patch, .put].contains(operation.method) ? "{}" : nil
+                let none = try await APIClient(browser: browser, token: nil).call(operation.method, path, json: json)
+                #expect(none.status == .unauthorized, "\(operation.method) \(path)")
+                #expect(none.headers[.wwwAuthenticate] == #"Bearer realm="gatehouse""#)
+                let refused = try await APIClient(browser: browser, token: narrow).call(operation.method, path, json: json)
+                #expect(refused.status == .forbidden, "\(operation.method) \(path)")
+                #expect(refused.text == #"{"detail":"the access token was not granted the scope gatehouse:manage","status":403,"title":"Insufficient scope","type":"urn:gatehouse:problem:insufficient-scope"}"#)
+                checked += 1
+            }
+            #expect(checked == 20)
+        }
+    }
 }
