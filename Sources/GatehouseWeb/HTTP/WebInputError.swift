@@ -59,5 +59,7 @@ enum WebInputError: Error, Equatable {
         "done", "expired", "problem", "error", "error_description", "iss",
         // The organization picker's search (`/choose-organization?q=`).
         "q",
+        // The organization page's forms and its members' and the account page's sessions' next pages.
+        "invitation", "role", "second_factor", "members_after", "sessions_after",
     ]
 }
