@@ -80,6 +80,21 @@ start_suite_server GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_
 create_client "$GATEHOUSE_BIN" --name "Journey App" --redirect-uri "$REDIRECT_URI"
 say "client $CLIENT_ID (Journey App)"
 
+# A customer's administrator, invited from the server's shell as the issue's staff would: the
+# CLI puts the mail in the outbox (the server sends it to the sink), the journey accepts it.
+find "$GATEHOUSE_TEST_MAILDIR" -maxdepth 1 -name '*.json' -printf '%f\n' >"$WORK/seen-mail"
+STAMP="$(date +%s)-$$"
+ADMIN_EMAIL="org-admin-$STAMP@example.com"
+ORGANIZATION_NAME="Journey Org $STAMP"
+invite_json="$(env GATEHOUSE_DEV_MODE=1 GATEHOUSE_ISSUER="$ISSUER" GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" \
+    GATEHOUSE_MAIL_FROM="$MAIL_FROM" "$GATEHOUSE_BIN" invite create --email "$ADMIN_EMAIL" --role client_admin \
+    --new-organization "$ORGANIZATION_NAME" --json)" || die "gatehouse invite create failed"
+[ "$(printf '%s' "$invite_json" | json_field mailed)" = "True" ] || die "gatehouse invite create did not mail the link: $invite_json"
+ORGANIZATION_ID="$(printf '%s' "$invite_json" | json_field organization_id)" || die "invite create printed no organization_id: $invite_json"
+ORGANIZATION_SLUG="$("$GATEHOUSE_BIN" org show "$ORGANIZATION_ID" --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["organization"]["slug"])')" \
+    || die "gatehouse org show $ORGANIZATION_ID failed"
+say "invited $ADMIN_EMAIL as client_admin of $ORGANIZATION_NAME ($ORGANIZATION_SLUG)"
+
 # --- the journey ------------------------------------------------------------------------------
 
 rm -rf "$OUTPUT"; mkdir -p "$OUTPUT"
@@ -87,6 +102,7 @@ set +e
 BROWSER_ISSUER="$ISSUER" BROWSER_CLIENT_ID="$CLIENT_ID" BROWSER_CLIENT_SECRET="$CLIENT_SECRET" \
 BROWSER_REDIRECT_URI="$REDIRECT_URI" BROWSER_MAILDIR="$GATEHOUSE_TEST_MAILDIR" BROWSER_OUTPUT="$OUTPUT" \
 BROWSER_CHROMIUM="$CHROMIUM" BROWSER_CHROMEDRIVER="$CHROMEDRIVER" BROWSER_CHROMEDRIVER_LOG="$WORK/chromedriver.log" \
+BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
 BROWSER_SUMMARY_FILE="$WORK/summary" BROWSER_STARTTLS="$([ -n "$SMTP_CA_FILE" ] && echo 1 || echo 0)" \
 SE_OFFLINE=true PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     setsid "$PY" "$HERE/journey.py" 8>&- 9>&- &
