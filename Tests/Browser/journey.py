@@ -22,7 +22,8 @@ page), the phone one taken by switching Chrome's device metrics on the same page
 Configuration comes from the environment (Tests/Browser/run.sh sets it):
   BROWSER_ISSUER, BROWSER_CLIENT_ID, BROWSER_CLIENT_SECRET, BROWSER_REDIRECT_URI,
   BROWSER_MAILDIR, BROWSER_OUTPUT, BROWSER_CHROMIUM, BROWSER_CHROMEDRIVER
-  BROWSER_ADMIN_EMAIL, BROWSER_ORGANIZATION_NAME, BROWSER_ORGANIZATION_SLUG (the invited administrator)
+  BROWSER_ADMIN_EMAIL, BROWSER_ORGANIZATION_NAME, BROWSER_ORGANIZATION_SLUG (the invited administrator),
+  BROWSER_STAFF_EMAIL (an invited operator, who opens the people page)
 optional: BROWSER_SEEN_MAIL_FILE (the maildir's .json names before the suite mailed anything),
 BROWSER_CHROMEDRIVER_LOG, BROWSER_STARTTLS (1: the mail must have come over STARTTLS
 with AUTH), BROWSER_SUMMARY_FILE, BROWSER_STEP_TIMEOUT (seconds per wait, default 30).
@@ -81,6 +82,7 @@ TIMEOUT = float(os.environ.get("BROWSER_STEP_TIMEOUT", "30"))
 ADMIN_EMAIL = env("BROWSER_ADMIN_EMAIL")
 ORGANIZATION_NAME = env("BROWSER_ORGANIZATION_NAME")
 ORGANIZATION_SLUG = env("BROWSER_ORGANIZATION_SLUG")
+STAFF_EMAIL = env("BROWSER_STAFF_EMAIL")
 SEEN_MAIL_FILE = os.environ.get("BROWSER_SEEN_MAIL_FILE")
 
 DESKTOP = (1280, 900)
@@ -403,6 +405,7 @@ def main():
         signup_journey(j, person, state, seen_mail)
         mfa_journey(j, person, state)
         organization_journey(j, set(before))
+        people_journey(j, set(before))
     except Exception:  # noqa: BLE001 - counted and reported by step()
         pass
     finally:
@@ -854,6 +857,63 @@ def organization_journey(j, seen_mail):
         expect("Accepted" in line, f"the invitation is not shown accepted: {line!r}")
         return j.shot("organization-member-joined")
     j.step("on reload the organization page lists the member with the app and the invitation accepted", list_after_reload)
+
+
+def people_journey(j, seen_mail):
+    """Issue 10: an operator, invited from the shell, accepts in the member's browser (after
+    signing the member out), follows the account page's link to the people page, finds the
+    journey's organization with its administrator and invites a customer's administrator."""
+    d = lambda: j.driver  # noqa: E731
+    staff = {"name": "Otto Operator", "password": "Granite lantern " + secrets.token_urlsafe(9)}
+    customer = f"customer-{int(time.time())}-{secrets.token_hex(4)}@example.com"
+
+    def sign_out_member():
+        d().get(ISSUER + "/logout")
+        j.loaded()
+        j.click_and_leave("sign-out")
+        expect("signed out" in j.page_text().lower(), f"no 'signed out' after /logout: {j.heading()!r}")
+        return "the member's browser, signed out"
+    j.step("the member signs out in their browser", sign_out_member)
+
+    def operator_accepts():
+        message, _ = wait_for_mail(STAFF_EMAIL, seen_mail)
+        link, text = invitation_link(message)
+        expect("You are invited to Gatehouse as an operator." in text, f"the operator's mail says {text[:200]!r}")
+        stem = accept_invitation(j, link, staff["name"], staff["password"], heading="Join Gatehouse",
+                                 summary="You are invited to Gatehouse as an operator.")
+        people = j.wait_for_id("people-link")
+        expect(people.get_attribute("href") == ISSUER + "/people", f"the account page's people link is {people.get_attribute('href')}")
+        return stem + ", " + j.shot("account-operator")
+    j.step("an operator accepts their invitation; the account page links to the people page", operator_accepts)
+
+    def people_page():
+        j.click_and_leave("people-link")
+        j.wait_for_id("organizations")
+        expect(j.path() == "/people" and j.heading() == "People", f"the people link led to {d().current_url}")
+        stem = j.shot("people")
+        j.type_into("search", ORGANIZATION_NAME)
+        j.click_and_leave("search-organizations")
+        line = d().find_element(By.CSS_SELECTOR, "#organizations .items li").text
+        expect(ORGANIZATION_NAME in line and "Olga Admin" in line and ADMIN_EMAIL in line,
+               f"the search does not list the organization with its administrator: {line!r}")
+        link = d().find_element(By.LINK_TEXT, ORGANIZATION_NAME).get_attribute("href")
+        expect(link == ISSUER + "/organizations/" + ORGANIZATION_SLUG, f"the organization's link is {link}")
+        return stem + ", " + j.shot("people-search")
+    j.step("the people page finds the organization by name, with its administrator and a link to its page", people_page)
+
+    def invite_customer():
+        j.type_into("invite-email", customer)
+        Select(d().find_element(By.ID, "invite-role")).select_by_value("client_admin")
+        j.type_into("organization-name", "Journey Customer " + secrets.token_hex(3))
+        j.click_and_leave("send-invitation")
+        j.no_alert()
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
+        expect(notice == "The invitation is on its way.", f"the notice after inviting is {notice!r}")
+        message, _ = wait_for_mail(customer, seen_mail)
+        _, text = invitation_link(message)
+        expect(f"{staff['name']} invited you to join Journey Customer" in text, f"the customer's mail says {text[:200]!r}")
+        return j.shot("people-invited")
+    j.step("the operator invites a customer's administrator with a new organization; the mail names the operator", invite_customer)
 
 
 if __name__ == "__main__":

@@ -94,6 +94,12 @@ ORGANIZATION_ID="$(printf '%s' "$invite_json" | json_field organization_id)" || 
 ORGANIZATION_SLUG="$("$GATEHOUSE_BIN" org show "$ORGANIZATION_ID" --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["organization"]["slug"])')" \
     || die "gatehouse org show $ORGANIZATION_ID failed"
 say "invited $ADMIN_EMAIL as client_admin of $ORGANIZATION_NAME ($ORGANIZATION_SLUG)"
+# Staff: an operator, who opens the people page.
+STAFF_EMAIL="operator-$STAMP@example.com"
+env GATEHOUSE_DEV_MODE=1 GATEHOUSE_ISSUER="$ISSUER" GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" \
+    GATEHOUSE_MAIL_FROM="$MAIL_FROM" "$GATEHOUSE_BIN" invite create --email "$STAFF_EMAIL" --role operator --json >/dev/null \
+    || die "gatehouse invite create --role operator failed"
+say "invited $STAFF_EMAIL as operator"
 
 # --- the journey ------------------------------------------------------------------------------
 
@@ -102,7 +108,7 @@ set +e
 BROWSER_ISSUER="$ISSUER" BROWSER_CLIENT_ID="$CLIENT_ID" BROWSER_CLIENT_SECRET="$CLIENT_SECRET" \
 BROWSER_REDIRECT_URI="$REDIRECT_URI" BROWSER_MAILDIR="$GATEHOUSE_TEST_MAILDIR" BROWSER_OUTPUT="$OUTPUT" \
 BROWSER_CHROMIUM="$CHROMIUM" BROWSER_CHROMEDRIVER="$CHROMEDRIVER" BROWSER_CHROMEDRIVER_LOG="$WORK/chromedriver.log" \
-BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
+BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_STAFF_EMAIL="$STAFF_EMAIL" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
 BROWSER_SUMMARY_FILE="$WORK/summary" BROWSER_STARTTLS="$([ -n "$SMTP_CA_FILE" ] && echo 1 || echo 0)" \
 SE_OFFLINE=true PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     setsid "$PY" "$HERE/journey.py" 8>&- 9>&- &
