@@ -2,7 +2,9 @@
 # Tests/Browser/run.sh — the end-to-end journey in a real headless Chromium (Debian's chromium
 # and chromium-driver, driven through WebDriver by Selenium from PyPI) against a Gatehouse server
 # started here on a port of its own, whose mail really leaves through SMTP (the test SMTP server
-# of ./dev test) and is read back from that server's maildir.
+# of ./dev test) and is read back from that server's maildir. Before the journey it invites, as
+# the operator at the shell would, an organization's first client_admin (`gatehouse invite create
+# --new-organization`) and an operator; the journey accepts both mails.
 #
 # `./dev test` calls it after the interop suite with the test instance's environment:
 #   GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_MIGRATIONS_DIR GATEHOUSE_TEMPLATES_DIR

@@ -24,7 +24,8 @@ struct PeoplePageTests {
             let page = try await browser.get("/people")
             #expect(page.status == .ok)
             #expect(page.text.contains("<h1>People</h1>"))
-            #expect(page.text.contains(#"<select id="invite-role" name="role"><option value="client_admin" selected>Administrator</option></select>"#),
+            #expect(page.text.contains("You are signed in as an operator."))
+            #expect(page.text.contains(#"<select id="invite-role" name="role"><option value="client_admin" selected>Customer administrator (new organization)</option></select>"#),
                     "an operator invites customer administrators only")
             let email = provider.uniqueEmail()
             let name = "Fabrikam " + UUID().uuidString.prefix(8)
@@ -57,7 +58,7 @@ struct PeoplePageTests {
         try await withProvider { provider, browser in
             _ = try await Self.staff(.superAdmin, provider, browser)
             let page = try await browser.get("/people")
-            #expect(page.text.contains(#"<option value="site_admin" selected>Site administrator</option><option value="operator">Operator</option><option value="client_admin">Administrator</option>"#))
+            #expect(page.text.contains(#"<option value="site_admin" selected>Site administrator</option><option value="operator">Operator</option><option value="client_admin">Customer administrator (new organization)</option>"#))
             let email = provider.uniqueEmail()
             let csrf = page.hiddenField("csrf_token") ?? ""
             let sent = try await browser.post("/people/invitations", form: [("csrf_token", csrf), ("email", email), ("role", "site_admin")])

@@ -77,11 +77,16 @@ struct PeoplePage {
         }
         let chosen = entered.role ?? Self.invitable(principal).first
         let view = PeopleView(
-            csrfToken: csrf.value, role: RoleWords.name(principal.roles.platformRole ?? .operator), notice: notice, errors: errors,
-            invitableRoles: Self.invitable(principal).map { .init(value: $0.rawValue, label: RoleWords.name($0), selected: $0 == chosen) },
+            csrfToken: csrf.value, role: RoleWords.withArticle(principal.roles.platformRole ?? .operator), notice: notice, errors: errors,
+            invitableRoles: Self.invitable(principal).map { .init(value: $0.rawValue, label: Self.label($0), selected: $0 == chosen) },
             inviteEmail: entered.email, organizationName: entered.organizationName, search: search ?? "",
             organizations: lines, moreURL: more, searched: search != nil)
         return responder.form(view, refused: !errors.isEmpty, cookies: csrf.cookies)
+    }
+
+    /// A role as the invite form offers it: staff by their names, a `client_admin` as what it is here.
+    static func label(_ role: Role) -> String {
+        role == .clientAdmin ? "Customer administrator (new organization)" : RoleWords.name(role)
     }
 
     /// The keyset cursor of the next page: the id of the last organization shown (its name is

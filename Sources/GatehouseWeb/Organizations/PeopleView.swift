@@ -5,7 +5,7 @@ import GatehouseCore
 struct PeopleView: PageView {
     static let template = "people"
     let csrfToken: String
-    /// The caller's platform role in words.
+    /// The caller's platform role in words: "an operator".
     let role: String
     let notice: String?
     let errors: [String]
@@ -63,8 +63,8 @@ struct PeopleView: PageView {
     }
 
     static let sample = PeopleView(
-        csrfToken: "csrf", role: "Operator", notice: "The invitation is on its way.", errors: ["Choose a role."],
-        invitableRoles: [OrganizationView.RoleChoice(value: "client_admin", label: "Administrator", selected: true)],
+        csrfToken: "csrf", role: "an operator", notice: "The invitation is on its way.", errors: ["Choose a role."],
+        invitableRoles: [OrganizationView.RoleChoice(value: "client_admin", label: "Customer administrator (new organization)", selected: true)],
         inviteEmail: "grace@example.test", organizationName: "Northwind Traders", search: "north",
         organizations: [OrganizationLine(name: "Northwind Traders", slug: "northwind", pending: true,
                                          administrators: [Administrator(name: "Ada Lovelace", email: "ada@example.test")])],
