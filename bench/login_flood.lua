@@ -5,7 +5,7 @@
 -- BENCH_FLOOD_SPREAD (1: each request claims a random client address in X-Forwarded-For, which
 -- the server believes because the bench trusts 127.0.0.1 as a proxy: a botnet of ~4 million
 -- addresses; 0: every request comes from 127.0.0.1, one attacker address).
--- Prints one line at the end: FLOOD requests=N rps=N s200=N s429=N s503=N other=N socket_errors=N
+-- Prints one line at the end: FLOOD requests=N rps=N s400=N s429=N s503=N other=N socket_errors=N
 
 local threads = {}
 local thread_count = 0
@@ -16,7 +16,7 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
-s200, s429, s503, other = 0, 0, 0, 0
+s400, s429, s503, other = 0, 0, 0, 0
 
 function init(args)
     math.randomseed(os.time() * 1000 + (thread_id or 0))
@@ -36,7 +36,7 @@ function request()
 end
 
 function response(status, headers, body)
-    if status == 200 then s200 = s200 + 1
+    if status == 400 then s400 = s400 + 1
     elseif status == 429 then s429 = s429 + 1
     elseif status == 503 then s503 = s503 + 1
     else
@@ -46,12 +46,12 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local t = { s200 = 0, s429 = 0, s503 = 0, other = 0 }
+    local t = { s400 = 0, s429 = 0, s503 = 0, other = 0 }
     for _, thread in ipairs(threads) do
         for key, _ in pairs(t) do t[key] = t[key] + (thread:get(key) or 0) end
     end
     local errors = summary.errors
-    io.write(string.format("FLOOD requests=%d rps=%.1f s200=%d s429=%d s503=%d other=%d socket_errors=%d\n",
-        summary.requests, summary.requests / (summary.duration / 1e6), t.s200, t.s429, t.s503, t.other,
+    io.write(string.format("FLOOD requests=%d rps=%.1f s400=%d s429=%d s503=%d other=%d socket_errors=%d\n",
+        summary.requests, summary.requests / (summary.duration / 1e6), t.s400, t.s429, t.s503, t.other,
         errors.connect + errors.read + errors.write + errors.timeout))
 end

@@ -3,9 +3,10 @@ authorization-code flow: one browser session logs in and consents once; every la
 /authorize is answered at once with a code (session and consent remembered), which Authlib
 redeems with PKCE.
 
-usage: mint_tokens.py ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI EMAIL OUT_DIR POOL=COUNT...
+usage: mint_tokens.py ISSUER CLIENT_ID CLIENT_SECRET REDIRECT_URI EMAIL OUT_DIR POOL=COUNT[=SCOPE+SCOPE]...
 Reads the password from standard input. Writes OUT_DIR/refresh-POOL.txt (one token a line) per
-pool and OUT_DIR/access-token.txt.
+pool and OUT_DIR/access-token.txt. A pool's extra scopes (`org=32=organization+roles`) are asked
+for beside "openid email offline_access" (the consent page shows once more for them).
 """
 
 import sys
@@ -39,13 +40,16 @@ def form_fields(html):
 
 def main():
     issuer, client_id, client_secret, redirect_uri, email, out_dir = sys.argv[1:7]
-    pools = [(name, int(count)) for name, count in (arg.split("=") for arg in sys.argv[7:])]
+    pools = []
+    for arg in sys.argv[7:]:
+        name, count, *extra = arg.split("=")
+        pools.append((name, int(count), " ".join(["openid email offline_access"] + [s for e in extra for s in e.split("+")])))
     password = sys.stdin.readline().rstrip("\n")
     metadata = requests.get(issuer + "/.well-known/openid-configuration", timeout=TIMEOUT).json()
     browser = requests.Session()
 
-    def authorize():
-        client = OAuth2Session(client_id, client_secret, scope="openid email offline_access", redirect_uri=redirect_uri,
+    def authorize(scope="openid email offline_access"):
+        client = OAuth2Session(client_id, client_secret, scope=scope, redirect_uri=redirect_uri,
                                code_challenge_method="S256", default_timeout=TIMEOUT)
         verifier = generate_token(64)
         url, state = client.create_authorization_url(metadata["authorization_endpoint"], code_verifier=verifier,
@@ -78,10 +82,10 @@ def main():
     started = time.monotonic()
     total = 0
     last = None
-    for name, count in pools:
+    for name, count, scope in pools:
         tokens = []
         for _ in range(count):
-            last = authorize()
+            last = authorize(scope)
             if not last.get("refresh_token"):
                 sys.exit(f"mint: the token response has no refresh_token: {sorted(last)}")
             tokens.append(last["refresh_token"])

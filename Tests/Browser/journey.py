@@ -7,7 +7,13 @@ approve the consent and land back at the app's redirect URI with code, state and
 is redeemed at /token to prove it is good. Then the account page: change the password, sign out
 everywhere, and the account page asks for a sign-in again. Then two-step verification
 (issue 4): sign in, set up an authenticator app on the account page (codes computed here with
-RFC 6238), sign out, and sign in to the app again with the password and a code.
+RFC 6238), sign out, and sign in to the app again with the password and a code. Then
+organizations (issue 10): a customer administrator invited from the shell (run.sh, `gatehouse
+invite create --new-organization`) accepts the mailed link, makes two-step verification required
+on the organization page and invites a member; in a second browser the member accepts their
+mailed link, while the administrator's open page shows the live notice without a reload; the
+member's next sign-in to the app for that organization (`organization` parameter) enrols an
+authenticator app.
 
 Every page visited is saved twice in BROWSER_OUTPUT: NN-name.png (desktop, 1280×900 window,
 whole page) and NN-name.phone.png (390×844 CSS pixels at pixel ratio 3, mobile emulation, whole
@@ -16,7 +22,10 @@ page), the phone one taken by switching Chrome's device metrics on the same page
 Configuration comes from the environment (Tests/Browser/run.sh sets it):
   BROWSER_ISSUER, BROWSER_CLIENT_ID, BROWSER_CLIENT_SECRET, BROWSER_REDIRECT_URI,
   BROWSER_MAILDIR, BROWSER_OUTPUT, BROWSER_CHROMIUM, BROWSER_CHROMEDRIVER
-optional: BROWSER_CHROMEDRIVER_LOG, BROWSER_STARTTLS (1: the mail must have come over STARTTLS
+  BROWSER_ADMIN_EMAIL, BROWSER_ORGANIZATION_NAME, BROWSER_ORGANIZATION_SLUG (the invited administrator),
+  BROWSER_STAFF_EMAIL (an invited operator, who opens the people page)
+optional: BROWSER_SEEN_MAIL_FILE (the maildir's .json names before the suite mailed anything),
+BROWSER_CHROMEDRIVER_LOG, BROWSER_STARTTLS (1: the mail must have come over STARTTLS
 with AUTH), BROWSER_SUMMARY_FILE, BROWSER_STEP_TIMEOUT (seconds per wait, default 30).
 
 The last line printed is `browser: N passed, M failed` (with BROWSER_SUMMARY_FILE set it is
@@ -46,7 +55,7 @@ from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 def env(name, default=None):
@@ -69,6 +78,12 @@ CHROMEDRIVER_LOG = os.environ.get("BROWSER_CHROMEDRIVER_LOG")
 EXPECT_STARTTLS = os.environ.get("BROWSER_STARTTLS") == "1"
 SUMMARY_FILE = os.environ.get("BROWSER_SUMMARY_FILE")
 TIMEOUT = float(os.environ.get("BROWSER_STEP_TIMEOUT", "30"))
+# The organization journey: its administrator, invited by run.sh with `gatehouse invite create`.
+ADMIN_EMAIL = env("BROWSER_ADMIN_EMAIL")
+ORGANIZATION_NAME = env("BROWSER_ORGANIZATION_NAME")
+ORGANIZATION_SLUG = env("BROWSER_ORGANIZATION_SLUG")
+STAFF_EMAIL = env("BROWSER_STAFF_EMAIL")
+SEEN_MAIL_FILE = os.environ.get("BROWSER_SEEN_MAIL_FILE")
 
 DESKTOP = (1280, 900)
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
@@ -91,6 +106,7 @@ class Journey:
         self.failed = 0
         self.shots = 0
         self.driver = None
+        self.windows = []
         self.started = time.monotonic()
 
     # Each step is one check: it runs, its expectations hold, or the journey stops there (later
@@ -130,6 +146,13 @@ class Journey:
     # --- the browser -------------------------------------------------------------------------
 
     def start_browser(self):
+        self.driver = self.new_window()
+        version = self.driver.capabilities.get("browserVersion", "?")
+        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        return f"Chromium {version}, headless, viewport {inner[0]}×{inner[1]}"
+
+    def new_window(self):
+        """A browser of its own (its own profile and cookies): a second person at the same time."""
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
         for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -146,22 +169,26 @@ class Journey:
         # The given chromedriver path means Selenium Manager is never asked (it would download).
         service = Service(executable_path=CHROMEDRIVER, log_output=CHROMEDRIVER_LOG or os.devnull,
                           service_args=["--log-level=WARNING"])
-        self.driver = webdriver.Chrome(service=service, options=options)
-        self.driver.set_page_load_timeout(TIMEOUT)
+        driver = webdriver.Chrome(service=service, options=options)
+        self.windows.append(driver)
+        driver.set_page_load_timeout(TIMEOUT)
         # --window-size includes the (emulated) browser frame: make the viewport itself 1280×900.
-        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
-        self.driver.set_window_size(2 * DESKTOP[0] - inner[0], 2 * DESKTOP[1] - inner[1])
-        version = self.driver.capabilities.get("browserVersion", "?")
-        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
-        return f"Chromium {version}, headless, viewport {inner[0]}×{inner[1]}"
+        inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        driver.set_window_size(2 * DESKTOP[0] - inner[0], 2 * DESKTOP[1] - inner[1])
+        return driver
+
+    def use(self, driver):
+        """Later steps (and their screenshots) act in this browser."""
+        self.driver = driver
 
     def quit(self):
-        if self.driver is not None:
+        for driver in self.windows:
             try:
-                self.driver.quit()
+                driver.quit()
             except Exception:  # noqa: BLE001 - run.sh kills what is left
                 pass
-            self.driver = None
+        self.windows = []
+        self.driver = None
 
     def wait(self, condition, what, timeout=TIMEOUT):
         try:
@@ -272,18 +299,24 @@ def jwt_claims(token):
 
 
 class AuthorizationRequest:
-    def __init__(self):
+    def __init__(self, organization=None):
+        # With an organization: the `organization` parameter (its slug) and the scope that puts it in the tokens.
+        self.organization = organization
         self.verifier = b64url(secrets.token_bytes(32))
         self.challenge = b64url(hashlib.sha256(self.verifier.encode()).digest())
         self.state = b64url(secrets.token_bytes(16))
         self.nonce = b64url(secrets.token_bytes(16))
 
     def url(self):
-        return ISSUER + "/authorize?" + urlencode({
+        parameters = {
             "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
             "scope": "openid profile email offline_access", "state": self.state, "nonce": self.nonce,
             "code_challenge": self.challenge, "code_challenge_method": "S256",
-        })
+        }
+        if self.organization:
+            parameters["scope"] += " organization"
+            parameters["organization"] = self.organization
+        return ISSUER + "/authorize?" + urlencode(parameters)
 
     def check_callback(self, url):
         """The app's redirect URI with code, the same state, and iss (RFC 9207)."""
@@ -356,7 +389,10 @@ def totp_self_test():
 def main():
     OUTPUT.mkdir(parents=True, exist_ok=True)
     j = Journey()
-    seen_mail = {p.name for p in MAILDIR.glob("*.json")}
+    # The mail there before the suite began (run.sh lists it before the CLI mails an invitation).
+    before = set(Path(SEEN_MAIL_FILE).read_text().split()) if SEEN_MAIL_FILE else {p.name for p in MAILDIR.glob("*.json")}
+    # Each part reads the mail from there on (reading marks someone else's mail as read).
+    seen_mail = set(before)
     person = {
         "name": "Journey Tester",
         "email": f"journey-{int(time.time())}-{secrets.token_hex(4)}@example.com",
@@ -368,6 +404,8 @@ def main():
         j.step("Chromium starts through /usr/bin/chromedriver", j.start_browser)
         signup_journey(j, person, state, seen_mail)
         mfa_journey(j, person, state)
+        organization_journey(j, set(before))
+        people_journey(j, set(before))
     except Exception:  # noqa: BLE001 - counted and reported by step()
         pass
     finally:
@@ -632,6 +670,250 @@ def mfa_journey(j, person, state):
         expect(claims.get("acr") == "mfa", f"the ID token's acr {claims.get('acr')!r} is not mfa")
         return f"amr {amr}, acr {claims.get('acr')}"
     j.step("a TOTP code on the MFA page returns to the app; the ID token says mfa", code_then_app)
+
+
+def invitation_link(message):
+    """The link of an invitation mail (its text body), after checking the HTML body carries it too."""
+    text = message.get_body(("plain",)).get_content()
+    match = re.search(r"(https?://\S+/invitations/[A-Za-z0-9_-]+)", text)
+    expect(match, f"no invitation link in the text body: {text[:300]!r}")
+    link = match.group(1)
+    expect(link.startswith(ISSUER + "/invitations/"), f"the link {link} is not on {ISSUER}")
+    expect(link in message.get_body(("html",)).get_content(), "the HTML body does not carry the same link")
+    return link, " ".join(text.split())
+
+
+def accept_invitation(j, link, name, password, heading, summary):
+    """Opens an invitation's link, checks what it says, and creates the account from it."""
+    d = lambda: j.driver  # noqa: E731
+
+    def opened():
+        d().get(link)
+        j.loaded()
+        j.wait_for_id("accept-invitation")
+        expect(j.heading() == heading, f"the invitation page's heading is {j.heading()!r}, not {heading!r}")
+        lead = d().find_element(By.CSS_SELECTOR, "p.lead").text
+        expect(lead == summary, f"the invitation page says {lead!r}, not {summary!r}")
+        return j.shot("invitation")
+    first = opened()
+    j.type_into("name", name)
+    j.type_into("new-password", password)
+    terms = d().find_elements(By.ID, "accept-terms")
+    if terms:
+        terms[0].click()
+    j.click_and_leave("accept-invitation")
+    j.no_alert()
+    j.wait_for_id("sessions")
+    expect(j.path() == "/account", f"accepting led to {d().current_url}, not the account page")
+    return first
+
+
+def organization_journey(j, seen_mail):
+    """Issue 10: a customer's administrator, invited from the server's shell, accepts the mailed
+    link, makes two-step verification required in the organization's settings and invites a
+    member from the organization page. In a second browser the member accepts their mailed link;
+    the administrator's page shows the live notice without a reload; the member's next sign-in to
+    an app of the organization (the `organization` parameter) enrols an authenticator app."""
+    d = lambda: j.driver  # noqa: E731
+    admin = {"name": "Olga Admin", "email": ADMIN_EMAIL, "password": "Copper meadow " + secrets.token_urlsafe(9)}
+    member = {"name": "Milo Member", "email": f"member-{int(time.time())}-{secrets.token_hex(4)}@example.com",
+              "password": "Velvet harbour " + secrets.token_urlsafe(9)}
+    state = {}
+    organization_url = ISSUER + "/organizations/" + ORGANIZATION_SLUG
+
+    def admin_window():
+        j.use(j.new_window())
+        state["admin_window"] = j.driver
+        return "a second Chromium, no cookies"
+    j.step("a fresh browser for the organization's administrator", admin_window)
+
+    def admin_mail():
+        message, _ = wait_for_mail(ADMIN_EMAIL, seen_mail)
+        expect(message["subject"] == f"You are invited to join {ORGANIZATION_NAME} on Gatehouse", f"Subject: {message['subject']}")
+        state["admin_link"], text = invitation_link(message)
+        expected = f"You are invited to join {ORGANIZATION_NAME} as an administrator."
+        expect(expected in text, f"the mail does not say {expected!r}: {text[:300]!r}")
+        return f"{message['subject']!r}, sent by `gatehouse invite create --new-organization`"
+    j.step("the invitation `gatehouse invite create` mailed reached the SMTP server with its link", admin_mail)
+
+    def admin_accepts():
+        stem = accept_invitation(j, state["admin_link"], admin["name"], admin["password"], heading=f"Join {ORGANIZATION_NAME}",
+                                 summary=f"You are invited to join {ORGANIZATION_NAME} as an administrator.")
+        return stem + ", then " + j.shot("account-organization-admin")
+    j.step("the administrator opens the link, creates the account and is signed in", admin_accepts)
+
+    def organization_page():
+        d().get(organization_url)
+        j.loaded()
+        j.wait_for_id("members")
+        expect(j.heading() == ORGANIZATION_NAME, f"the organization page's heading is {j.heading()!r}")
+        members = d().find_element(By.ID, "members").text
+        expect(ADMIN_EMAIL in members and "Administrator" in members, f"the administrator is not listed: {members!r}")
+        expect(not d().find_element(By.ID, "live-notice").is_displayed(), "the live notice shows before anything happened")
+        return j.shot("organization")
+    j.step("the organization page lists its administrator", organization_page)
+
+    def require_app():
+        d().find_element(By.CSS_SELECTOR, "input[name=second_factor][value=required]").click()
+        app = d().find_element(By.CSS_SELECTOR, "input[name=method][value=totp]")
+        if not app.is_selected():
+            app.click()
+        j.click_and_leave("save-settings")
+        j.no_alert()
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice:not(#live-notice)").text
+        expect(notice == "The settings are saved.", f"the notice after saving is {notice!r}")
+        expect(d().find_element(By.CSS_SELECTOR, "input[name=second_factor][value=required]").is_selected(), "required is not kept")
+        return j.shot("organization-settings-saved")
+    j.step("the settings form makes two-step verification required (authenticator app)", require_app)
+
+    def invite_member():
+        j.type_into("invite-email", member["email"])
+        Select(d().find_element(By.ID, "invite-role")).select_by_value("client_user")
+        j.click_and_leave("send-invitation")
+        j.no_alert()
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice:not(#live-notice)").text
+        expect(notice == "The invitation is on its way.", f"the notice after inviting is {notice!r}")
+        line = d().find_element(By.XPATH, f"//section[@id='invitations']//li[contains(., '{member['email']}')]").text
+        expect("Pending" in line and "Member" in line, f"the invitation is not listed as a pending Member: {line!r}")
+        return j.shot("organization-invited")
+    j.step("the invite form sends an invitation to a member; the list shows it pending", invite_member)
+
+    def member_window():
+        j.use(j.new_window())
+        state["member_window"] = j.driver
+        return "a third Chromium, the member's, while the administrator's page stays open"
+    j.step("a second browser window for the invited member", member_window)
+
+    def member_mail():
+        message, _ = wait_for_mail(member["email"], seen_mail)
+        state["member_link"], text = invitation_link(message)
+        expected = f"{admin['name']} invited you to join {ORGANIZATION_NAME} as a member."
+        expect(expected in text, f"the mail does not say {expected!r}: {text[:300]!r}")
+        return f"{message['subject']!r}, naming the inviter"
+    j.step("the member's invitation mail names the administrator and the organization", member_mail)
+
+    def member_accepts():
+        return accept_invitation(j, state["member_link"], member["name"], member["password"], heading=f"Join {ORGANIZATION_NAME}",
+                                 summary=f"{admin['name']} invited you to join {ORGANIZATION_NAME} as a member.")
+    j.step("the member opens the link and creates the account (accept)", member_accepts)
+
+    def live_notice():
+        j.use(state["admin_window"])
+        notice = j.wait_for_id("live-notice")
+        expected = f"{member['email']} accepted the invitation. Reload to see the list."
+        expect(notice.text == expected, f"the live notice says {notice.text!r}, not {expected!r}")
+        expect(d().execute_script("return performance.getEntriesByType('navigation').length") == 1, "the page was reloaded")
+        return j.shot("organization-live-notice")
+    j.step("the administrator's open page shows the live notice without a reload", live_notice)
+
+    auth = AuthorizationRequest(organization=ORGANIZATION_SLUG)
+
+    def member_signs_in_again():
+        j.use(state["member_window"])
+        d().get(auth.url())
+        j.loaded()
+        # The session of the invitation has no second factor, which the organization requires:
+        # the password again, then setting up an authenticator app.
+        j.wait_for_id("password")
+        expect(j.path() == "/login", f"the app's authorize URL led to {d().current_url}, not the login page")
+        j.type_into("email", member["email"])
+        j.type_into("password", member["password"])
+        j.click_and_leave("submit")
+        j.no_alert()
+        secret = j.wait_for_id("totp-secret")
+        expect(j.path() == "/mfa/enrol", f"the password led to {d().current_url}, not the enrolment page")
+        state["secret"] = re.sub(r"\s+", "", secret.text)
+        return j.shot("organization-enrol") + f", {j.heading()!r}"
+    j.step("the member's next sign-in to the organization's app asks to set up an authenticator app", member_signs_in_again)
+
+    def member_enrols():
+        j.type_into("totp-code", totp(state["secret"], int(time.time()) // 30))
+        j.click_and_leave("enable-totp")
+        j.no_alert()
+        codes = j.wait(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#recovery-codes li")), "the recovery codes")
+        expect(len(codes) == 10, f"{len(codes)} recovery codes shown, not 10")
+        stem = j.shot("organization-recovery-codes")
+        j.click_and_leave("continue")
+        if not d().current_url.startswith(REDIRECT_URI):
+            j.wait_for_id("approve")
+            stem += ", " + j.shot("organization-consent")
+            d().find_element(By.ID, "approve").click()
+            j.wait(lambda drv: drv.current_url.startswith(REDIRECT_URI), f"the browser to reach {REDIRECT_URI}")
+        tokens, claims = auth.redeem(auth.check_callback(d().current_url))
+        expect(claims.get("acr") == "mfa", f"the ID token's acr {claims.get('acr')!r} is not mfa")
+        expect(claims.get("org_slug") == ORGANIZATION_SLUG and claims.get("org_name") == ORGANIZATION_NAME,
+               f"the ID token's organization is {claims.get('org_slug')!r} {claims.get('org_name')!r}")
+        return stem + f", acr mfa, org_slug {claims['org_slug']}"
+    j.step("a first code enrols the app; the app gets a code whose ID token says mfa and the organization", member_enrols)
+
+    def list_after_reload():
+        j.use(state["admin_window"])
+        d().get(organization_url)
+        j.loaded()
+        members = d().find_element(By.ID, "members").text
+        expect(member["email"] in members and "two-step: authenticator app" in members,
+               f"the member is not listed with the authenticator app: {members!r}")
+        line = d().find_element(By.XPATH, f"//section[@id='invitations']//li[contains(., '{member['email']}')]").text
+        expect("Accepted" in line, f"the invitation is not shown accepted: {line!r}")
+        return j.shot("organization-member-joined")
+    j.step("on reload the organization page lists the member with the app and the invitation accepted", list_after_reload)
+
+
+def people_journey(j, seen_mail):
+    """Issue 10: an operator, invited from the shell, accepts in the member's browser (after
+    signing the member out), follows the account page's link to the people page, finds the
+    journey's organization with its administrator and invites a customer's administrator."""
+    d = lambda: j.driver  # noqa: E731
+    staff = {"name": "Otto Operator", "password": "Granite lantern " + secrets.token_urlsafe(9)}
+    customer = f"customer-{int(time.time())}-{secrets.token_hex(4)}@example.com"
+
+    def sign_out_member():
+        d().get(ISSUER + "/logout")
+        j.loaded()
+        j.click_and_leave("sign-out")
+        expect("signed out" in j.page_text().lower(), f"no 'signed out' after /logout: {j.heading()!r}")
+        return "the member's browser, signed out"
+    j.step("the member signs out in their browser", sign_out_member)
+
+    def operator_accepts():
+        message, _ = wait_for_mail(STAFF_EMAIL, seen_mail)
+        link, text = invitation_link(message)
+        expect("You are invited to Gatehouse as an operator." in text, f"the operator's mail says {text[:200]!r}")
+        stem = accept_invitation(j, link, staff["name"], staff["password"], heading="Join Gatehouse",
+                                 summary="You are invited to Gatehouse as an operator.")
+        people = j.wait_for_id("people-link")
+        expect(people.get_attribute("href") == ISSUER + "/people", f"the account page's people link is {people.get_attribute('href')}")
+        return stem + ", " + j.shot("account-operator")
+    j.step("an operator accepts their invitation; the account page links to the people page", operator_accepts)
+
+    def people_page():
+        j.click_and_leave("people-link")
+        j.wait_for_id("organizations")
+        expect(j.path() == "/people" and j.heading() == "People", f"the people link led to {d().current_url}")
+        stem = j.shot("people")
+        j.type_into("search", ORGANIZATION_NAME)
+        j.click_and_leave("search-organizations")
+        line = d().find_element(By.CSS_SELECTOR, "#organizations .items li").text
+        expect(ORGANIZATION_NAME in line and "Olga Admin" in line and ADMIN_EMAIL in line,
+               f"the search does not list the organization with its administrator: {line!r}")
+        link = d().find_element(By.LINK_TEXT, ORGANIZATION_NAME).get_attribute("href")
+        expect(link == ISSUER + "/organizations/" + ORGANIZATION_SLUG, f"the organization's link is {link}")
+        return stem + ", " + j.shot("people-search")
+    j.step("the people page finds the organization by name, with its administrator and a link to its page", people_page)
+
+    def invite_customer():
+        j.type_into("invite-email", customer)
+        Select(d().find_element(By.ID, "invite-role")).select_by_value("client_admin")
+        j.type_into("organization-name", "Journey Customer " + secrets.token_hex(3))
+        j.click_and_leave("send-invitation")
+        j.no_alert()
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
+        expect(notice == "The invitation is on its way.", f"the notice after inviting is {notice!r}")
+        message, _ = wait_for_mail(customer, seen_mail)
+        _, text = invitation_link(message)
+        expect(f"{staff['name']} invited you to join Journey Customer" in text, f"the customer's mail says {text[:200]!r}")
+        return j.shot("people-invited")
+    j.step("the operator invites a customer's administrator with a new organization; the mail names the operator", invite_customer)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 # Tests/Browser/run.sh — the end-to-end journey in a real headless Chromium (Debian's chromium
 # and chromium-driver, driven through WebDriver by Selenium from PyPI) against a Gatehouse server
 # started here on a port of its own, whose mail really leaves through SMTP (the test SMTP server
-# of ./dev test) and is read back from that server's maildir.
+# of ./dev test) and is read back from that server's maildir. Before the journey it invites, as
+# the operator at the shell would, an organization's first client_admin (`gatehouse invite create
+# --new-organization`) and an operator; the journey accepts both mails.
 #
 # `./dev test` calls it after the interop suite with the test instance's environment:
 #   GATEHOUSE_DATABASE_URL GATEHOUSE_REDIS_URL GATEHOUSE_MIGRATIONS_DIR GATEHOUSE_TEMPLATES_DIR
@@ -80,6 +82,27 @@ start_suite_server GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_
 create_client "$GATEHOUSE_BIN" --name "Journey App" --redirect-uri "$REDIRECT_URI"
 say "client $CLIENT_ID (Journey App)"
 
+# A customer's administrator, invited from the server's shell as the issue's staff would: the
+# CLI puts the mail in the outbox (the server sends it to the sink), the journey accepts it.
+find "$GATEHOUSE_TEST_MAILDIR" -maxdepth 1 -name '*.json' -printf '%f\n' >"$WORK/seen-mail"
+STAMP="$(date +%s)-$$"
+ADMIN_EMAIL="org-admin-$STAMP@example.com"
+ORGANIZATION_NAME="Journey Org $STAMP"
+invite_json="$(env GATEHOUSE_DEV_MODE=1 GATEHOUSE_ISSUER="$ISSUER" GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" \
+    GATEHOUSE_MAIL_FROM="$MAIL_FROM" "$GATEHOUSE_BIN" invite create --email "$ADMIN_EMAIL" --role client_admin \
+    --new-organization "$ORGANIZATION_NAME" --json)" || die "gatehouse invite create failed"
+[ "$(printf '%s' "$invite_json" | json_field mailed)" = "True" ] || die "gatehouse invite create did not mail the link: $invite_json"
+ORGANIZATION_ID="$(printf '%s' "$invite_json" | json_field organization_id)" || die "invite create printed no organization_id: $invite_json"
+ORGANIZATION_SLUG="$("$GATEHOUSE_BIN" org show "$ORGANIZATION_ID" --json | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["organization"]["slug"])')" \
+    || die "gatehouse org show $ORGANIZATION_ID failed"
+say "invited $ADMIN_EMAIL as client_admin of $ORGANIZATION_NAME ($ORGANIZATION_SLUG)"
+# Staff: an operator, who opens the people page.
+STAFF_EMAIL="operator-$STAMP@example.com"
+env GATEHOUSE_DEV_MODE=1 GATEHOUSE_ISSUER="$ISSUER" GATEHOUSE_SMTP_URL="$SMTP_URL" GATEHOUSE_SMTP_CA_FILE="$SMTP_CA_FILE" \
+    GATEHOUSE_MAIL_FROM="$MAIL_FROM" "$GATEHOUSE_BIN" invite create --email "$STAFF_EMAIL" --role operator --json >/dev/null \
+    || die "gatehouse invite create --role operator failed"
+say "invited $STAFF_EMAIL as operator"
+
 # --- the journey ------------------------------------------------------------------------------
 
 rm -rf "$OUTPUT"; mkdir -p "$OUTPUT"
@@ -87,6 +110,7 @@ set +e
 BROWSER_ISSUER="$ISSUER" BROWSER_CLIENT_ID="$CLIENT_ID" BROWSER_CLIENT_SECRET="$CLIENT_SECRET" \
 BROWSER_REDIRECT_URI="$REDIRECT_URI" BROWSER_MAILDIR="$GATEHOUSE_TEST_MAILDIR" BROWSER_OUTPUT="$OUTPUT" \
 BROWSER_CHROMIUM="$CHROMIUM" BROWSER_CHROMEDRIVER="$CHROMEDRIVER" BROWSER_CHROMEDRIVER_LOG="$WORK/chromedriver.log" \
+BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_STAFF_EMAIL="$STAFF_EMAIL" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
 BROWSER_SUMMARY_FILE="$WORK/summary" BROWSER_STARTTLS="$([ -n "$SMTP_CA_FILE" ] && echo 1 || echo 0)" \
 SE_OFFLINE=true PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     setsid "$PY" "$HERE/journey.py" 8>&- 9>&- &

@@ -12,6 +12,9 @@ struct AccountPage: Sendable {
     let consents: any ConsentStore
     let passwordPolicy: PasswordPolicy
     let twoStep: TwoStepSummary
+    /// What the user administers, for the links to those pages (read on each view).
+    let memberships: any MembershipStore
+    let organizations: any OrganizationStore
     let clock: any Clock
 
     /// Notices by key, so no text from the URL ever reaches the page.
@@ -61,8 +64,22 @@ struct AccountPage: Sendable {
                                givenName: user.givenName ?? "", familyName: user.familyName ?? "", picture: user.picture ?? "",
                                passwordRules: passwordPolicy.rules,
                                twoStep: try await twoStep.section(for: user), sessions: Array(sessions), sessionPages: sessionPages, apps: apps,
+                               administration: try await administration(of: user.id),
                                notice: notice, errors: errors, open: AccountView.OpenSections(open))
         return responder.form(view, refused: !errors.isEmpty, cookies: csrf.cookies)
+    }
+
+    /// The organizations the user administers (`client_admin` there), by name, and whether a
+    /// platform role opens the people page (which lists every organization).
+    func administration(of userID: UUID) async throws -> AdministrationLinks {
+        let people = try await memberships.platformRole(userID: userID) != nil
+        var administered: [AdministrationLinks.Organization] = []
+        for membership in try await memberships.memberships(userID: userID) where membership.role >= .clientAdmin {
+            if let organization = try await organizations.find(id: membership.organizationID) {
+                administered.append(.init(name: organization.name, slug: organization.slug))
+            }
+        }
+        return AdministrationLinks(organizations: administered.sorted { $0.name < $1.name }, people: people)
     }
 
     static func format(_ date: Date) -> String {

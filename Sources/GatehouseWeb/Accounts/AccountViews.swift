@@ -156,6 +156,9 @@ struct AccountView: PageView {
     /// Nil when every session fits on this page.
     let sessionPages: SessionPages?
     let apps: [AppLine]
+    /// The organizations the user administers (their pages), and the people page for a
+    /// platform role: the section shows only when there is something in it.
+    let administration: AdministrationLinks
     let notice: String?
     let errors: [String]
     /// Which folded form shows open: the one whose submission came back with errors.
@@ -176,6 +179,7 @@ struct AccountView: PageView {
             "sessions": .list(sessions),
             "sessionPages": .nested(sessionPages?.templateValues),
             "apps": .list(apps),
+            "administration": .nested(administration),
             "notice": .text(notice),
             "errors": .list(errors),
             "open": .nested(open),
@@ -262,5 +266,24 @@ struct AccountView: PageView {
         sessionPages: SessionPages(olderURL: "/account?sessions_after=1709629620000000-x#sessions", newestURL: "/account#sessions"),
         apps: [AppLine(clientID: "example-app", name: "Example App", access: "Your name and email address",
                        grantedAt: "5 March 2024", csrfToken: "csrf")],
+        administration: AdministrationLinks(organizations: [.init(name: "Northwind Traders", slug: "northwind")], people: true),
         notice: "Your profile is saved.", errors: ["Enter a valid picture URL."], open: OpenSections(.profile))
+}
+
+/// The account page's links to what the user administers.
+struct AdministrationLinks: TemplateContent {
+    struct Organization: TemplateContent {
+        let name: String
+        let slug: String
+
+        var templateValues: TemplateValues { ["name": .text(name), "slug": .text(slug)] }
+    }
+
+    let organizations: [Organization]
+    /// A platform role: the people page.
+    let people: Bool
+
+    var templateValues: TemplateValues {
+        ["organizations": .list(organizations), "people": .flag(people), "any": .flag(people || !organizations.isEmpty)]
+    }
 }

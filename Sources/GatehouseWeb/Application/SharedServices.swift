@@ -94,7 +94,7 @@ struct SharedServices {
             responder: responder, sessions: d.sessions, consents: d.consents, passwordPolicy: d.accounts.passwordPolicy,
             twoStep: TwoStepSummary(credentials: d.mfa.credentials, recoveryCodes: recoveryCodes, mailEnabled: d.mailOutbox.isEnabled,
                                     required: d.settings.requireMFA),
-            clock: d.clock)
+            memberships: d.organizations.memberships, organizations: d.organizations.organizations, clock: d.clock)
 
         // The continuation of every sign-in.
         let flow = AuthorizationFlow(

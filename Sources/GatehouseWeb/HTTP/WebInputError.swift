@@ -57,9 +57,12 @@ enum WebInputError: Error, Equatable {
         "accept_terms", "client", "confirm", "csrf_token", "current_password", "decision", "email", "enrolment",
         "family_name", "given_name", "method", "name", "password", "picture", "session", "ticket", "username",
         "done", "expired", "problem", "error", "error_description", "iss",
-        // The organization picker's search (`/choose-organization?q=`).
+        // The organization picker's and the people page's search (`?q=`).
         "q",
-        // The organization page's forms (invite, revoke and resend, settings).
-        "invitation", "role", "second_factor",
+        // The organization page (its forms and its members' next page) and the people page
+        // (its invite form and its organizations' next page).
+        "invitation", "role", "second_factor", "members_after", "organization_name", "after",
+        // The account page's sessions' next page.
+        "sessions_after",
     ]
 }

@@ -18,7 +18,7 @@ enum RenderedViews {
             // Second factor
             MFAChallengeView.self, TOTPEnrolmentView.self, EmailEnrolmentView.self, RecoveryCodesView.self,
             // Invitations and organizations
-            InvitationView.self, OrganizationView.self,
+            InvitationView.self, OrganizationView.self, PeopleView.self,
             // Development mode
             DemoResultView.self, DevMailboxView.self,
         ]
