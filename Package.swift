@@ -90,6 +90,8 @@ let package = Package(
                            .product(name: "Metrics", package: "swift-metrics"),
                            // Live event streams end when the server shuts down (EventsRoute).
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            // The API's OpenAPI document, served as it is (OpenAPIDocument).
+            resources: [.copy("API/openapi.json")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -60,6 +60,8 @@ browser_port() { local base; base="$(test_server_port)" || return 1; port_settin
 fuzz_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_FUZZ_PORT $((base + 3)); }
 # Two ports: the events suite's two instances (this one and the next).
 events_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_EVENTS_PORT $((base + 4)); }
+# The API suite's server (schemathesis, Tests/API); +5 is the events suite's second instance.
+api_port() { local base; base="$(test_server_port)" || return 1; port_setting GATEHOUSE_API_PORT $((base + 6)); }
 
 # --- waiting and stopping -------------------------------------------------------------------
 

@@ -39,6 +39,16 @@ import Testing
         #expect(!String(decoding: claims.jsonBytes, as: UTF8.self).contains("auth_time"))
     }
 
+    @Test func aResourceAudienceMakesAudAnArrayWithTheClientFirst() throws {
+        var claims = AccessTokenClaims(iss: "https://id.example", sub: "s", aud: "client", exp: 2_000_000_000, iat: 1,
+                                       jti: "j", clientID: "client", scope: "gatehouse:manage", authTime: nil, sid: nil)
+        claims.resourceAudiences = ["gatehouse:manage"]
+        #expect(String(decoding: claims.jsonBytes, as: UTF8.self).hasPrefix(#"{"aud":["client","gatehouse:manage"],"client_id":"client""#))
+        let decoded = try JSONDecoder().decode(AccessTokenClaims.self, from: Data(claims.jsonBytes))
+        #expect(decoded == claims)
+        #expect(decoded.audiences == ["client", "gatehouse:manage"])
+    }
+
     @Test func tokenResponseHasTheRFC6749Names() throws {
         let response = TokenResponse(accessToken: "at", expiresIn: 300, scope: "openid", refreshToken: "rt", idToken: "id")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(response.jsonBytes)) as? [String: Any])

@@ -202,7 +202,7 @@ struct OrganizationClaimsTests {
         try await withProvider { provider, browser in
             let discovery = try await browser.get("/.well-known/openid-configuration").json()
             let scopes = try #require(discovery["scopes_supported"] as? [String])
-            #expect(scopes == ["openid", "profile", "email", "offline_access", "organization", "roles"])
+            #expect(scopes == ["openid", "profile", "email", "offline_access", "organization", "roles", "gatehouse:manage"])
             let claims = try #require(discovery["claims_supported"] as? [String])
             #expect(["org_id", "org_slug", "org_name", "roles"].allSatisfy(claims.contains))
 

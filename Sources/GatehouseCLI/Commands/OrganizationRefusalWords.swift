@@ -67,6 +67,7 @@ enum OrganizationRefusalWords {
         case .permissionNotHeld(let permission): "the permission \(permission) is not held by whoever acts"
         case .alreadyMember: "that address already holds the role (or a higher one) there"
         case .alreadyInvited: "that address has a pending invitation there: resend or revoke it (gatehouse invite list)"
+        case .otherAddress: "the invitation is for another address"
         case .notPending(let state): "the invitation is \(state.rawValue), no longer pending"
         }
     }

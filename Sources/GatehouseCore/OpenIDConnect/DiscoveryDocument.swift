@@ -8,7 +8,7 @@ public struct DiscoveryDocument: Encodable, Sendable {
     public let revocationEndpoint: String
     public let introspectionEndpoint: String
     public let endSessionEndpoint: String
-    public let scopesSupported = ["openid", "profile", "email", "offline_access", "organization", "roles"]
+    public let scopesSupported = ["openid", "profile", "email", "offline_access", "organization", "roles", "gatehouse:manage"]
     public let responseTypesSupported = ["code"]
     public let responseModesSupported = ["query", "form_post"]
     public let grantTypesSupported = GrantType.allCases.map(\.rawValue)

@@ -69,6 +69,8 @@ public struct Invitations: Sendable {
         case alreadyMember
         case alreadyInvited
         case notPending(Invitation.State)
+        /// An account accepting an invitation sent to another address.
+        case otherAddress
     }
 
     /// A new invitation with the token for its link (shown nowhere else).
@@ -194,7 +196,12 @@ public struct Invitations: Sendable {
 
     /// Accepts the invitation: a new account (built by the page from the name and password it
     /// checked), or the signed-in account whose email it names.
+    /// An existing account accepts only an invitation to its own address (`.otherAddress`).
     public func accept(token: String, as acceptor: InvitationAcceptor) async throws -> InvitationAcceptance {
+        if case .existingUser(let userID) = acceptor {
+            guard let invitation = try await invitations.find(digest: crypto.tokenDigest(token)) else { return .notFound }
+            guard let user = try await users.find(id: userID), user.email == invitation.email else { throw Refusal.otherAddress }
+        }
         let now = clock.now
         let outcome = try await invitations.accept(digest: crypto.tokenDigest(token), as: acceptor, now: now)
         if case .accepted(let invitation, let userID) = outcome {

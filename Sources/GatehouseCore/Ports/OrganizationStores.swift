@@ -195,4 +195,9 @@ public struct InvitationCursor: Sendable, Equatable {
         self.createdAt = invitation.createdAt
         self.id = invitation.id
     }
+
+    public init(createdAt: Date, id: UUID) {
+        self.createdAt = createdAt
+        self.id = id
+    }
 }

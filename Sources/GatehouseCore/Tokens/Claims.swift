@@ -36,7 +36,12 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
 public struct AccessTokenClaims: Codable, Sendable, Equatable {
     public var iss: String
     public var sub: String
+    /// The client the token was issued to: the first audience.
     public var aud: String
+    /// The resource servers beside the client that the token is meant for: `gatehouse:manage`
+    /// when that scope was granted (Gatehouse's own API checks it). With any, `aud` is written
+    /// as an array (RFC 7519 §4.1.3), the client first.
+    public var resourceAudiences: [String]? = nil
     public var exp: Int
     public var iat: Int
     public var jti: String
@@ -82,6 +87,36 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         self.permissions = permissions
     }
 
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let single = try? container.decode(String.self, forKey: .aud) {
+            aud = single
+        } else {
+            let all = try container.decode([String].self, forKey: .aud)
+            guard let first = all.first else {
+                throw DecodingError.dataCorruptedError(forKey: .aud, in: container, debugDescription: "an empty aud")
+            }
+            aud = first
+            resourceAudiences = all.count > 1 ? Array(all.dropFirst()) : nil
+        }
+        iss = try container.decode(String.self, forKey: .iss)
+        sub = try container.decode(String.self, forKey: .sub)
+        exp = try container.decode(Int.self, forKey: .exp)
+        iat = try container.decode(Int.self, forKey: .iat)
+        jti = try container.decode(String.self, forKey: .jti)
+        clientID = try container.decode(String.self, forKey: .clientID)
+        scope = try container.decodeIfPresent(String.self, forKey: .scope)
+        authTime = try container.decodeIfPresent(Int.self, forKey: .authTime)
+        sid = try container.decodeIfPresent(String.self, forKey: .sid)
+        grantID = try container.decodeIfPresent(String.self, forKey: .grantID)
+        orgID = try container.decodeIfPresent(String.self, forKey: .orgID)
+        roles = try container.decodeIfPresent([String].self, forKey: .roles)
+        permissions = try container.decodeIfPresent([String].self, forKey: .permissions)
+    }
+
+    /// Every audience: the client, then the resource servers.
+    public var audiences: [String] { [aud] + (resourceAudiences ?? []) }
+
     public var scopes: [String] { Scope.parse(scope ?? "") ?? [] }
 
     /// `grant_id` as a UUID; nil when absent or not one of ours.
@@ -119,7 +154,7 @@ extension AccessTokenClaims {
     /// The claims as JSON, keys sorted: the JWS payload.
     public var jsonBytes: [UInt8] {
         var json = JSONObjectWriter()
-        json.write("aud", aud)
+        if resourceAudiences?.isEmpty == false { json.write("aud", audiences) } else { json.write("aud", aud) }
         json.write("auth_time", authTime)
         json.write("client_id", clientID)
         json.write("exp", exp)

@@ -29,12 +29,14 @@ public struct TokenIssuer: Sendable {
                             sessionID: UUID?, grantID: UUID? = nil, organization: OrganizationClaims = .none,
                             now: Date) throws -> AccessToken {
         let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
-        let claims = AccessTokenClaims(
+        var claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
             sid: sessionID?.uuidString.lowercased(), grantID: grantID?.uuidString.lowercased(),
             orgID: organization.organizationID?.uuidString.lowercased(), roles: organization.roles,
             permissions: organization.permissions)
+        // Gatehouse's own API is a resource server the token is then meant for, too.
+        if scopes.contains(Scope.manage) { claims.resourceAudiences = [Scope.manage] }
         return AccessToken(token: try signer.sign(payload: claims.jsonBytes, type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)
     }

@@ -8,6 +8,9 @@ public enum Scope {
     public static let organization = "organization"
     /// The user's roles there (`roles`), and in access tokens their permissions (issue 10).
     public static let roles = "roles"
+    /// The administration API (`/api/v1`, issue 10 item 7): never granted unless the client's
+    /// registration names it, and what it allows is still the caller's roles, read per call.
+    public static let manage = "gatehouse:manage"
 
     /// The scopes every client may ask for unless its registration narrows them.
     public static let standard: Set<String> = [openid, profile, email, offlineAccess, organization, roles]
@@ -61,6 +64,7 @@ public enum Scope {
         case offlineAccess: return "Stay connected while you are away (keep access until you revoke it)"
         case organization: return "See which organization you signed in for (its name and identifier)"
         case roles: return "See your roles and permissions in that organization"
+        case manage: return "Manage organizations, invitations and roles as you may yourself"
         default: return "Access “\(scope)”"
         }
     }

@@ -22,6 +22,7 @@ struct GatehouseModules {
             InvitationsModule(dependencies: Self.invitations(dependencies, shared)),
             OrganizationsModule(dependencies: Self.organizations(dependencies, shared)),
             EventsModule(dependencies: Self.events(dependencies, shared)),
+            APIModule(dependencies: Self.api(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -114,6 +115,18 @@ struct GatehouseModules {
         EventsModule.Dependencies(bus: d.liveEvents, hub: LiveEventHub(bus: d.liveEvents, logger: d.logger), bearer: shared.bearer,
                                   sessions: shared.pages.sessions, cookies: shared.pages.cookies,
                                   memberships: d.organizations.memberships)
+    }
+
+    static func api(_ d: WebDependencies, _ shared: SharedServices) -> APIModule.Dependencies {
+        APIModule.Dependencies(
+            caller: APICaller(bearer: shared.bearer,
+                              principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles)),
+            administration: OrganizationAdministration(organizations: d.organizations.organizations, memberships: d.organizations.memberships,
+                                                       users: d.users, audit: d.audit, clock: d.clock),
+            invitations: shared.invitations,
+            customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
+                                     memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
+            issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

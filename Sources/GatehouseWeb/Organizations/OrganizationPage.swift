@@ -172,6 +172,7 @@ struct OrganizationPage {
         case .invalidEmail: "Enter an email address, like name@example.com."
         case .alreadyMember: "\(email ?? "That person") is already a member."
         case .alreadyInvited: "\(email ?? "That person") already has a pending invitation here. Resend it instead."
+        case .otherAddress: "That invitation is for another address."
         case .notPending(let state): "That invitation is \(words(state).lowercased()): only a pending one can be changed."
         case .notFound: "That invitation does not exist."
         case .notPermitted, .permissionNotHeld, .placeDoesNotFitRole, .invalidOrganizationName: "You may not invite someone to that role here."

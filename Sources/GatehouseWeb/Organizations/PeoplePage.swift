@@ -127,7 +127,8 @@ struct PeoplePage {
         case .invalidOrganizationName: "Give the organization a name of 1 to 100 characters."
         case .alreadyMember: "\(email) already holds that role."
         case .alreadyInvited: "\(email) already has a pending invitation to that role."
-        case .notPending, .notFound, .notPermitted, .permissionNotHeld, .placeDoesNotFitRole: "You may not invite someone to that role."
+        case .notPending, .notFound, .notPermitted, .permissionNotHeld, .placeDoesNotFitRole, .otherAddress:
+            "You may not invite someone to that role."
         }
     }
 }

@@ -1,0 +1,123 @@
+import GatehouseCore
+import Logging
+
+/// The one mapping from what Core and the API's input checks refuse to the problem answered:
+/// 400 for malformed input, 422 for input Core finds invalid, 401 (with the bearer challenge) for
+/// tokens, 403 for rank and for a token without `gatehouse:manage`, 404 for unknown ids and —
+/// exactly alike — anything of an organization the caller has no role in, 409 for duplicates.
+/// Anything else is logged and answered 500 without detail.
+enum APIProblems {
+    static func problem(for error: any Error, logger: Logger?) -> APIProblem {
+        switch error {
+        case let problem as APIProblem: return problem
+        case let input as APIInputError: return problem(input)
+        case let refusal as OrganizationAdministration.Refusal: return problem(refusal)
+        case let refusal as Invitations.Refusal: return problem(refusal)
+        case let refusal as CustomRoles.Refusal: return problem(refusal)
+        case let oauth as OAuthError: return problem(oauth)
+        default:
+            logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return APIProblem(status: .internalServerError, name: "internal", title: "Internal error",
+                              detail: "the server could not answer; try again later")
+        }
+    }
+
+    static let notFound = APIProblem(status: .notFound, name: "not-found", title: "Not found", detail: "there is nothing here")
+
+    static func forbidden(_ detail: String) -> APIProblem {
+        APIProblem(status: .forbidden, name: "forbidden", title: "Forbidden", detail: detail)
+    }
+
+    static func invalid(_ detail: String) -> APIProblem {
+        APIProblem(status: .unprocessableContent, name: "invalid", title: "Invalid input", detail: detail)
+    }
+
+    static func conflict(_ detail: String) -> APIProblem {
+        APIProblem(status: .conflict, name: "conflict", title: "Conflict", detail: detail)
+    }
+
+    static func badRequest(_ detail: String) -> APIProblem {
+        APIProblem(status: .badRequest, name: "bad-request", title: "Bad request", detail: detail)
+    }
+
+    /// RFC 6750 §3: a request without a token gets the challenge and no error code.
+    static let tokenRequired = APIProblem(status: .unauthorized, name: "token-required", title: "Unauthorized",
+                                          detail: "an access token is required", challenge: #"Bearer realm="gatehouse""#)
+
+    /// RFC 6750 §3.1: the token lacks `gatehouse:manage`.
+    static let insufficientScope = APIProblem(
+        status: .forbidden, name: "insufficient-scope", title: "Insufficient scope",
+        detail: "the access token was not granted the scope gatehouse:manage",
+        challenge: #"Bearer realm="gatehouse", error="insufficient_scope", scope="gatehouse:manage""#)
+
+    static func problem(_ input: APIInputError) -> APIProblem {
+        switch input {
+        case .bodyTooLarge(let limit):
+            APIProblem(status: .contentTooLarge, name: "body-too-large", title: "Content too large",
+                       detail: "the body is larger than \(limit) bytes")
+        case .notJSON: APIProblem(status: .unsupportedMediaType, name: "not-json", title: "Unsupported media type",
+                                  detail: "the body must be application/json")
+        case .malformedBody: badRequest("the body is not one JSON object in UTF-8")
+        case .unknownField(let name): badRequest("unknown field \(name)")
+        case .missingField(let name): badRequest("missing field \(name)")
+        case .invalidField(let name): badRequest("invalid value for \(name)")
+        case .invalidQuery(let name): badRequest("invalid query parameter \(name)")
+        case .unknownID: notFound
+        }
+    }
+
+    static func problem(_ refusal: OrganizationAdministration.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalidName: invalid("the name must be 1 to 200 characters without control characters")
+        case .invalidSlug: invalid("the slug must be 1 to 63 lower-case letters, digits and inner hyphens")
+        case .invalidPolicy: invalid("a required second factor needs at least one method")
+        case .roleDoesNotFitPlace: invalid("that role is not held there")
+        case .slugTaken: conflict("another organization has that slug")
+        case .notFound: notFound
+        case .notPermitted: forbidden("your role does not allow this")
+        case .lastSuperAdmin: conflict("that would leave nobody holding super_admin")
+        }
+    }
+
+    static func problem(_ refusal: Invitations.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalidEmail: invalid("the email address is not valid")
+        case .invalidOrganizationName: invalid("the organization name must be 1 to 200 characters without control characters")
+        case .placeDoesNotFitRole: invalid("platform roles are held without an organization, the others within one")
+        case .notFound: notFound
+        case .notPermitted: forbidden("your role does not allow inviting to this role there")
+        case .permissionNotHeld(let permission): forbidden("you do not hold the permission \(permission)")
+        case .alreadyMember: conflict("that address already holds the role there")
+        case .alreadyInvited: conflict("that address already has a pending invitation there")
+        case .notPending(let state): conflict("the invitation is \(state.rawValue), not pending")
+        case .otherAddress: forbidden("the invitation is for another address")
+        }
+    }
+
+    static func problem(_ refusal: CustomRoles.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalidPermission: invalid("a permission is a name or resource:action of lower-case letters, digits and _ . -")
+        case .invalidDescription: invalid("the description must be at most 500 characters without control characters")
+        case .invalidRoleName: invalid("a role name is a lower-case letter then up to 62 of a-z 0-9 _ . -")
+        case .unknownPermission: invalid("a permission of the role is not defined")
+        case .permissionExists: conflict("that permission is defined already")
+        case .roleNameTaken: conflict("a role of that name exists there")
+        case .roleInUse(let count): conflict("the role is assigned to \(count) users; delete it with force=true to unassign it")
+        case .notFound: notFound
+        case .notPermitted: forbidden("your role does not allow this")
+        case .permissionNotHeld(let permission): forbidden("you do not hold the permission \(permission)")
+        }
+    }
+
+    /// A bearer token that is no good: 401 with RFC 6750's error in the challenge.
+    static func problem(_ error: OAuthError) -> APIProblem {
+        let description = error.description
+        if error.code == .insufficientScope { return insufficientScope }
+        if error.code == .invalidRequest {
+            return APIProblem(status: .badRequest, name: "invalid-request", title: "Bad request", detail: description,
+                              challenge: #"Bearer realm="gatehouse", error="invalid_request""#)
+        }
+        return APIProblem(status: .unauthorized, name: "invalid-token", title: "Unauthorized", detail: description,
+                          challenge: #"Bearer realm="gatehouse", error="invalid_token""#)
+    }
+}
