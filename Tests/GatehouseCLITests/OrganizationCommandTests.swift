@@ -1,6 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehousePostgres
+import GatehouseRedis
 import GatehouseTestingStack
 import Testing
 
@@ -232,6 +233,23 @@ struct OrganizationCommandTests {
             for event in ["organization_created", "invitation_created", "invitation_resent", "invitation_revoked"] {
                 #expect(audit.contains("\"\(event)\""), "\(event) in the trail")
             }
+        }
+    }
+
+    @Test("with Redis configured, an invitation revoked at the shell is announced on the live event stream, as one revoked on a page")
+    func revokeAnnounced() async throws {
+        let redisURL = try #require(ProcessInfo.processInfo.environment["GATEHOUSE_TEST_REDIS_URL"], "run the tests with ./dev test")
+        try await Self.withShell { shell in
+            let email = "announced-\(UUID().uuidString.prefix(8).lowercased())@example.test"
+            let created = try shell.object(["invite", "create", "--email", email, "--role", "client_admin",
+                                            "--new-organization", "Announced \(UUID().uuidString.prefix(6))"])
+            let id = try #require(created["id"] as? String)
+            let revoked = try shell.run(["invite", "revoke", id], environment: ["GATEHOUSE_REDIS_URL": redisURL])
+            #expect(revoked.status == 0, "\(revoked.errors)")
+            let events = try await RedisLiveEventBus(pool: try TestServices.redis()).events(after: .start, limit: 100_000)
+            let announced = events.filter { $0.data["invitation_id"] == id }
+            #expect(announced.map(\.type) == [.invitationRevoked], "\(announced)")
+            #expect(announced.first?.audience == LiveEventAudience(userID: nil, platformRole: .superAdmin), "the shell's invitation: the super admins")
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GatehouseCore
 import GatehousePostgres
+import GatehouseRedis
 import GatehouseWeb
 
 /// The Core services of issue 10 as the commands use them: built once per command on the open
@@ -23,14 +24,16 @@ struct OrganizationServices {
 
     let principal = Principal.serverOperator
 
-    init(backends: Backends, audit: any AuditLog, lifetime: Duration, mail: (any InvitationMail)?, mailOff: String?) {
+    init(backends: Backends, audit: any AuditLog, lifetime: Duration, mail: (any InvitationMail)?, mailOff: String?,
+         events: (any LiveEventBus)? = nil) {
         let users = backends.users, organizations = backends.organizations, memberships = backends.memberships
         administration = OrganizationAdministration(organizations: organizations, memberships: memberships, users: users, audit: audit,
                                                     clock: backends.clock)
         customRoles = CustomRoles(roles: backends.customRoles, organizations: organizations, memberships: memberships, users: users,
                                   audit: audit, clock: backends.clock)
         invitations = Invitations(invitations: backends.invitations, organizations: organizations, memberships: memberships, users: users,
-                                  crypto: backends.crypto, audit: audit, clock: backends.clock, lifetime: lifetime, mail: mail)
+                                  crypto: backends.crypto, audit: audit, clock: backends.clock, lifetime: lifetime, mail: mail,
+                                  events: events)
         bootstrap = PlatformBootstrap(invitations: invitations)
         self.backends = backends
         self.users = users
@@ -82,7 +85,9 @@ func withOrganizationServices<T>(_ body: (OrganizationServices) async throws -> 
     } catch {
         throw ValidationError(error.description)
     }
-    return try await withBackends(config) { backends in
+    // With Redis configured (as beside `serve`), an invitation revoked or resent here is announced
+    // on `/events` like one revoked on a page; without it the shell still works, unannounced.
+    return try await withBackends(config, needsRedis: config.redisURL != nil) { backends in
         let audit = try await backends.auditLog(auditKey)
         var mailer: (any InvitationMail)?
         var mailOff: String?
@@ -98,7 +103,8 @@ func withOrganizationServices<T>(_ body: (OrganizationServices) async throws -> 
         case .failure:
             mailOff = "not mailed: mail is not configured (GATEHOUSE_SMTP_URL)"
         }
-        let services = OrganizationServices(backends: backends, audit: audit, lifetime: lifetime, mail: mailer, mailOff: mailOff)
+        let services = OrganizationServices(backends: backends, audit: audit, lifetime: lifetime, mail: mailer, mailOff: mailOff,
+                                            events: backends.redis.map { RedisLiveEventBus(pool: $0, clock: backends.clock) })
         return try await OrganizationRefusalWords.translating { try await body(services) }
     }
 }
