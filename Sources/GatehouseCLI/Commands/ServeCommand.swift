@@ -90,14 +90,14 @@ struct ServeCommand: AsyncParsableCommand {
                 server: GatehouseApplication.server(timeouts: http.timeouts),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
                 services: mail.services + [
-                    KeyReloadService(signer: signer, interval: .seconds(config.keysReloadInterval), logger: logger),
-                    SessionPurgeService(sessions: BrowserSessions(store: backends.sessions, crypto: backends.crypto,
-                                                                  settings: config.providerSettings, clock: backends.clock),
-                                        interval: .seconds(3600), logger: logger),
-                    InvitationSweepService(invitations: Invitations(
+                    KeyReloadService.every(.seconds(config.keysReloadInterval), signer: signer, logger: logger),
+                    SessionPurgeService.every(.seconds(3600), sessions: BrowserSessions(
+                        store: backends.sessions, crypto: backends.crypto, settings: config.providerSettings, clock: backends.clock),
+                        logger: logger),
+                    InvitationSweepService.every(.seconds(60), invitations: Invitations(
                         invitations: backends.invitations, organizations: backends.organizations, memberships: backends.memberships,
                         users: backends.users, crypto: backends.crypto, audit: dependencies.audit, clock: backends.clock,
-                        events: backends.liveEvents), interval: .seconds(60), logger: logger),
+                        events: backends.liveEvents), logger: logger),
                 ],
                 onServerRunning: { _ in
                     announce(config, kid: signer.signingKeyID, mail: mailMode)

@@ -182,3 +182,12 @@ extension Date {
     /// NumericDate (RFC 7519 §2): whole seconds since the epoch.
     public var numericDate: Int { Int(timeIntervalSince1970.rounded(.down)) }
 }
+
+extension AccessTokenClaims {
+    /// The user the token speaks for. A client's own token (client credentials) has the client as
+    /// its subject and speaks for no user: resources that act for a user refuse it.
+    public func userID() throws(OAuthError) -> UUID {
+        guard let id = UUID(uuidString: sub) else { throw OAuthError(.invalidToken, .accessTokenOfNoUser) }
+        return id
+    }
+}

@@ -13,16 +13,11 @@ struct APICaller: Sendable {
 
     func principal(for request: Request) async throws -> Principal {
         guard let header = request.headers[.authorization] else { throw APIProblems.tokenRequired }
-        guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            throw OAuthError(.invalidRequest, .notBearerScheme)
-        }
-        let claims = try await bearer.validate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        let claims = try await bearer.validate(try BearerAuthorization.requiredToken(header))
         // Both: the scope says the user let the client manage, the audience that the token was minted for this API.
         guard Scope.parse(claims.scope)?.contains(Scope.manage) == true, claims.audiences.contains(Scope.manage) else {
             throw APIProblems.insufficientScope
         }
-        // A client's own token (client credentials) speaks for no user.
-        guard let userID = UUID(uuidString: claims.sub) else { throw OAuthError(.invalidToken, .accessTokenOfNoUser) }
-        return try await principals.principal(userID: userID)
+        return try await principals.principal(userID: try claims.userID())
     }
 }

@@ -71,8 +71,7 @@ struct GatehouseModules {
             accountPage: shared.accountPage, settings: d.accounts.settings, users: d.users, sessions: d.sessions,
             consents: d.consents, clients: d.clients, states: d.states, hasher: d.hasher,
             passwordPolicy: d.accounts.passwordPolicy, passwordHistory: d.accounts.passwordHistory,
-            newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
-                                          users: d.users, clock: d.clock),
+            newPassword: shared.newPassword,
             currentPassword: shared.currentPassword, verification: shared.emailCodes, passwordResets: shared.passwordResets,
             mail: shared.mail, attemptLimiter: shared.attemptLimiter, passwordWork: shared.passwordWork,
             accountSecurity: shared.accountSecurity, grantRevocation: shared.grantRevocation, audit: shared.audit, clock: d.clock)
@@ -96,8 +95,7 @@ struct GatehouseModules {
             invitations: shared.invitations,
             settings: d.accounts.settings, users: d.users, hasher: d.hasher, passwordPolicy: d.accounts.passwordPolicy,
             passwordHistory: d.accounts.passwordHistory,
-            newPassword: NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
-                                          users: d.users, clock: d.clock),
+            newPassword: shared.newPassword,
             passwordWork: shared.passwordWork, clock: d.clock)
     }
 

@@ -25,6 +25,8 @@ struct SharedServices {
     let codeSender: SignInCodeSender
     let verificationStart: EmailVerificationStart
     let currentPassword: CurrentPasswordCheck
+    /// A new password under the policy and the history (registration, reset, account, invitations).
+    let newPassword: NewPasswordCheck
     let accountPage: AccountPage
     let signIn: SignInFlow
     /// Invitations as the invitation link's page and the organization page use them: links
@@ -90,6 +92,8 @@ struct SharedServices {
                                       challenges: challenges, mail: mail)
         verificationStart = EmailVerificationStart(verification: emailCodes, mail: mail, cookies: cookies)
         currentPassword = CurrentPasswordCheck(attempts: attemptLimiter, hasher: d.hasher)
+        newPassword = NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
+                                       users: d.users, clock: d.clock)
         accountPage = AccountPage(
             responder: responder, sessions: d.sessions, consents: d.consents, passwordPolicy: d.accounts.passwordPolicy,
             twoStep: TwoStepSummary(credentials: d.mfa.credentials, recoveryCodes: recoveryCodes, mailEnabled: d.mailOutbox.isEnabled,

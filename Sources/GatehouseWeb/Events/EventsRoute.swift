@@ -101,13 +101,8 @@ struct EventsRoute {
     /// the browser's session; nil when it has neither.
     func watcher(for request: Request) async throws -> Watcher? {
         if let header = request.headers[.authorization] {
-            guard header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-                throw OAuthError(.invalidRequest, .notBearerScheme)
-            }
-            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-            let claims = try await dependencies.bearer.validate(token)
-            // A client's own token (client credentials) speaks for no user.
-            guard let userID = UUID(uuidString: claims.sub) else { throw OAuthError(.invalidToken, .accessTokenOfNoUser) }
+            let token = try BearerAuthorization.requiredToken(header)
+            let userID = try await dependencies.bearer.validate(token).userID()
             let bearer = dependencies.bearer
             return Watcher(userID: userID, stillSignedIn: { (try? await bearer.validate(token)) != nil })
         }

@@ -43,9 +43,8 @@ public struct MetricsAccess: Sendable {
 
     /// The credentials of `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme in any case).
     static func bearerToken(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        guard let token = header.flatMap(BearerAuthorization.token), !token.isEmpty else { return nil }
+        return token
     }
 }
 

@@ -26,10 +26,7 @@ struct UserInfoRoute {
         case (.some, .some):
             throw OAuthError(.invalidRequest, .accessTokenSentTwice)
         case (.some(let value), nil):
-            guard value.count > 7, value.prefix(7).lowercased() == "bearer " else {
-                throw OAuthError(.invalidRequest, .notBearerScheme)
-            }
-            token = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            token = try BearerAuthorization.requiredToken(value)
         case (nil, .some(let value)):
             token = value
         case (nil, nil):
