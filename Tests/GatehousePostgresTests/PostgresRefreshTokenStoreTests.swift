@@ -90,12 +90,12 @@ extension PostgresRefreshTokenStoreTests {
         try await store.insert(first)
         #expect(try await store.find(digest: first.digest)?.record.organizationID == organization.id)
 
-        guard case .rotated(let second) = try await store.rotate(rotation(first)) else {
+        guard case .rotated(let second, _) = try await store.rotate(rotation(first)) else {
             Issue.record("a live token must rotate")
             return
         }
         #expect(second.organizationID == organization.id)
-        guard case .rotated(let third) = try await store.rotate(rotation(second)) else {
+        guard case .rotated(let third, _) = try await store.rotate(rotation(second)) else {
             Issue.record("the replacement must rotate")
             return
         }

@@ -39,9 +39,9 @@ public struct RefreshTokenGrant: Sendable {
             digest: crypto.tokenDigest(presented), clientID: client.id, replacementDigest: crypto.tokenDigest(newToken), now: now,
             replacementExpiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
             requestedScopes: requestedScopes))
-        let record: RefreshTokenRecord
+        let record: RefreshTokenRecord, heldClaims: MemberClaims?
         switch outcome {
-        case .rotated(let replacement): record = replacement
+        case .rotated(let replacement, let claims): (record, heldClaims) = (replacement, claims)
         case .notFound, .expired, .revoked: throw OAuthError(.invalidGrant, .refreshTokenInvalid)
         case .reused(let familyID):
             // The store revoked the family's refresh tokens; the grant's access tokens go too
@@ -61,7 +61,7 @@ public struct RefreshTokenGrant: Sendable {
         // family's own organization: a refresh never moves a grant to another organization.
         let organization: OrganizationClaims
         switch try await organizationClaims.read(userID: record.userID, organizationID: record.organizationID, scopes: scopes,
-                                                 grantScopes: record.scopes) {
+                                                 grantScopes: record.scopes, alreadyRead: heldClaims) {
         case .claims(let claims):
             organization = claims
         case .membershipEnded:

@@ -67,8 +67,11 @@ public struct RefreshRotationRequest: Sendable, Equatable {
 
 /// What happened when a refresh token was presented.
 public enum RefreshRotation: Sendable, Equatable {
-    /// The token is used up; the replacement (returned) is stored in the same family.
-    case rotated(RefreshTokenRecord)
+    /// The token is used up; the replacement (returned) is stored in the same family. When the
+    /// family's scopes ask for organization claims (`OrganizationClaims.areRequested`), `claims`
+    /// are the user's `MemberClaims` for the family's organization, read in the same step (one
+    /// round trip for the whole refresh); otherwise nil, and nothing was read.
+    case rotated(RefreshTokenRecord, claims: MemberClaims?)
     case notFound
     /// The token had been rotated already: the family is now revoked.
     case reused(familyID: UUID)

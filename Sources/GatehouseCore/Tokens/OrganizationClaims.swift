@@ -34,7 +34,8 @@ public struct OrganizationClaims: Sendable, Equatable {
 /// Reads `OrganizationClaims` at the moment a token is issued, so a role taken away is gone from
 /// the next token (a refresh), and adds at most one indexed query to a grant
 /// (`MembershipStore.claims`), only when the scopes ask for `organization` or `roles`: `/token`
-/// is benchmarked, and a grant without those scopes pays nothing.
+/// is benchmarked, and a grant without those scopes pays nothing. A refresh pays no query of
+/// its own: the rotation reads the claims in its statement (`RefreshRotation.rotated`).
 public struct OrganizationClaimsReader: Sendable {
     let memberships: any MembershipStore
 
@@ -52,9 +53,17 @@ public struct OrganizationClaimsReader: Sendable {
     /// `scopes`: what this token says; `grantScopes`: what the grant was given (a refresh may
     /// narrow the access token's scope, but a grant that asked for the organization stays bound
     /// to the membership: narrowing never keeps a removed member's grant alive). Nil: `scopes`.
-    public func read(userID: UUID, organizationID: UUID?, scopes: [String], grantScopes: [String]? = nil) async throws -> Reading {
+    /// `alreadyRead`: the claims a store read together with the grant (a refresh rotation), so
+    /// they are not read twice.
+    public func read(userID: UUID, organizationID: UUID?, scopes: [String], grantScopes: [String]? = nil,
+                     alreadyRead: MemberClaims? = nil) async throws -> Reading {
         guard OrganizationClaims.areRequested(by: grantScopes ?? scopes) else { return .claims(.none) }
-        let held = try await memberships.claims(userID: userID, organizationID: organizationID)
+        let held: MemberClaims
+        if let alreadyRead {
+            held = alreadyRead
+        } else {
+            held = try await memberships.claims(userID: userID, organizationID: organizationID)
+        }
         if organizationID != nil, !held.mayActForOrganization { return .membershipEnded }
         let withRoles = scopes.contains(Scope.roles)
         guard OrganizationClaims.areRequested(by: scopes) else { return .claims(.none) }

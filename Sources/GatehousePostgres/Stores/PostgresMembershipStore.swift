@@ -143,27 +143,43 @@ public struct PostgresMembershipStore: MembershipStore {
     public func claims(userID: UUID, organizationID: UUID?) async throws -> MemberClaims {
         let row = try await pool.query(Self.claimsSQL, [.uuid(userID), .uuid(organizationID)]).rows.first
         guard let row else { throw PostgresError(message: "the claims query returned no row") }
-        return MemberClaims(
-            organization: try row.optionalUUID("id") == nil ? nil : try PostgresOrganizationStore.organization(row),
+        return try Self.memberClaims(row)
+    }
+
+    static let claimsSQL = claimsSelect(user: "$1", organization: "$2::uuid")
+
+    /// The query of `claims` for the user and organization (NULL: none; then only global custom
+    /// roles count) that the SQL expressions `user` and `organization` name, as one row with the
+    /// organization's columns prefixed `org_`: a refresh rotation reads the claims of the row it
+    /// inserts in its own statement (`PostgresRefreshTokenStore.rotateSQL`).
+    static func claimsSelect(user: String, organization: String) -> String {
+        """
+        SELECT \(prefixedOrganizationColumns),
+               (SELECT role FROM platform_roles WHERE user_id = \(user)) AS platform_role,
+               (SELECT role FROM memberships WHERE organization_id = \(organization) AND user_id = \(user)) AS organization_role,
+               ARRAY(SELECT DISTINCT r.name FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
+                     WHERE a.user_id = \(user) AND (r.organization_id IS NULL OR r.organization_id = \(organization))
+                     ORDER BY r.name) AS custom_roles,
+               ARRAY(SELECT DISTINCT p.permission FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
+                     JOIN custom_role_permissions p ON p.role_id = r.id
+                     WHERE a.user_id = \(user) AND (r.organization_id IS NULL OR r.organization_id = \(organization))
+                     ORDER BY p.permission) AS permissions
+        FROM (VALUES (1)) AS one LEFT JOIN organizations o ON o.id = \(organization)
+        """
+    }
+
+    /// A row of `claimsSelect`.
+    static func memberClaims(_ row: PostgresRow) throws -> MemberClaims {
+        MemberClaims(
+            organization: try row.optionalUUID("org_id") == nil ? nil : try PostgresOrganizationStore.organization(row, prefix: "org_"),
             platformRole: try row.optionalString("platform_role").flatMap(Role.init(rawValue:)),
             organizationRole: try row.optionalString("organization_role").flatMap(Role.init(rawValue:)),
             customRoles: try row.stringArray("custom_roles"), permissions: try row.stringArray("permissions"))
     }
 
-    /// $1 user, $2 organization (NULL: none; then only global custom roles count).
-    static let claimsSQL = """
-        SELECT \(organizationColumns),
-               (SELECT role FROM platform_roles WHERE user_id = $1) AS platform_role,
-               (SELECT role FROM memberships WHERE organization_id = $2::uuid AND user_id = $1) AS organization_role,
-               ARRAY(SELECT DISTINCT r.name FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
-                     WHERE a.user_id = $1 AND (r.organization_id IS NULL OR r.organization_id = $2::uuid)
-                     ORDER BY r.name) AS custom_roles,
-               ARRAY(SELECT DISTINCT p.permission FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
-                     JOIN custom_role_permissions p ON p.role_id = r.id
-                     WHERE a.user_id = $1 AND (r.organization_id IS NULL OR r.organization_id = $2::uuid)
-                     ORDER BY p.permission) AS permissions
-        FROM (VALUES (1)) AS one LEFT JOIN organizations o ON o.id = $2::uuid
-        """
+    /// `PostgresOrganizationStore.columns` of the table aliased `o`, named `org_…`.
+    static let prefixedOrganizationColumns = PostgresOrganizationStore.columns.split(separator: ", ")
+        .map { "o.\($0) AS org_\($0)" }.joined(separator: ", ")
 
     /// `PostgresOrganizationStore.columns` of the table aliased `o`.
     static let organizationColumns = PostgresOrganizationStore.columns.split(separator: ", ").map { "o." + $0 }.joined(separator: ", ")

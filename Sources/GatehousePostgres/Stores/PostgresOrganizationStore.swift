@@ -87,15 +87,21 @@ public struct PostgresOrganizationStore: OrganizationStore {
     }
 
     static func organization(_ row: PostgresRow) throws -> Organization {
-        let methods = Set(try row.stringArray("mfa_methods").compactMap(SecondFactorMethod.init(rawValue:)))
-        let policy: SecondFactorPolicy = switch try row.string("mfa_policy") {
+        try organization(row, prefix: "")
+    }
+
+    /// - Parameter prefix: what the columns are named with in `row` (`org_` where a statement
+    ///   joins organizations to another table that has an `id` or a `created_at` of its own).
+    static func organization(_ row: PostgresRow, prefix: String) throws -> Organization {
+        let methods = Set(try row.stringArray(prefix + "mfa_methods").compactMap(SecondFactorMethod.init(rawValue:)))
+        let policy: SecondFactorPolicy = switch try row.string(prefix + "mfa_policy") {
         case "off": .off
         case "required": .required(methods)
         default: .optional
         }
-        return Organization(id: try row.uuid("id"), name: try row.string("name"), slug: try row.string("slug"),
-                            status: Organization.Status(rawValue: try row.string("status")) ?? .pending, secondFactor: policy,
-                            createdAt: try row.date("created_at"), createdBy: try row.optionalUUID("created_by"),
-                            updatedAt: try row.date("updated_at"), updatedBy: try row.optionalUUID("updated_by"))
+        return Organization(id: try row.uuid(prefix + "id"), name: try row.string(prefix + "name"), slug: try row.string(prefix + "slug"),
+                            status: Organization.Status(rawValue: try row.string(prefix + "status")) ?? .pending, secondFactor: policy,
+                            createdAt: try row.date(prefix + "created_at"), createdBy: try row.optionalUUID(prefix + "created_by"),
+                            updatedAt: try row.date(prefix + "updated_at"), updatedBy: try row.optionalUUID(prefix + "updated_by"))
     }
 }

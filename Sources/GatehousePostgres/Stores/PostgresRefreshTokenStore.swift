@@ -30,7 +30,10 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
             .bytes(request.digest), .text(request.clientID), .timestamp(request.now), .textArray(request.requestedScopes),
             .bytes(request.replacementDigest), .timestamp(request.replacementExpiresAt),
         ]).rows.first
-        if let replaced { return .rotated(try Self.record(replaced)) }
+        if let replaced {
+            let claimsRead = try replaced.optionalString("claims_read") != nil
+            return .rotated(try Self.record(replaced), claims: claimsRead ? try PostgresMembershipStore.memberClaims(replaced) : nil)
+        }
         return try await explainRefusal(request)
     }
 
@@ -59,25 +62,40 @@ public struct PostgresRefreshTokenStore: RefreshTokenStore {
             _ = try connection.query("UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1",
                                      [.bytes(request.digest), .timestamp(request.now)])
             _ = try connection.query(Self.insertSQL, Self.values(next))
-            return .rotated(next)
+            guard OrganizationClaims.areRequested(by: next.scopes) else { return .rotated(next, claims: nil) }
+            let claims = try connection.query(PostgresMembershipStore.claimsSQL, [.uuid(next.userID), .uuid(next.organizationID)]).rows.first
+            return .rotated(next, claims: try claims.map(PostgresMembershipStore.memberClaims))
         }
     }
 
     /// $1 presented digest, $2 client, $3 now, $4 requested scopes, $5 replacement digest,
-    /// $6 replacement idle expiry (capped at the family's absolute expiry).
+    /// $6 replacement idle expiry (capped at the family's absolute expiry). When the family's
+    /// scopes ask for organization claims, the same statement reads them for the new row
+    /// (`claims_read` is then set): a refresh with the scopes `organization` or `roles` costs
+    /// one round trip, as one without them does, and one without them evaluates no claim subquery.
     static let rotateSQL = """
         WITH used AS (
             UPDATE refresh_tokens SET used_at = $3
             WHERE digest = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL
               AND expires_at > $3 AND family_expires_at > $3 AND scopes @> $4::text[]
               AND NOT EXISTS (SELECT 1 FROM refresh_token_family_revocations r WHERE r.family_id = refresh_tokens.family_id)
-            RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at, organization_id)
-        INSERT INTO refresh_tokens (\(columns))
-        SELECT $5, family_id, client_id, user_id, scopes, session_id, auth_time, amr, $3,
-               LEAST($6::timestamptz, family_expires_at), family_expires_at, organization_id
-        FROM used
-        RETURNING \(columns)
+            RETURNING family_id, client_id, user_id, scopes, session_id, auth_time, amr, family_expires_at, organization_id),
+        rotated AS (
+            INSERT INTO refresh_tokens (\(columns))
+            SELECT $5, family_id, client_id, user_id, scopes, session_id, auth_time, amr, $3,
+                   LEAST($6::timestamptz, family_expires_at), family_expires_at, organization_id
+            FROM used
+            RETURNING \(columns))
+        SELECT rotated.*, claims.* FROM rotated LEFT JOIN LATERAL (
+            SELECT 'yes' AS claims_read, held.* FROM (
+                \(PostgresMembershipStore.claimsSelect(user: "rotated.user_id", organization: "rotated.organization_id"))
+            ) AS held
+            WHERE rotated.scopes && \(claimScopes)
+        ) AS claims ON true
         """
+
+    /// The scopes that ask for organization claims (`OrganizationClaims.areRequested`), as an SQL array.
+    static let claimScopes = "ARRAY['\(Scope.organization)', '\(Scope.roles)']::text[]"
 
     public func revokeFamily(_ familyID: UUID, at date: Date) async throws {
         _ = try await pool.query(Self.revokeFamilySQL, [.uuid(familyID), .timestamp(date)])

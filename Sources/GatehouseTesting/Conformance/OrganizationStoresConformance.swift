@@ -291,6 +291,27 @@ public enum OrganizationStoresConformance {
                                             permissions: ["\(tag):audit", "\(tag):read"]))
             #expect(!nowhere.mayActForOrganization)
         },
+        ConformanceCheck("RefreshTokenStore.rotate: a family asking for organization or roles brings the claims of its organization, read with the rotation; one asking for neither brings none") { stores async throws in
+            let tag = Fixtures.unique("c").replacingOccurrences(of: "-", with: "")
+            let user = try await Fixtures.createdUser(stores), client = try await Fixtures.createdClient(stores)
+            let acme = try await stores.organizations.create(organization("Acme", at: Fixtures.now))
+            try await join(stores, user.id, acme.id, as: .clientAdmin)
+            _ = try await assigned(stores, "billing", ["billing"], in: acme.id, to: user.id, tag: tag)
+            let expected = try await stores.memberships.claims(userID: user.id, organizationID: acme.id)
+            for (scopes, claimed) in [(["openid", "roles"], true), (["organization"], true), (["openid", "email"], false)] {
+                var token = RefreshTokenStoreConformance.record(family: UUID(), user: user, client: client, at: Fixtures.now)
+                (token.scopes, token.organizationID) = (scopes, acme.id)
+                try await stores.refreshTokens.insert(token)
+                guard case .rotated(let next, let claims) = try await stores.refreshTokens.rotate(
+                    RefreshTokenStoreConformance.use(token, at: Fixtures.now.addingTimeInterval(1))) else {
+                    Issue.record("a live token must rotate")
+                    return
+                }
+                #expect(next.organizationID == acme.id)
+                #expect(claims == (claimed ? expected : nil), "scopes \(scopes)")
+            }
+            #expect(expected.roles == ["client_admin", "\(tag).billing"])
+        },
         ConformanceCheck("MembershipStore.claims: read when asked; an unassigned role, a removed membership and an unknown organization are gone") { stores async throws in
             let tag = Fixtures.unique("c").replacingOccurrences(of: "-", with: "")
             let user = try await Fixtures.createdUser(stores).id

@@ -48,14 +48,14 @@ public enum RefreshTokenStoreConformance {
             let now = grant.now.addingTimeInterval(60), request = use(grant.token, at: now)
             var expected = grant.token
             (expected.digest, expected.createdAt, expected.expiresAt) = (request.replacementDigest, now, request.replacementExpiresAt)
-            #expect(try await stores.refreshTokens.rotate(request) == .rotated(expected))
+            #expect(try await stores.refreshTokens.rotate(request) == .rotated(expected, claims: nil))
             #expect(try await stores.refreshTokens.find(digest: expected.digest) == StoredRefreshToken(record: expected, usedAt: nil, revokedAt: nil))
             #expect(try await stores.refreshTokens.find(digest: grant.token.digest)?.usedAt == now)
         },
         ConformanceCheck("RefreshTokenStore: the replacement's idle expiry is capped at the family's absolute one") { stores async throws in
             let grant = try await grant(stores, idle: 3600, absolute: 600)
             let now = grant.now.addingTimeInterval(60)
-            guard case .rotated(let next) = try await stores.refreshTokens.rotate(use(grant.token, at: now, idle: 3600)) else {
+            guard case .rotated(let next, _) = try await stores.refreshTokens.rotate(use(grant.token, at: now, idle: 3600)) else {
                 Issue.record("the token did not rotate")
                 return
             }
@@ -104,7 +104,7 @@ public enum RefreshTokenStoreConformance {
             let grant = try await grant(stores)
             #expect(try await stores.refreshTokens.rotate(use(grant.token, at: grant.now, scopes: ["openid", "admin"])) == .refused)
             #expect(try await stores.refreshTokens.find(digest: grant.token.digest)?.usedAt == nil)
-            guard case .rotated(let narrowed) = try await stores.refreshTokens.rotate(use(grant.token, at: grant.now, scopes: ["email"])) else {
+            guard case .rotated(let narrowed, _) = try await stores.refreshTokens.rotate(use(grant.token, at: grant.now, scopes: ["email"])) else {
                 Issue.record("a narrower scope must rotate")
                 return
             }

@@ -13,9 +13,13 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
     /// Families revoked as a whole, and when (the first revocation wins).
     var revokedFamilies: [UUID: Date] = [:]
     let references: References
+    /// Where a rotation reads the claims of a family that asks for them; without it, none are read.
+    let memberships: InMemoryMembershipStore?
 
-    public init(users: InMemoryUserStore? = nil, clients: InMemoryClientStore? = nil) {
+    public init(users: InMemoryUserStore? = nil, clients: InMemoryClientStore? = nil,
+                memberships: InMemoryMembershipStore? = nil) {
         references = References(users: users, clients: clients)
+        self.memberships = memberships
     }
 
     public func insert(_ token: RefreshTokenRecord) async throws {
@@ -42,7 +46,8 @@ public actor InMemoryRefreshTokenStore: RefreshTokenStore {
         next.expiresAt = min(request.replacementExpiresAt, row.record.familyExpiresAt)
         rows[request.digest]?.usedAt = request.now
         rows[next.digest] = Row(record: next, usedAt: nil, revokedAt: nil)
-        return .rotated(next)
+        guard OrganizationClaims.areRequested(by: next.scopes), let memberships else { return .rotated(next, claims: nil) }
+        return .rotated(next, claims: try await memberships.claims(userID: next.userID, organizationID: next.organizationID))
     }
 
     public func revokeFamily(_ familyID: UUID, at date: Date) async throws {

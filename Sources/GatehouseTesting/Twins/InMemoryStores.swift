@@ -35,7 +35,6 @@ public struct InMemoryStores: Sendable {
         clients = InMemoryClientStore()
         consents = InMemoryConsentStore(users: users, clients: clients)
         sessions = InMemorySessionStore(users: users)
-        refreshTokens = InMemoryRefreshTokenStore(users: users, clients: clients)
         states = InMemoryAuthorizationStateStore(clock: clock)
         counter = InMemoryAttemptCounter()
         lockouts = InMemoryLockoutStore()
@@ -50,6 +49,7 @@ public struct InMemoryStores: Sendable {
         organizations = InMemoryOrganizationStore(users: users)
         customRoles = InMemoryCustomRoleStore(users: users, organizations: organizations)
         memberships = InMemoryMembershipStore(users: users, organizations: organizations, customRoles: customRoles)
+        refreshTokens = InMemoryRefreshTokenStore(users: users, clients: clients, memberships: memberships)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
     }
 }
