@@ -10,7 +10,7 @@ struct AuthorizationRequestValidatorTests {
         let clients: [Client]
         func create(_ client: Client) async throws {}
         func find(id: String) async throws -> Client? { clients.first { $0.id == id } }
-        func list() async throws -> [Client] { clients }
+        func list(owners: Set<UUID>?, after cursor: ClientCursor?, limit: Int) async throws -> [Client] { clients }
         func update(_ client: Client) async throws -> Bool { false }
         func delete(id: String) async throws -> Bool { false }
     }

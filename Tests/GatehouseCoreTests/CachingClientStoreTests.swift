@@ -14,7 +14,7 @@ struct CachingClientStoreTests {
             lookups.withLock { $0 += 1 }
             return stored.withLock { $0[id] }
         }
-        func list() async throws -> [Client] { stored.withLock { Array($0.values) } }
+        func list(owners: Set<UUID>?, after cursor: ClientCursor?, limit: Int) async throws -> [Client] { stored.withLock { Array($0.values) } }
         func update(_ client: Client) async throws -> Bool { stored.withLock { $0[client.id] = client }; return true }
         func delete(id: String) async throws -> Bool { stored.withLock { $0.removeValue(forKey: id) } != nil }
     }

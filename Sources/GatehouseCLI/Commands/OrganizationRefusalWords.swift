@@ -21,6 +21,7 @@ enum OrganizationRefusalWords {
         case let refusal as CustomRoles.Refusal: words(refusal)
         case let refusal as Invitations.Refusal: words(refusal)
         case let refusal as PlatformBootstrap.Refusal: words(refusal)
+        case let refusal as ClientAdministration.Refusal: words(refusal)
         default: nil
         }
     }
@@ -77,6 +78,17 @@ enum OrganizationRefusalWords {
         case .invalidEmail: "that is not an email address"
         case .superAdminExists: "a super_admin exists: bootstrap makes only the first one (invite people with gatehouse invite create)"
         case .emailTaken: "an account has that address: run bootstrap without --password-stdin to print an invitation it accepts by signing in"
+        }
+    }
+
+    static func words(_ refusal: ClientAdministration.Refusal) -> String {
+        switch refusal {
+        case .invalid(let problem): problem.description
+        case .notFound: "no such client (or organization)"
+        case .notPermitted: notPermitted
+        case .stale(let current): "the client changed meanwhile (now at revision \(current)); read it again"
+        case .noSecret: "a public client has no secret to rotate"
+        case .invalidGrace: "the grace period must be a whole number of hours from 0 to \(ClientAdministration.maximumGrace.components.seconds / 3600)"
         }
     }
 }

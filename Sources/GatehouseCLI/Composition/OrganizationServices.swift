@@ -5,7 +5,7 @@ import GatehousePostgres
 import GatehouseRedis
 import GatehouseWeb
 
-/// The Core services of issue 10 as the commands use them: built once per command on the open
+/// The Core services of issues 10 and 11 as the commands use them: built once per command on the open
 /// backends, with the audit trail and the invitation lifetime, acting as the operator at the
 /// server's shell (`Principal.serverOperator`, audited as `operator`). The commands call these
 /// services, never the stores, so the shell obeys the rules the pages and the API obey.
@@ -14,6 +14,7 @@ struct OrganizationServices {
     let customRoles: CustomRoles
     let invitations: Invitations
     let bootstrap: PlatformBootstrap
+    let clients: ClientAdministration
     let backends: Backends
     let users: PostgresUserStore
     let organizations: PostgresOrganizationStore
@@ -35,6 +36,8 @@ struct OrganizationServices {
                                   crypto: backends.crypto, audit: audit, clock: backends.clock, lifetime: lifetime, mail: mail,
                                   events: events)
         bootstrap = PlatformBootstrap(invitations: invitations)
+        clients = ClientAdministration(clients: backends.clients, organizations: organizations, crypto: backends.crypto,
+                                       settings: backends.configuration.providerSettings, audit: audit, clock: backends.clock)
         self.backends = backends
         self.users = users
         self.organizations = organizations
@@ -45,6 +48,12 @@ struct OrganizationServices {
     /// The organization named by id or slug.
     func organization(_ reference: String) async throws -> Organization {
         try await administration.organization(reference, by: principal)
+    }
+
+    /// The id of the organization named by id or slug; nil for nil.
+    func organizationID(_ reference: String?) async throws -> UUID? {
+        guard let reference else { return nil }
+        return try await organization(reference).id
     }
 
     /// The user named by id or email.

@@ -37,7 +37,9 @@ public final class CachingClientStore: ClientStore {
         forget(client.id)
     }
 
-    public func list() async throws -> [Client] { try await base.list() }
+    public func list(owners: Set<UUID>?, after cursor: ClientCursor?, limit: Int) async throws -> [Client] {
+        try await base.list(owners: owners, after: cursor, limit: limit)
+    }
 
     public func update(_ client: Client) async throws -> Bool {
         defer { forget(client.id) }

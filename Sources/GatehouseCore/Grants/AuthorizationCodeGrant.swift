@@ -42,7 +42,7 @@ public struct AuthorizationCodeGrant: Sendable {
                                     codeChallenge: request.codeVerifier.map(presentedChallenge))
         let marker = CodeUseMarker(
             binding: presented, accessTokenID: accessTokenID,
-            accessTokenExpiresAt: now.addingTimeInterval(settings.accessTokenLifetime.timeInterval), grantID: grantID)
+            accessTokenExpiresAt: now.addingTimeInterval(settings.accessTokenLifetime(for: client).timeInterval), grantID: grantID)
 
         let record: AuthorizationCodeRecord
         switch try await states.consumeCode(digest: crypto.tokenDigest(code), presented: presented, marker: marker,
@@ -80,7 +80,7 @@ public struct AuthorizationCodeGrant: Sendable {
         }
 
         let subject = record.userID.uuidString.lowercased()
-        let access = try issuer.accessToken(id: accessTokenID, subject: subject, clientID: client.id, scopes: record.scopes,
+        let access = try issuer.accessToken(id: accessTokenID, subject: subject, client: client, scopes: record.scopes,
                                             authTime: record.authTime, sessionID: record.sessionID, grantID: grantID,
                                             organization: organization, now: now)
         let idToken = record.scopes.contains(Scope.openid)
@@ -94,12 +94,12 @@ public struct AuthorizationCodeGrant: Sendable {
             try await refreshTokens.insert(RefreshTokenRecord(
                 digest: crypto.tokenDigest(token), familyID: grantID, clientID: client.id, userID: record.userID,
                 scopes: record.scopes, sessionID: record.sessionID, authTime: record.authTime, amr: record.amr,
-                createdAt: now, expiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
-                familyExpiresAt: now.addingTimeInterval(settings.refreshTokenAbsoluteLifetime.timeInterval),
+                createdAt: now, expiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime(for: client).timeInterval),
+                familyExpiresAt: now.addingTimeInterval(settings.refreshTokenAbsoluteLifetime(for: client).timeInterval),
                 organizationID: record.organizationID))
             refreshToken = token
         }
-        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
+        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime(for: client).timeInterval),
                              scope: Scope.join(record.scopes), refreshToken: refreshToken, idToken: idToken)
     }
 

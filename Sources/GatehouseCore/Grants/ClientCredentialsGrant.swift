@@ -23,9 +23,9 @@ public struct ClientCredentialsGrant: Sendable {
         guard requested.allSatisfy(permitted.contains) else {
             throw OAuthError(.invalidScope, .scopeNotAvailable)
         }
-        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: client.id, clientID: client.id,
+        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: client.id, client: client,
                                             scopes: requested, authTime: nil, sessionID: nil, now: clock.now)
-        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
+        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime(for: client).timeInterval),
                              scope: Scope.join(requested), refreshToken: nil, idToken: nil)
     }
 }

@@ -37,7 +37,7 @@ public struct RefreshTokenGrant: Sendable {
         // request must leave the presented token usable (RFC 6749 §6 allows narrowing only).
         let outcome = try await refreshTokens.rotate(RefreshRotationRequest(
             digest: crypto.tokenDigest(presented), clientID: client.id, replacementDigest: crypto.tokenDigest(newToken), now: now,
-            replacementExpiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime.timeInterval),
+            replacementExpiresAt: now.addingTimeInterval(settings.refreshTokenIdleLifetime(for: client).timeInterval),
             requestedScopes: requestedScopes))
         let record: RefreshTokenRecord, heldClaims: MemberClaims?
         switch outcome {
@@ -72,7 +72,7 @@ public struct RefreshTokenGrant: Sendable {
         }
         // No user lookup: the store never rotates a token whose user is gone (`.notFound`).
         let subject = record.userID.uuidString.lowercased()
-        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, clientID: client.id, scopes: scopes,
+        let access = try issuer.accessToken(id: issuer.newTokenID(), subject: subject, client: client, scopes: scopes,
                                             authTime: record.authTime, sessionID: record.sessionID,
                                             grantID: record.familyID, organization: organization, now: now)
         // OIDC Core §12.2: a refreshed ID token keeps auth_time and carries no nonce.
@@ -81,7 +81,7 @@ public struct RefreshTokenGrant: Sendable {
                                  amr: record.amr, sessionID: record.sessionID, accessToken: access.token,
                                  organization: organization, now: now)
             : nil
-        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime.timeInterval),
+        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime(for: client).timeInterval),
                              scope: Scope.join(scopes), refreshToken: newToken, idToken: idToken)
     }
 }

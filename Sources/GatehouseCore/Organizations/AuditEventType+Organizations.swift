@@ -23,3 +23,13 @@ extension AuditEventType {
     public static let permissionCreated = AuditEventType("permission_created")
     public static let permissionDeleted = AuditEventType("permission_deleted")
 }
+
+/// The audit trail's words for clients administered from the console, the API and the CLI
+/// (issue 11 item 5); `details` name what changed, never a secret.
+extension AuditEventType {
+    public static let clientCreated = AuditEventType("client_created")
+    public static let clientUpdated = AuditEventType("client_updated")
+    /// A new secret was made (`details`: `grace_seconds` the old one still works).
+    public static let clientSecretRotated = AuditEventType("client_secret_rotated")
+    public static let clientDeleted = AuditEventType("client_deleted")
+}

@@ -22,10 +22,28 @@ public protocol ClientStore: Sendable {
     /// Throws `StoreError.conflict` when the id is taken.
     func create(_ client: Client) async throws
     func find(id: String) async throws -> Client?
-    func list() async throws -> [Client]
-    /// Replaces the stored client; false when it does not exist.
+    /// Newest first (created, then id, both descending), after `cursor`, at most `limit`;
+    /// `owners` nil: every client, else only those owned by one of these organizations.
+    func list(owners: Set<UUID>?, after cursor: ClientCursor?, limit: Int) async throws -> [Client]
+    /// Replaces the stored client if it is still at `client.revision`, storing the next revision;
+    /// false when the client does not exist or was changed since it was read.
     func update(_ client: Client) async throws -> Bool
     func delete(id: String) async throws -> Bool
+}
+
+/// Where a page of `ClientStore.list` ends: the next page starts after this client.
+public struct ClientCursor: Sendable, Equatable {
+    public var createdAt: Date
+    public var id: String
+
+    public init(createdAt: Date, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    public init(after client: Client) {
+        self.init(createdAt: client.createdAt, id: client.id)
+    }
 }
 
 /// Remembered consent decisions (PostgreSQL).

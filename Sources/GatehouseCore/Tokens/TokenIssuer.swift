@@ -24,11 +24,13 @@ public struct TokenIssuer: Sendable {
 
     /// `grantID` names the grant the token belongs to (nil for `client_credentials`), so that
     /// revoking the grant refuses the token (RFC 7009 §2.1). `organization` is what the scopes
-    /// `organization` and `roles` add (`OrganizationClaimsReader`).
-    public func accessToken(id: String, subject: String, clientID: String, scopes: [String], authTime: Date?,
+    /// `organization` and `roles` add (`OrganizationClaimsReader`). The lifetime is the client's
+    /// (`ProviderSettings.accessTokenLifetime(for:)`).
+    public func accessToken(id: String, subject: String, client: Client, scopes: [String], authTime: Date?,
                             sessionID: UUID?, grantID: UUID? = nil, organization: OrganizationClaims = .none,
                             now: Date) throws -> AccessToken {
-        let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime.timeInterval)
+        let clientID = client.id
+        let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime(for: client).timeInterval)
         var claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,

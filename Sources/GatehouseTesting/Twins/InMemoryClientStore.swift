@@ -18,14 +18,20 @@ public actor InMemoryClientStore: ClientStore {
 
     public func find(id: String) async throws -> Client? { clients[id] }
 
-    /// Oldest first, then by id.
-    public func list() async throws -> [Client] {
-        clients.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    /// Newest first, then by id descending; the cursor's place excluded.
+    public func list(owners: Set<UUID>?, after cursor: ClientCursor?, limit: Int) async throws -> [Client] {
+        let newestFirst = clients.values
+            .filter { client in owners.map { owners in client.organizationID.map(owners.contains) ?? false } ?? true }
+            .filter { client in cursor.map { (client.createdAt, client.id) < ($0.createdAt, $0.id) } ?? true }
+            .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        return Array(newestFirst.prefix(max(0, limit)))
     }
 
     public func update(_ client: Client) async throws -> Bool {
-        guard clients[client.id] != nil else { return false }
-        clients[client.id] = client
+        guard let stored = clients[client.id], stored.revision == client.revision else { return false }
+        var next = client
+        next.revision += 1
+        clients[client.id] = next
         return true
     }
 

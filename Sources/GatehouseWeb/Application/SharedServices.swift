@@ -67,7 +67,7 @@ struct SharedServices {
         let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
         let organizationClaims = OrganizationClaimsReader(memberships: d.organizations.memberships)
         grants = TokenGrants(
-            authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto),
+            authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock),
             authorizationCode: AuthorizationCodeGrant(states: d.states, refreshTokens: d.refreshTokens, issuer: issuer,
                                                       organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
                                                       audit: audit, clock: d.clock),

@@ -1,31 +1,5 @@
-import ArgumentParser
+import Foundation
 import GatehouseCore
-
-/// The rules a client registration must satisfy, shared by create and update.
-enum ClientRegistration {
-    static func grantTypes(_ names: [String], isPublic: Bool) throws -> [GrantType] {
-        let grants = try names.map { name in
-            guard let grant = GrantType(rawValue: name) else {
-                throw ValidationError("unknown grant type \(name): use authorization_code, refresh_token or client_credentials")
-            }
-            return grant
-        }
-        let chosen = grants.isEmpty ? [.authorizationCode, .refreshToken] : grants
-        if isPublic && chosen.contains(.clientCredentials) {
-            throw ValidationError("a public client cannot use client_credentials (it has no secret)")
-        }
-        return chosen.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
-    }
-
-    static func check(redirectURIs: [String], postLogout: [String], grants: [GrantType]) throws {
-        if grants.contains(.authorizationCode) && redirectURIs.isEmpty {
-            throw ValidationError("--redirect-uri is required for the authorization_code grant")
-        }
-        for uri in redirectURIs + postLogout where !RedirectURIPolicy.isRegistrable(uri) {
-            throw ValidationError("\(uri) cannot be registered: use an absolute https URI without fragment, http only on loopback, or a reverse-domain scheme for native apps")
-        }
-    }
-}
 
 /// How a client is shown: JSON for scripts, readable text for people.
 enum ClientOutput {
@@ -38,7 +12,11 @@ enum ClientOutput {
         let grantTypes: [String]
         let scopes: [String]
         let `public`: Bool
+        let kind: String
+        let organizationID: String?
         let requireMFA: Bool
+        /// When the secret a rotation replaced stops working (nil: it does not work).
+        let previousSecretExpiresAt: String?
 
         init(_ client: Client, secret: String?) {
             clientID = client.id
@@ -49,13 +27,17 @@ enum ClientOutput {
             grantTypes = client.grantTypes.map(\.rawValue)
             scopes = client.allowedScopes.isEmpty ? Scope.standard.sorted() : client.allowedScopes
             `public` = client.isPublic
+            kind = client.kind.rawValue
+            organizationID = client.organizationID?.uuidString.lowercased()
             requireMFA = client.requireMFA
+            previousSecretExpiresAt = client.previousSecret.map { ISO8601DateFormatter().string(from: $0.expiresAt) }
         }
 
         enum CodingKeys: String, CodingKey {
             case clientID = "client_id", clientSecret = "client_secret", name
             case redirectURIs = "redirect_uris", postLogoutRedirectURIs = "post_logout_redirect_uris"
-            case grantTypes = "grant_types", scopes, `public`, requireMFA = "require_mfa"
+            case grantTypes = "grant_types", scopes, `public`, kind, organizationID = "organization_id", requireMFA = "require_mfa"
+            case previousSecretExpiresAt = "previous_secret_expires_at"
         }
     }
 
@@ -70,7 +52,11 @@ enum ClientOutput {
             Swift.print("                (shown once: store it now; only its digest is kept)")
         }
         Swift.print("name:           \(client.name)")
-        Swift.print("type:           \(client.isPublic ? "public (PKCE required)" : "confidential")")
+        Swift.print("type:           \(client.isPublic ? "public (PKCE required)" : client.kind.rawValue)")
+        if let owner = client.organizationID { Swift.print("organization:   \(owner.uuidString.lowercased())") }
+        if let previous = client.previousSecret {
+            Swift.print("old secret:     works until \(ISO8601DateFormatter().string(from: previous.expiresAt))")
+        }
         Swift.print("redirect URIs:  \(client.redirectURIs.joined(separator: " "))")
         Swift.print("grant types:    \(client.grantTypes.map(\.rawValue).joined(separator: " "))")
         if client.requireMFA { Swift.print("MFA:            required") }
