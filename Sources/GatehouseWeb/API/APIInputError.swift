@@ -10,6 +10,8 @@ enum APIInputError: Error, Equatable, Sendable {
     /// belongs, or a value outside the field's vocabulary.
     case invalidField(String)
     case invalidQuery(String)
+    /// A header the operation reads (`If-Match`) that does not parse.
+    case invalidHeader(String)
     /// A path id that is not a UUID: answered like an unknown one.
     case unknownID
 }

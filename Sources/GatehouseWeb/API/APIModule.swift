@@ -14,6 +14,7 @@ struct APIModule: WebModule {
         let administration: OrganizationAdministration
         let invitations: Invitations
         let customRoles: CustomRoles
+        let clients: ClientAdministration
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -40,6 +41,7 @@ struct APIModule: WebModule {
             + InvitationOperations(dependencies: dependencies).all
             + OrganizationOperations(dependencies: dependencies).all
             + RoleOperations(dependencies: dependencies).all
+            + ClientOperations(dependencies: dependencies).all
     }
 }
 

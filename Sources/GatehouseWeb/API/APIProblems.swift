@@ -14,6 +14,7 @@ enum APIProblems {
         case let refusal as OrganizationAdministration.Refusal: return problem(refusal)
         case let refusal as Invitations.Refusal: return problem(refusal)
         case let refusal as CustomRoles.Refusal: return problem(refusal)
+        case let refusal as ClientAdministration.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -40,6 +41,27 @@ enum APIProblems {
         APIProblem(status: .badRequest, name: "bad-request", title: "Bad request", detail: detail)
     }
 
+    /// RFC 9110 §13.1.1: the client changed since the revision `If-Match` names.
+    static let preconditionFailed = APIProblem(
+        status: .preconditionFailed, name: "precondition-failed", title: "Precondition failed",
+        detail: "the resource changed since the revision If-Match names; read it again (its ETag) and retry")
+
+    /// RFC 6585 §3: a write to a resource that has revisions must name the one it read.
+    static let preconditionRequired = APIProblem(
+        status: .preconditionRequired, name: "precondition-required", title: "Precondition required",
+        detail: "send If-Match with the ETag of the revision you read")
+
+    static func problem(_ refusal: ClientAdministration.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalid(let problem): invalid(problem.description)
+        case .notFound: notFound
+        case .notPermitted: forbidden("your role does not allow administering clients there")
+        case .stale: preconditionFailed
+        case .noSecret: conflict("a public client has no secret to rotate")
+        case .invalidGrace: invalid("grace_seconds must be a whole number from 0 to \(ClientAdministration.maximumGrace.components.seconds)")
+        }
+    }
+
     /// RFC 6750 §3: a request without a token gets the challenge and no error code.
     static let tokenRequired = APIProblem(status: .unauthorized, name: "token-required", title: "Unauthorized",
                                           detail: "an access token is required", challenge: #"Bearer realm="gatehouse""#)
@@ -62,6 +84,7 @@ enum APIProblems {
         case .missingField(let name): badRequest("missing field \(name)")
         case .invalidField(let name): badRequest("invalid value for \(name)")
         case .invalidQuery(let name): badRequest("invalid query parameter \(name)")
+        case .invalidHeader(let name): badRequest("invalid \(name) header")
         case .unknownID: notFound
         }
     }

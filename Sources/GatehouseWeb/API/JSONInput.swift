@@ -30,8 +30,8 @@ struct JSONInput: Sendable {
         return JSONInput(object: sendable)
     }
 
-    /// Only strings, arrays and objects of them are kept; nothing the API reads is a number, a
-    /// boolean or null (a field without a value is left out, not sent as null).
+    /// Strings (without control characters), booleans, integers, `null`, and arrays and objects
+    /// of them are kept; a fraction or an integer beyond ±2^53 is refused (the API reads none).
     private static func sendable(_ value: Any, field: String) throws -> any Sendable {
         switch value {
         case let text as String:
@@ -39,6 +39,13 @@ struct JSONInput: Sendable {
                 throw APIInputError.invalidField(field)
             }
             return text
+        case let number as NSNumber:
+            // JSONSerialization makes `true` and `1` both NSNumbers; only a boolean has this class.
+            if type(of: number) == booleanType { return number.boolValue }
+            let double = number.doubleValue
+            guard double == double.rounded(), abs(double) <= 9_007_199_254_740_992 else { throw APIInputError.invalidField(field) }
+            return Int(double)
+        case is NSNull: return Null()
         case let array as [Any]: return try array.map { try sendable($0, field: field) }
         case let object as [String: Any]:
             var result: [String: any Sendable] = [:]
@@ -47,6 +54,11 @@ struct JSONInput: Sendable {
         default: throw APIInputError.invalidField(field)
         }
     }
+
+    private static let booleanType = type(of: NSNumber(value: true))
+
+    /// A field sent as `null`: "back to the default", where an operation allows it.
+    struct Null: Sendable {}
 
     init(object: [String: any Sendable]) {
         self.object = object
@@ -79,5 +91,25 @@ struct JSONInput: Sendable {
             guard let text = item as? String else { throw APIInputError.invalidField(field) }
             return text
         }
+    }
+
+    func optionalBool(_ field: String) throws -> Bool? {
+        guard let value = object[field] else { return nil }
+        guard let flag = value as? Bool else { throw APIInputError.invalidField(field) }
+        return flag
+    }
+
+    func optionalInt(_ field: String) throws -> Int? {
+        guard let value = object[field] else { return nil }
+        guard let number = value as? Int else { throw APIInputError.invalidField(field) }
+        return number
+    }
+
+    /// Absent: nil (unchanged); `null`: `.some(nil)` (back to the default); a number: that number.
+    func nullableInt(_ field: String) throws -> Int?? {
+        guard let value = object[field] else { return nil }
+        if value is Null { return .some(nil) }
+        guard let number = value as? Int else { throw APIInputError.invalidField(field) }
+        return .some(number)
     }
 }

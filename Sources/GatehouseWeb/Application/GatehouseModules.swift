@@ -124,6 +124,8 @@ struct GatehouseModules {
             invitations: shared.invitations,
             customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
+            clients: ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
+                                          settings: d.settings, audit: d.audit, clock: d.clock),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 

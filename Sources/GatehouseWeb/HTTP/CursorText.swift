@@ -20,4 +20,16 @@ enum CursorText {
 
     static func text(_ cursor: MembershipCursor) -> String { text(cursor.createdAt, cursor.userID) }
     static func membership(_ text: String) -> MembershipCursor? { read(text).map { MembershipCursor(createdAt: $0.date, userID: $0.id) } }
+
+    /// Client ids are ours (base64url, no dash-free guarantee): the id follows the first dash.
+    static func text(_ cursor: ClientCursor) -> String {
+        "\(Int64((cursor.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))-\(cursor.id)"
+    }
+
+    static func client(_ text: String) -> ClientCursor? {
+        guard text.utf8.count <= 200, let dash = text.firstIndex(of: "-"), let micros = Int64(text[..<dash]) else { return nil }
+        let id = String(text[text.index(after: dash)...])
+        guard !id.isEmpty else { return nil }
+        return ClientCursor(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
+    }
 }

@@ -12,11 +12,12 @@ struct APIClient {
     let token: String?
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ path: String, json: String? = nil, contentType: String = "application/json")
-        async throws -> TestResponse {
+    func call(_ method: HTTPRequest.Method, _ path: String, json: String? = nil, contentType: String = "application/json",
+              ifMatch: String? = nil) async throws -> TestResponse {
         var headers: HTTPFields = [:]
         if let token { headers[.authorization] = "Bearer " + token }
         if json != nil { headers[.contentType] = contentType }
+        if let ifMatch { headers[.ifMatch] = ifMatch }
         return try await browser.send(path, method: method, headers: headers, body: json)
     }
 
