@@ -31,8 +31,8 @@ start_suite_server GATEHOUSE_LOG_LEVEL=warning
 
 create_client "$GATEHOUSE_BIN" --name "API test (schemathesis)" --redirect-uri "$REDIRECT_URI" \
     --grant-type authorization_code --scope openid --scope gatehouse:manage
-TOKEN="$(PYTHONDONTWRITEBYTECODE=1 "$PY" "$HERE/token.py" --issuer "$ISSUER" --client-id "$CLIENT_ID" \
-    --client-secret "$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
+TOKEN="$(PYTHONDONTWRITEBYTECODE=1 "$PY" "$HERE/token.py" --issuer "$ISSUER" --client-id="$CLIENT_ID" \
+    --client-secret="$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
     --email admin@example.com --password correct-horse-battery-staple)" || die "no access token for the demo admin"
 
 # Checks that hold for every answer whatever the input; positive_data_acceptance is left out on

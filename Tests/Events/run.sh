@@ -49,7 +49,7 @@ read -r TOKEN_2 ID_2 < <(invite 2)
 set +e
 PYTHONDONTWRITEBYTECODE=1 "$PY" "$HERE/two_instances.py" --a "$ISSUER" --b "$ISSUER_B" \
     --watcher-email admin@example.com --watcher-password correct-horse-battery-staple \
-    --invitations "$TOKEN_1" "$TOKEN_2" --invitation-ids "$ID_1" "$ID_2" --summary-file "$WORK/summary"
+    --invitations="$TOKEN_1,$TOKEN_2" --invitation-ids "$ID_1" "$ID_2" --summary-file "$WORK/summary"
 rc=$?
 set -e
 [ "$rc" -eq 0 ] || tail -40 "$WORK/server-b.log" >&2

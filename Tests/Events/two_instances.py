@@ -2,7 +2,7 @@
 reaches a watcher connected to instance B through Redis within a second, and a watcher that
 reconnects with Last-Event-ID gets what it missed. Standard library only.
 
-Arguments: --a URL --b URL --watcher-email E --watcher-password P --invitations TOKEN TOKEN
+Arguments: --a URL --b URL --watcher-email E --watcher-password P --invitations TOKEN,TOKEN
 --summary-file F. The watcher is a super_admin (the invitations come from the shell, so they
 reach the super admins)."""
 
@@ -128,7 +128,9 @@ def main():
     parser.add_argument("--b", required=True)
     parser.add_argument("--watcher-email", required=True)
     parser.add_argument("--watcher-password", required=True)
-    parser.add_argument("--invitations", nargs=2, required=True)
+    # One comma-separated value: a base64url token begins with "-" one time in 64, and argparse
+    # would take a separate "-…" argument for an option.
+    parser.add_argument("--invitations", type=lambda text: text.split(","), required=True)
     parser.add_argument("--invitation-ids", nargs=2, required=True)
     parser.add_argument("--summary-file", required=True)
     args = parser.parse_args()
