@@ -20,10 +20,10 @@ struct AccountsModule: WebModule {
         let consents: any ConsentStore
         let clients: any ClientStore
         let states: any AuthorizationStateStore
-        let hasher: any PasswordHasher
         let passwordPolicy: PasswordPolicy
-        let passwordHistory: any PasswordHistoryStore
         let newPassword: NewPasswordCheck
+        /// The name, password and terms of a new account (shared with the invitation page).
+        let newAccount: NewAccount
         let currentPassword: CurrentPasswordCheck
         let verification: EmailVerification
         let passwordResets: PasswordReset

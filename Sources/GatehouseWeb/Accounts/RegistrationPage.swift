@@ -35,28 +35,17 @@ struct RegistrationPage {
         guard closedReason == nil else {
             return try await self.form(page, requestID: requestID, name: "", email: "", errors: [])
         }
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let email = User.normalizedEmail(form["email"] ?? "")
-        let password = form["password"] ?? ""
-
+        let (entry, problems) = try await dependencies.newAccount.read(form, email: email)
         var errors: [String] = []
         if !EmailAddress.isPlausible(email) { errors.append("Enter your email address, like name@example.com.") }
-        if name.count > 200 { errors.append("Use at most 200 characters for your name.") }
-        if settings.termsURL != nil && form["accept_terms"] != "yes" {
-            errors.append("Accept the terms of service to create an account.")
-        }
-        errors += try await dependencies.newPassword
-            .problems(password, confirmation: nil, context: PasswordContext(email: email, names: [name]), user: nil)
+        errors += problems
         guard errors.isEmpty else {
-            return try await self.form(page, requestID: requestID, name: name, email: email, errors: errors)
+            return try await self.form(page, requestID: requestID, name: entry.name, email: email, errors: errors)
         }
 
         // Both branches spend one argon2 hash, so the time taken says nothing either.
-        try await dependencies.passwordWork.admit(.email(email), from: page.origin)
-        let hash = try await dependencies.hasher.hash(PasswordPolicy.normalized(password))
-        let now = dependencies.clock.now
-        let user = User(id: UUID(), email: email, emailVerified: false, name: name.isEmpty ? nil : name,
-                        passwordHash: hash, createdAt: now, updatedAt: now)
+        let (user, hash) = try await dependencies.newAccount.account(entry, email: email, verified: false, from: page.origin)
         var isNewAccount = true
         do {
             try await dependencies.users.create(user)
@@ -66,8 +55,7 @@ struct RegistrationPage {
         let issued = try await dependencies.verification.issue(
             purpose: .accountEmail, userID: isNewAccount ? user.id : nil, email: email, pendingAuthorizationID: requestID)
         if isNewAccount {
-            try await dependencies.passwordHistory.record(userID: user.id, hash: hash, at: now)
-            if settings.termsURL != nil { try await dependencies.users.recordTermsAccepted(userID: user.id, at: now) }
+            try await dependencies.newAccount.created(user, hash: hash)
             try await dependencies.mail.sendVerification(to: email, issued: issued)
         } else {
             try await dependencies.mail.sendAccountExists(to: email)

@@ -69,9 +69,9 @@ struct GatehouseModules {
         AccountsModule.Dependencies(
             pages: shared.pages, signIn: shared.signIn, verificationStart: shared.verificationStart,
             accountPage: shared.accountPage, settings: d.accounts.settings, users: d.users, sessions: d.sessions,
-            consents: d.consents, clients: d.clients, states: d.states, hasher: d.hasher,
-            passwordPolicy: d.accounts.passwordPolicy, passwordHistory: d.accounts.passwordHistory,
-            newPassword: shared.newPassword,
+            consents: d.consents, clients: d.clients, states: d.states,
+            passwordPolicy: d.accounts.passwordPolicy,
+            newPassword: shared.newPassword, newAccount: shared.newAccount,
             currentPassword: shared.currentPassword, verification: shared.emailCodes, passwordResets: shared.passwordResets,
             mail: shared.mail, attemptLimiter: shared.attemptLimiter, passwordWork: shared.passwordWork,
             accountSecurity: shared.accountSecurity, grantRevocation: shared.grantRevocation, audit: shared.audit, clock: d.clock)
@@ -93,10 +93,8 @@ struct GatehouseModules {
         InvitationsModule.Dependencies(
             pages: shared.pages, signIn: shared.signIn,
             invitations: shared.invitations,
-            settings: d.accounts.settings, users: d.users, hasher: d.hasher, passwordPolicy: d.accounts.passwordPolicy,
-            passwordHistory: d.accounts.passwordHistory,
-            newPassword: shared.newPassword,
-            passwordWork: shared.passwordWork, clock: d.clock)
+            settings: d.accounts.settings, users: d.users, passwordPolicy: d.accounts.passwordPolicy,
+            newAccount: shared.newAccount, clock: d.clock)
     }
 
     static func organizations(_ d: WebDependencies, _ shared: SharedServices) -> OrganizationsModule.Dependencies {

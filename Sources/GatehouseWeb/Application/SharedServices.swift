@@ -27,6 +27,7 @@ struct SharedServices {
     let currentPassword: CurrentPasswordCheck
     /// A new password under the policy and the history (registration, reset, account, invitations).
     let newPassword: NewPasswordCheck
+    let newAccount: NewAccount
     let accountPage: AccountPage
     let signIn: SignInFlow
     /// Invitations as the invitation link's page and the organization page use them: links
@@ -94,6 +95,9 @@ struct SharedServices {
         currentPassword = CurrentPasswordCheck(attempts: attemptLimiter, hasher: d.hasher)
         newPassword = NewPasswordCheck(policy: d.accounts.passwordPolicy, history: d.accounts.passwordHistory, hasher: d.hasher,
                                        users: d.users, clock: d.clock)
+        newAccount = NewAccount(newPassword: newPassword, passwordWork: passwordWork, hasher: d.hasher,
+                                history: d.accounts.passwordHistory, users: d.users, termsURL: d.accounts.settings.termsURL,
+                                clock: d.clock)
         accountPage = AccountPage(
             responder: responder, sessions: d.sessions, consents: d.consents, passwordPolicy: d.accounts.passwordPolicy,
             twoStep: TwoStepSummary(credentials: d.mfa.credentials, recoveryCodes: recoveryCodes, mailEnabled: d.mailOutbox.isEnabled,

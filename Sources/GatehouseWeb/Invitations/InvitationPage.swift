@@ -71,28 +71,13 @@ struct InvitationPage {
 
     /// A new account for the invited address, accepted and signed in.
     func createAccount(_ page: PageRequest, token: String, email: String) async throws -> Response {
-        let form = page.form
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let password = form["password"] ?? ""
-        var errors: [String] = []
-        if name.count > 200 { errors.append("Use at most 200 characters for your name.") }
-        if dependencies.settings.termsURL != nil && form["accept_terms"] != "yes" {
-            errors.append("Accept the terms of service to create an account.")
-        }
-        errors += try await dependencies.newPassword
-            .problems(password, confirmation: nil, context: PasswordContext(email: email, names: [name]), user: nil)
-        guard errors.isEmpty else { return try await show(page, token: token, name: name, errors: errors) }
-
-        try await dependencies.passwordWork.admit(.email(email), from: page.origin)
-        let hash = try await dependencies.hasher.hash(PasswordPolicy.normalized(password))
-        let now = dependencies.clock.now
+        let (entry, problems) = try await dependencies.newAccount.read(page.form, email: email)
+        guard problems.isEmpty else { return try await show(page, token: token, name: entry.name, errors: problems) }
         // Verified: only the mailbox's owner has the link.
-        let user = User(id: UUID(), email: email, emailVerified: true, name: name.isEmpty ? nil : name, passwordHash: hash,
-                        createdAt: now, updatedAt: now)
+        let (user, hash) = try await dependencies.newAccount.account(entry, email: email, verified: true, from: page.origin)
         let outcome = try await dependencies.invitations.accept(token: token, as: .newUser(user))
         return try await answer(outcome, page: page, token: token) {
-            try await dependencies.passwordHistory.record(userID: user.id, hash: hash, at: now)
-            if dependencies.settings.termsURL != nil { try await dependencies.users.recordTermsAccepted(userID: user.id, at: now) }
+            try await dependencies.newAccount.created(user, hash: hash)
             // The remaining sign-in steps (a second factor the policy requires) and a new session.
             return try await dependencies.signIn.complete(user: user, amr: ["pwd"], page: page, pendingID: nil)
         }

@@ -11,12 +11,10 @@ struct InvitationsModule: WebModule {
         let invitations: Invitations
         let settings: AccountSettings
         let users: any UserStore
-        let hasher: any PasswordHasher
+        /// The rules a new password follows, shown on the page.
         let passwordPolicy: PasswordPolicy
-        let passwordHistory: any PasswordHistoryStore
-        let newPassword: NewPasswordCheck
-        /// argon2 outside sign-in, admitted per address before it runs.
-        let passwordWork: PasswordWorkLimiter
+        /// The name, password and terms of a new account, judged and hashed as registration does.
+        let newAccount: NewAccount
         let clock: any Clock
     }
 
