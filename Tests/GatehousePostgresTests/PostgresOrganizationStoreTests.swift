@@ -114,8 +114,9 @@ struct PostgresOrganizationStoreTests {
         #expect(try await memberships.count(organizationID: org.id, role: .clientAdmin) == 1)
 
         let first = try await memberships.members(organizationID: org.id, after: nil, limit: 3)
-        let rest = try await memberships.members(organizationID: org.id, after: MembershipCursor(after: try #require(first.last)), limit: 3)
-        #expect((first + rest).map(\.userID) == joined)
+        let rest = try await memberships.members(organizationID: org.id, after: MembershipCursor(after: try #require(first.last).membership),
+                                                 limit: 3)
+        #expect((first + rest).map(\.membership.userID) == joined)
         #expect(try await memberships.memberships(userID: joined[0]).map(\.organizationID) == [org.id])
 
         #expect(try await memberships.remove(organizationID: org.id, userID: joined[0]))

@@ -145,23 +145,13 @@ public struct OrganizationAdministration: Sendable {
     // MARK: - Members
 
     /// A member as the organization page and `gatehouse org show` list them.
-    public struct Member: Sendable, Equatable {
-        public var membership: Membership
-        public var email: String
-        public var name: String?
-    }
+    public typealias Member = MemberListing
 
     /// The organization's members by when they joined, after `after` (keyset, never OFFSET: an
-    /// organization of 10,000 pages as fast at its end as at its start).
+    /// organization of 10,000 pages as fast at its end as at its start), in one query a page.
     public func members(of id: UUID, after: MembershipCursor?, limit: Int, by principal: Principal) async throws -> [Member] {
         _ = try await administered(id, by: principal)
-        let page = try await memberships.members(organizationID: id, after: after, limit: min(max(limit, 0), Self.maximumPageSize))
-        var members: [Member] = []
-        for membership in page {
-            guard let user = try await users.find(id: membership.userID) else { continue }
-            members.append(Member(membership: membership, email: user.email, name: user.name))
-        }
-        return members
+        return try await memberships.members(organizationID: id, after: after, limit: min(max(limit, 0), Self.maximumPageSize))
     }
 
     /// Gives a member another built-in role there: the caller must be allowed to take the

@@ -59,8 +59,9 @@ public protocol MembershipStore: Sendable {
     /// are held within it); false when they were not one.
     @discardableResult
     func remove(organizationID: UUID, userID: UUID) async throws -> Bool
-    /// Members by when they joined, then user id, strictly after `after` (keyset paging).
-    func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [Membership]
+    /// Members by when they joined, then user id, strictly after `after` (keyset paging), each
+    /// with who they are and their confirmed second factors: one query for a page, however long.
+    func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [MemberListing]
     /// How many members hold `role` in the organization.
     func count(organizationID: UUID, role: Role) async throws -> Int
 
@@ -85,6 +86,22 @@ public enum FirstSuperAdmin: Sendable, Equatable {
 }
 
 /// Where a page of members ended.
+/// A member as lists show them: the membership, who they are, and the second factors they
+/// have confirmed (an enrolment waiting for its first code does not count).
+public struct MemberListing: Sendable, Equatable {
+    public var membership: Membership
+    public var email: String
+    public var name: String?
+    public var secondFactors: Set<MFACredential.Kind>
+
+    public init(membership: Membership, email: String, name: String?, secondFactors: Set<MFACredential.Kind>) {
+        self.membership = membership
+        self.email = email
+        self.name = name
+        self.secondFactors = secondFactors
+    }
+}
+
 public struct MembershipCursor: Sendable, Equatable {
     public var createdAt: Date
     public var userID: UUID

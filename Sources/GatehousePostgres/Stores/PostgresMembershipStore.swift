@@ -111,15 +111,21 @@ public struct PostgresMembershipStore: MembershipStore {
         }
     }
 
-    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [Membership] {
+    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         try await pool.query(
             """
-            SELECT \(Self.columns) FROM memberships
-            WHERE organization_id = $1 AND ($2::timestamptz IS NULL OR (created_at, user_id) > ($2, $3::uuid))
-            ORDER BY created_at, user_id LIMIT $4
+            SELECT m.organization_id, m.user_id, m.role, m.created_at, m.created_by, u.email, u.name,
+                   ARRAY(SELECT c.kind FROM mfa_credentials c
+                         WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL ORDER BY c.kind) AS second_factors
+            FROM memberships m JOIN users u ON u.id = m.user_id
+            WHERE m.organization_id = $1 AND ($2::timestamptz IS NULL OR (m.created_at, m.user_id) > ($2, $3::uuid))
+            ORDER BY m.created_at, m.user_id LIMIT $4
             """,
             [.uuid(organizationID), cursor.map { .timestamp($0.createdAt) } ?? .null, .uuid(cursor?.userID), .int(max(0, limit))])
-            .rows.map(Self.membership)
+            .rows.map { row in
+                MemberListing(membership: try Self.membership(row), email: try row.string("email"), name: try row.optionalString("name"),
+                              secondFactors: Set(try row.stringArray("second_factors").compactMap(MFACredential.Kind.init(rawValue:))))
+            }
     }
 
     public func count(organizationID: UUID, role: Role) async throws -> Int {

@@ -129,7 +129,7 @@ public enum OrganizationStoresConformance {
             #expect(try await stores.memberships.count(organizationID: organization.id, role: .clientAdmin) == 1)
             #expect(try await stores.memberships.count(organizationID: organization.id, role: .clientUser) == 0)
         },
-        ConformanceCheck("MembershipStore: members page by keyset on joined then user; a user's memberships oldest first") { stores async throws in
+        ConformanceCheck("MembershipStore: members page by keyset on joined then user, each with email, name and confirmed second factors; a user's memberships oldest first") { stores async throws in
             let (admin, organization) = try await world(stores)
             let later = try await stores.organizations.create(OrganizationStoresConformance.organization("Later", at: admin.createdAt))
             var joined: [UUID] = []
@@ -140,10 +140,14 @@ public enum OrganizationStoresConformance {
                                                   at: admin.createdAt, by: admin.id)
                 joined.append(member.id)
             }
+            _ = try await stores.mfaCredentials.enableWithoutSecret(userID: joined[1], kind: .email, at: admin.createdAt)
             let first = try await stores.memberships.members(organizationID: organization.id, after: nil, limit: 3)
             let rest = try await stores.memberships.members(organizationID: organization.id,
-                                                            after: MembershipCursor(after: try #require(first.last)), limit: 3)
-            #expect((first + rest).map(\.userID) == joined)
+                                                            after: MembershipCursor(after: try #require(first.last).membership), limit: 3)
+            #expect((first + rest).map(\.membership.userID) == joined)
+            let second = try #require(try await stores.users.find(id: joined[1]))
+            #expect(first[1] == MemberListing(membership: first[1].membership, email: second.email, name: second.name, secondFactors: [.email]))
+            #expect(first[0].secondFactors.isEmpty && first[2].secondFactors.isEmpty)
             try await stores.memberships.save(Membership(organizationID: later.id, userID: joined[0], role: .clientAdmin,
                                                          createdAt: admin.createdAt.addingTimeInterval(100), createdBy: nil),
                                               at: admin.createdAt, by: nil)

@@ -14,12 +14,15 @@ public actor InMemoryMembershipStore: MembershipStore {
     let organizations: InMemoryOrganizationStore?
     /// The custom roles `claims` reports (none without it).
     let customRoles: InMemoryCustomRoleStore?
+    /// Where a member's confirmed second factors come from (none without it).
+    let mfaCredentials: InMemoryMFACredentialStore?
 
     public init(users: InMemoryUserStore? = nil, organizations: InMemoryOrganizationStore? = nil,
-                customRoles: InMemoryCustomRoleStore? = nil) {
+                customRoles: InMemoryCustomRoleStore? = nil, mfaCredentials: InMemoryMFACredentialStore? = nil) {
         references = References(users: users, clients: nil)
         self.organizations = organizations
         self.customRoles = customRoles
+        self.mfaCredentials = mfaCredentials
     }
 
     public func platformRole(userID: UUID) async throws -> Role? {
@@ -112,12 +115,19 @@ public actor InMemoryMembershipStore: MembershipStore {
     }
 
     /// By when they joined, then user id.
-    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [Membership] {
+    public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         await forgetOrphans()
         func key(_ membership: Membership) -> (Date, String) { (membership.createdAt, membership.userID.uuidString.lowercased()) }
-        return Array(members.values.filter { $0.organizationID == organizationID }
+        let page = members.values.filter { $0.organizationID == organizationID }
             .filter { cursor == nil || key($0) > (cursor!.createdAt, cursor!.userID.uuidString.lowercased()) }
-            .sorted { key($0) < key($1) }.prefix(max(0, limit)))
+            .sorted { key($0) < key($1) }.prefix(max(0, limit))
+        var listed: [MemberListing] = []
+        for membership in page {
+            guard let user = try await references.users?.find(id: membership.userID) else { continue }
+            let factors = try await mfaCredentials?.credentials(userID: membership.userID).filter { $0.confirmedAt != nil }.map(\.kind) ?? []
+            listed.append(MemberListing(membership: membership, email: user.email, name: user.name, secondFactors: Set(factors)))
+        }
+        return listed
     }
 
     public func count(organizationID: UUID, role: Role) async throws -> Int {

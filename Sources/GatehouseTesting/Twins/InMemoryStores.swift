@@ -48,7 +48,8 @@ public struct InMemoryStores: Sendable {
         audit = InMemoryAuditLog()
         organizations = InMemoryOrganizationStore(users: users)
         customRoles = InMemoryCustomRoleStore(users: users, organizations: organizations)
-        memberships = InMemoryMembershipStore(users: users, organizations: organizations, customRoles: customRoles)
+        memberships = InMemoryMembershipStore(users: users, organizations: organizations, customRoles: customRoles,
+                                              mfaCredentials: mfaCredentials)
         refreshTokens = InMemoryRefreshTokenStore(users: users, clients: clients, memberships: memberships)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
     }

@@ -104,7 +104,7 @@ struct GatehouseModules {
                                                        users: d.users, audit: d.audit, clock: d.clock),
             invitations: shared.invitations,
             principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
-            credentials: d.mfa.credentials, clock: d.clock)
+            clock: d.clock)
     }
 
     static func events(_ d: WebDependencies, _ shared: SharedServices) -> EventsModule.Dependencies {

@@ -82,10 +82,8 @@ struct OrganizationPage {
         let shown = listed.prefix(Self.membersPerPage)
         var members: [OrganizationView.MemberLine] = []
         for member in shown {
-            let factors = try await dependencies.credentials.credentials(userID: member.membership.userID)
-                .filter { $0.confirmedAt != nil }.map(\.kind)
             members.append(.init(name: member.name ?? member.email, email: member.email, role: RoleWords.name(member.membership.role),
-                                 secondFactor: Self.words(factors)))
+                                 secondFactor: Self.words(Array(member.secondFactors))))
         }
         let more = listed.count > Self.membersPerPage
             ? shown.last.map { "/organizations/\(organization.slug)?members_after=\(CursorText.text(MembershipCursor(after: $0.membership)))#members" }

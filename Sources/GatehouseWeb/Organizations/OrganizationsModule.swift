@@ -16,7 +16,6 @@ struct OrganizationsModule: WebModule {
         /// invitations on the live event bus.
         let invitations: Invitations
         let principals: Principals
-        let credentials: any MFACredentialStore
         let clock: any Clock
     }
 

@@ -135,7 +135,7 @@ final class CountingMembershipStore: MembershipStore, @unchecked Sendable {
     func remove(organizationID: UUID, userID: UUID) async throws -> Bool {
         count(); return try await base.remove(organizationID: organizationID, userID: userID)
     }
-    func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [Membership] {
+    func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         count(); return try await base.members(organizationID: organizationID, after: after, limit: limit)
     }
     func count(organizationID: UUID, role: Role) async throws -> Int {
