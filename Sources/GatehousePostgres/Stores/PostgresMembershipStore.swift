@@ -159,18 +159,21 @@ public struct PostgresMembershipStore: MembershipStore {
     /// organization's columns prefixed `org_`: a refresh rotation reads the claims of the row it
     /// inserts in its own statement (`PostgresRefreshTokenStore.rotateSQL`).
     static func claimsSelect(user: String, organization: String) -> String {
+        // The custom roles and their permissions in one pass over the user's assignments (a role
+        // without permissions kept by the outer join); DISTINCT aggregates come out sorted.
         """
         SELECT \(prefixedOrganizationColumns),
                (SELECT role FROM platform_roles WHERE user_id = \(user)) AS platform_role,
                (SELECT role FROM memberships WHERE organization_id = \(organization) AND user_id = \(user)) AS organization_role,
-               ARRAY(SELECT DISTINCT r.name FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
-                     WHERE a.user_id = \(user) AND (r.organization_id IS NULL OR r.organization_id = \(organization))
-                     ORDER BY r.name) AS custom_roles,
-               ARRAY(SELECT DISTINCT p.permission FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
-                     JOIN custom_role_permissions p ON p.role_id = r.id
-                     WHERE a.user_id = \(user) AND (r.organization_id IS NULL OR r.organization_id = \(organization))
-                     ORDER BY p.permission) AS permissions
+               custom.custom_roles, custom.permissions
         FROM (VALUES (1)) AS one LEFT JOIN organizations o ON o.id = \(organization)
+        CROSS JOIN LATERAL (
+            SELECT coalesce(array_agg(DISTINCT r.name), '{}') AS custom_roles,
+                   coalesce(array_agg(DISTINCT p.permission) FILTER (WHERE p.permission IS NOT NULL), '{}') AS permissions
+            FROM custom_role_assignments a JOIN custom_roles r ON r.id = a.role_id
+            LEFT JOIN custom_role_permissions p ON p.role_id = r.id
+            WHERE a.user_id = \(user) AND (r.organization_id IS NULL OR r.organization_id = \(organization))
+        ) AS custom
         """
     }
 
