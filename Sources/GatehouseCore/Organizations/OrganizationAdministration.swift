@@ -154,6 +154,13 @@ public struct OrganizationAdministration: Sendable {
         return try await memberships.members(organizationID: id, after: after, limit: min(max(limit, 0), Self.maximumPageSize))
     }
 
+    /// The `client_admin`s of each of these organizations the caller administers, at most
+    /// `limit` each, in one query (the people page's list of organizations).
+    public func administrators(of ids: [UUID], limit: Int, by principal: Principal) async throws -> [UUID: [Member]] {
+        let administered = ids.filter { principal.roles.role(in: $0).map { $0 >= .clientAdmin } ?? false }
+        return try await memberships.administrators(organizationIDs: administered, limit: min(max(limit, 0), Self.maximumPageSize))
+    }
+
     /// Gives a member another built-in role there: the caller must be allowed to take the
     /// current role away and to give the new one.
     public func changeMemberRole(of userID: UUID, in id: UUID, to role: Role, by principal: Principal) async throws -> Membership {

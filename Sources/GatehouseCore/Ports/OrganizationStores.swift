@@ -62,6 +62,9 @@ public protocol MembershipStore: Sendable {
     /// Members by when they joined, then user id, strictly after `after` (keyset paging), each
     /// with who they are and their confirmed second factors: one query for a page, however long.
     func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [MemberListing]
+    /// The `client_admin`s of each of the organizations, by when they joined, at most `limit`
+    /// each (organizations without one are absent): one query for a page of organizations.
+    func administrators(organizationIDs: [UUID], limit: Int) async throws -> [UUID: [MemberListing]]
     /// How many members hold `role` in the organization.
     func count(organizationID: UUID, role: Role) async throws -> Int
 

@@ -114,18 +114,40 @@ public struct PostgresMembershipStore: MembershipStore {
     public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         try await pool.query(
             """
-            SELECT m.organization_id, m.user_id, m.role, m.created_at, m.created_by, u.email, u.name,
-                   ARRAY(SELECT c.kind FROM mfa_credentials c
-                         WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL ORDER BY c.kind) AS second_factors
+            SELECT \(Self.listingColumns)
             FROM memberships m JOIN users u ON u.id = m.user_id
             WHERE m.organization_id = $1 AND ($2::timestamptz IS NULL OR (m.created_at, m.user_id) > ($2, $3::uuid))
             ORDER BY m.created_at, m.user_id LIMIT $4
             """,
             [.uuid(organizationID), cursor.map { .timestamp($0.createdAt) } ?? .null, .uuid(cursor?.userID), .int(max(0, limit))])
-            .rows.map { row in
-                MemberListing(membership: try Self.membership(row), email: try row.string("email"), name: try row.optionalString("name"),
-                              secondFactors: Set(try row.stringArray("second_factors").compactMap(MFACredential.Kind.init(rawValue:))))
-            }
+            .rows.map(Self.listing)
+    }
+
+    public func administrators(organizationIDs: [UUID], limit: Int) async throws -> [UUID: [MemberListing]] {
+        guard !organizationIDs.isEmpty else { return [:] }
+        let rows = try await pool.query(
+            """
+            SELECT * FROM (
+                SELECT \(Self.listingColumns),
+                       row_number() OVER (PARTITION BY m.organization_id ORDER BY m.created_at, m.user_id) AS place
+                FROM memberships m JOIN users u ON u.id = m.user_id
+                WHERE m.organization_id = ANY($1::uuid[]) AND m.role = $2
+            ) AS listed
+            WHERE place <= $3 ORDER BY created_at, user_id
+            """, [.textArray(organizationIDs.map(\.uuidString)), .text(Role.clientAdmin.rawValue), .int(max(0, limit))]).rows
+        return try Dictionary(grouping: rows.map(Self.listing), by: \.membership.organizationID)
+    }
+
+    /// A membership with who the member is and their confirmed second factors (`listing`).
+    static let listingColumns = """
+        m.organization_id, m.user_id, m.role, m.created_at, m.created_by, u.email, u.name,
+        ARRAY(SELECT c.kind FROM mfa_credentials c WHERE c.user_id = m.user_id AND c.confirmed_at IS NOT NULL ORDER BY c.kind)
+            AS second_factors
+        """
+
+    static func listing(_ row: PostgresRow) throws -> MemberListing {
+        MemberListing(membership: try membership(row), email: try row.string("email"), name: try row.optionalString("name"),
+                      secondFactors: Set(try row.stringArray("second_factors").compactMap(MFACredential.Kind.init(rawValue:))))
     }
 
     public func count(organizationID: UUID, role: Role) async throws -> Int {

@@ -153,6 +153,27 @@ public enum OrganizationStoresConformance {
                                               at: admin.createdAt, by: nil)
             #expect(try await stores.memberships.memberships(userID: joined[0]).map(\.organizationID) == [organization.id, later.id])
         },
+        ConformanceCheck("MembershipStore: the administrators of several organizations in one read, at most so many each, by when they joined") { stores async throws in
+            let (admin, organization) = try await world(stores)
+            let other = try await stores.organizations.create(OrganizationStoresConformance.organization("Other", at: admin.createdAt))
+            let empty = try await stores.organizations.create(OrganizationStoresConformance.organization("Empty", at: admin.createdAt))
+            try await join(stores, admin.id, organization.id, as: .clientAdmin)
+            var admins: [UUID] = []
+            for index in 0..<3 {
+                let user = try await Fixtures.createdUser(stores)
+                try await stores.memberships.save(Membership(organizationID: other.id, userID: user.id, role: index == 1 ? .clientUser : .clientAdmin,
+                                                             createdAt: admin.createdAt.addingTimeInterval(Double(index)), createdBy: nil),
+                                                  at: admin.createdAt, by: nil)
+                if index != 1 { admins.append(user.id) }
+            }
+            let found = try await stores.memberships.administrators(organizationIDs: [organization.id, other.id, empty.id], limit: 5)
+            #expect(found[organization.id]?.map(\.membership.userID) == [admin.id])
+            #expect(found[other.id]?.map(\.membership.userID) == admins)
+            #expect(found[empty.id] == nil)
+            let capped = try await stores.memberships.administrators(organizationIDs: [other.id], limit: 1)
+            #expect(capped[other.id]?.map(\.membership.userID) == [admins[0]])
+            #expect(try await stores.memberships.administrators(organizationIDs: [], limit: 5).isEmpty)
+        },
         ConformanceCheck("MembershipStore: a gone user or organization is a conflict, a platform role invalid; removing answers once") { stores async throws in
             let (admin, organization) = try await world(stores)
             let now = admin.createdAt

@@ -117,12 +117,30 @@ public actor InMemoryMembershipStore: MembershipStore {
     /// By when they joined, then user id.
     public func members(organizationID: UUID, after cursor: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         await forgetOrphans()
-        func key(_ membership: Membership) -> (Date, String) { (membership.createdAt, membership.userID.uuidString.lowercased()) }
         let page = members.values.filter { $0.organizationID == organizationID }
-            .filter { cursor == nil || key($0) > (cursor!.createdAt, cursor!.userID.uuidString.lowercased()) }
-            .sorted { key($0) < key($1) }.prefix(max(0, limit))
+            .filter { cursor == nil || Self.order($0) > (cursor!.createdAt, cursor!.userID.uuidString.lowercased()) }
+            .sorted { Self.order($0) < Self.order($1) }.prefix(max(0, limit))
+        return try await listings(Array(page))
+    }
+
+    public func administrators(organizationIDs: [UUID], limit: Int) async throws -> [UUID: [MemberListing]] {
+        await forgetOrphans()
+        var found: [UUID: [MemberListing]] = [:]
+        for id in Set(organizationIDs) {
+            let admins = members.values.filter { $0.organizationID == id && $0.role == .clientAdmin }
+                .sorted { Self.order($0) < Self.order($1) }.prefix(max(0, limit))
+            let listed = try await listings(Array(admins))
+            if !listed.isEmpty { found[id] = listed }
+        }
+        return found
+    }
+
+    /// The order of a page: when they joined, then the user id as PostgreSQL compares uuids.
+    static func order(_ membership: Membership) -> (Date, String) { (membership.createdAt, membership.userID.uuidString.lowercased()) }
+
+    func listings(_ memberships: [Membership]) async throws -> [MemberListing] {
         var listed: [MemberListing] = []
-        for membership in page {
+        for membership in memberships {
             guard let user = try await references.users?.find(id: membership.userID) else { continue }
             let factors = try await mfaCredentials?.credentials(userID: membership.userID).filter { $0.confirmedAt != nil }.map(\.kind) ?? []
             listed.append(MemberListing(membership: membership, email: user.email, name: user.name, secondFactors: Set(factors)))

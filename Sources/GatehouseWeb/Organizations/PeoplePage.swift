@@ -16,9 +16,9 @@ struct PeoplePage {
 
     /// Organizations shown at a time.
     static let organizationsPerPage = 20
-    /// Members read per organization to find its administrators: its first ones (an
-    /// organization's administrators are usually its first members; its page lists them all).
-    static let membersScanned = 200
+    /// Administrators shown per organization (its own page lists them all), read for the whole
+    /// page of organizations in one query.
+    static let administratorsShown = 20
     /// The longest search text read.
     static let maximumSearchLength = 100
 
@@ -60,14 +60,12 @@ struct PeoplePage {
         let listed = try await dependencies.administration.list(matching: search, after: after, limit: Self.organizationsPerPage + 1,
                                                                 by: principal)
         let shown = listed.prefix(Self.organizationsPerPage)
-        var lines: [PeopleView.OrganizationLine] = []
-        for organization in shown {
-            let members = try await dependencies.administration.members(of: organization.id, after: nil, limit: Self.membersScanned,
-                                                                        by: principal)
-            let admins = members.filter { $0.membership.role == .clientAdmin }
-                .map { PeopleView.Administrator(name: $0.name ?? $0.email, email: $0.email) }
-            lines.append(.init(name: organization.name, slug: organization.slug, pending: organization.status == .pending,
-                               administrators: admins))
+        let administrators = try await dependencies.administration.administrators(of: shown.map(\.id), limit: Self.administratorsShown,
+                                                                                   by: principal)
+        let lines = shown.map { organization in
+            PeopleView.OrganizationLine(
+                name: organization.name, slug: organization.slug, pending: organization.status == .pending,
+                administrators: (administrators[organization.id] ?? []).map { PeopleView.Administrator(name: $0.name ?? $0.email, email: $0.email) })
         }
         var more: String?
         if listed.count > Self.organizationsPerPage, let last = shown.last {

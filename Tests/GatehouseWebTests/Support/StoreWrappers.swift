@@ -138,6 +138,9 @@ final class CountingMembershipStore: MembershipStore, @unchecked Sendable {
     func members(organizationID: UUID, after: MembershipCursor?, limit: Int) async throws -> [MemberListing] {
         count(); return try await base.members(organizationID: organizationID, after: after, limit: limit)
     }
+    func administrators(organizationIDs: [UUID], limit: Int) async throws -> [UUID: [MemberListing]] {
+        count(); return try await base.administrators(organizationIDs: organizationIDs, limit: limit)
+    }
     func count(organizationID: UUID, role: Role) async throws -> Int {
         count(); return try await base.count(organizationID: organizationID, role: role)
     }
