@@ -14,6 +14,12 @@ public struct UserDirectory: Sendable {
 
     /// One page of a search, with the positions of the pages beside it.
     public struct Page: Sendable, Equatable {
+        public init(users: [UserListing], next: UserPosition?, previous: UserPosition?) {
+            self.users = users
+            self.next = next
+            self.previous = previous
+        }
+
         public var users: [UserListing]
         /// The next page's position; nil on the last page.
         public var next: UserPosition?

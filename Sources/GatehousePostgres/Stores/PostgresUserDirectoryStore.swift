@@ -14,10 +14,15 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
     /// The columns of a listing. The second-factor column is a scalar subquery with LIMIT 1, not
     /// EXISTS: the planner may answer an EXISTS in the select list by hashing every confirmed
     /// credential first (30 ms at 100,000 factors), where this probes the index once per row shown.
+    /// True when the user has a confirmed second factor, else NULL: one index probe
+    /// (`mfa_credentials_confirmed`).
+    static let secondFactorProbe =
+        "(SELECT true FROM mfa_credentials c WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL LIMIT 1)"
+
     static let listingColumns = """
         u.id, u.email, u.email_verified, u.name, u.given_name, u.family_name, u.picture, u.password_hash, u.created_at,
         u.updated_at, u.password_changed_at, NULLIF(u.last_sign_in_at, '-infinity') AS last_sign_in_at,
-        COALESCE((SELECT true FROM mfa_credentials c WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL LIMIT 1), false) AS has_second_factor,
+        COALESCE(\(secondFactorProbe), false) AS has_second_factor,
         (SELECT p.role FROM platform_roles p WHERE p.user_id = u.id) AS platform_role
         """
 
@@ -78,8 +83,9 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
                 statement.conditions.append(
                     "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.role = \(statement.bind(.text(role.rawValue)))\(within))")
             case .secondFactor(let enrolled):
-                statement.conditions.append((enrolled ? "" : "NOT ")
-                    + "EXISTS (SELECT 1 FROM mfa_credentials c WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL)")
+                // A probe per row (see `listingColumns`), not a semi-join: as EXISTS the planner
+                // first hashes every confirmed credential of the deployment.
+                statement.conditions.append(Self.secondFactorProbe + (enrolled ? " IS NOT NULL" : " IS NULL"))
             }
         }
         restrict(&statement, to: scope)

@@ -14,6 +14,7 @@ enum APIProblems {
         case let refusal as OrganizationAdministration.Refusal: return problem(refusal)
         case let refusal as Invitations.Refusal: return problem(refusal)
         case let refusal as CustomRoles.Refusal: return problem(refusal)
+        case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -63,6 +64,14 @@ enum APIProblems {
         case .invalidField(let name): badRequest("invalid value for \(name)")
         case .invalidQuery(let name): badRequest("invalid query parameter \(name)")
         case .unknownID: notFound
+        }
+    }
+
+    /// The user directory (`/api/v1/users`): a user outside the caller's view is not found.
+    static func problem(_ refusal: ConsoleUserAccess.Refusal) -> APIProblem {
+        switch refusal {
+        case .notVisible: notFound
+        case .notAnAdministrator, .notPermitted, .yourself: forbidden("your role does not allow this")
         }
     }
 
