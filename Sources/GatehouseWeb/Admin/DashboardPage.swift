@@ -19,8 +19,8 @@ struct DashboardPage {
                     role: RoleWords.withArticle(admin.principal.roles.platformRole ?? .clientAdmin), scoped: false,
                     counts: [
                         .init(label: "Users", value: counts.users),
-                        .init(label: "Sign-ins, last 24 h", value: counts.signInsLastDay),
-                        .init(label: "Failed sign-ins, last 24 h", value: counts.signInFailuresLastDay),
+                        .init(label: "Sign-ins (24 h)", value: counts.signInsLastDay),
+                        .init(label: "Failed sign-ins (24 h)", value: counts.signInFailuresLastDay),
                         .init(label: "Active sessions", value: counts.activeSessions),
                         .init(label: "Pending invitations", value: counts.pendingInvitations),
                         .init(label: "Locked accounts", value: counts.lockouts),
