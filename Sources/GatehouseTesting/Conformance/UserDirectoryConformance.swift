@@ -68,13 +68,15 @@ public enum UserDirectoryConformance {
         },
         ConformanceCheck("UserDirectoryStore: keyset pages walk forward and back without gaps or repeats, in both orders") { stores async throws in
             let marker = Fixtures.unique("page")
+            // One "now" for the whole check: the sign-in times are compared to it at the end.
+            let now = Fixtures.now
             var made: [User] = []
             for minute in 1...5 {
                 made.append(try await person(stores, email: "\(marker)-\(minute)@example.test", name: nil, minute: minute))
             }
             // Two signed in, the later one more recently; the rest never.
             for (index, user) in [made[0], made[3]].enumerated() {
-                let at = Fixtures.now.addingTimeInterval(TimeInterval(-600 + index * 60))
+                let at = now.addingTimeInterval(TimeInterval(-600 + index * 60))
                 try await stores.sessions.create(BrowserSession(id: UUID(), userID: user.id, authTime: at, amr: ["pwd"], createdAt: at,
                                                                 expiresAt: at.addingTimeInterval(3600), lastSeenAt: at, ipAddress: nil,
                                                                 userAgent: nil), tokenDigest: Fixtures.digest())
@@ -102,7 +104,7 @@ public enum UserDirectoryConformance {
                 #expect(back.map(\.user.id) == Array(expected[1...2]), "\(order)")
             }
             let signedIn = try await stores.directory.listing(id: made[3].id, scope: .everyone)
-            #expect(signedIn?.lastSignInAt == Fixtures.now.addingTimeInterval(-540))
+            #expect(signedIn?.lastSignInAt == now.addingTimeInterval(-540))
         },
         ConformanceCheck("UserDirectoryStore: organization, role and second-factor filters narrow the page; a scope hides everyone outside it") { stores async throws in
             let marker = Fixtures.unique("filt")
