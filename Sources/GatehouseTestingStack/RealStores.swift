@@ -16,7 +16,7 @@ extension DurableStores {
             organizations: PostgresOrganizationStore(pool: pool), memberships: PostgresMembershipStore(pool: pool),
             customRoles: PostgresCustomRoleStore(pool: pool), invitations: PostgresInvitationStore(pool: pool),
             passwordHistory: { PostgresPasswordHistoryStore(pool: pool, keeping: $0) },
-            deleteUser: { try await users.delete(id: $0) })
+            deleteUser: { try await users.delete(id: $0) }, directory: PostgresUserDirectoryStore(pool: pool))
     }
 }
 

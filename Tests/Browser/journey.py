@@ -406,6 +406,7 @@ def main():
         mfa_journey(j, person, state)
         organization_journey(j, set(before))
         people_journey(j, set(before))
+        console_journey(j)
     except Exception:  # noqa: BLE001 - counted and reported by step()
         pass
     finally:
@@ -914,6 +915,63 @@ def people_journey(j, seen_mail):
         expect(f"{staff['name']} invited you to join Journey Customer" in text, f"the customer's mail says {text[:200]!r}")
         return j.shot("people-invited")
     j.step("the operator invites a customer's administrator with a new organization; the mail names the operator", invite_customer)
+
+
+def console_journey(j):
+    """Issue 11: the operator opens the console. GATEHOUSE_ADMIN_MFA is on by default, so an
+    administrator without a second factor sets one up first and comes back; then the dashboard,
+    a search for the organization's administrator, their page, and one support action."""
+    d = lambda: j.driver  # noqa: E731
+
+    def console_asks_for_a_factor():
+        d().get(ISSUER + "/admin")
+        j.loaded()
+        secret = j.wait_for_id("totp-secret")
+        expect(j.path() == "/mfa/enrol", f"/admin led to {d().current_url}, not the enrolment page")
+        stem = j.shot("console-enrol")
+        j.type_into("totp-code", totp(re.sub(r"\s+", "", secret.text), int(time.time()) // 30))
+        j.click_and_leave("enable-totp")
+        j.no_alert()
+        j.wait(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#recovery-codes li")), "the recovery codes")
+        j.click_and_leave("continue")
+        j.wait(lambda drv: drv.current_url == ISSUER + "/admin", "the console after the enrolment")
+        expect(j.heading() == "Console", f"the console's heading is {j.heading()!r}")
+        counts = d().find_element(By.CSS_SELECTOR, "ul.counts").text
+        expect("Users" in counts and "Active sessions" in counts, f"the dashboard's counts: {counts!r}")
+        return stem + ", " + j.shot("console-dashboard")
+    j.step("the console sends an operator without a second factor to set one up, then shows the dashboard", console_asks_for_a_factor)
+
+    def search():
+        j.type_into("q", ADMIN_EMAIL.split("@")[0])
+        j.click_and_leave("find-user")
+        j.wait_for_id("users")
+        expect(j.path() == "/admin/users", f"the search led to {d().current_url}")
+        listed = d().find_element(By.ID, "users").text
+        expect(ADMIN_EMAIL in listed, f"the search does not list {ADMIN_EMAIL}: {listed!r}")
+        return j.shot("console-users")
+    j.step("the directory finds the organization's administrator by a part of the email", search)
+
+    def user_page():
+        d().get(d().find_element(By.LINK_TEXT, ADMIN_EMAIL).get_attribute("href"))
+        j.loaded()
+        j.wait_for_id("events")
+        expect(j.heading() == ADMIN_EMAIL, f"the user page's heading is {j.heading()!r}")
+        roles = d().find_element(By.ID, "roles").text
+        expect(ORGANIZATION_NAME in roles and "Administrator" in roles, f"the roles section says {roles!r}")
+        facts = d().find_element(By.CSS_SELECTOR, "dl.facts").text
+        expect(re.search(r"Last sign-in\s+\d", facts), f"the last sign-in is not shown: {facts!r}")
+        return j.shot("console-user")
+    j.step("the user's page shows the organization, the role and when they last signed in", user_page)
+
+    def unlock():
+        d().find_element(By.XPATH, "//section[@id='actions']//button[normalize-space()='Unlock']").click()
+        j.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")), "the notice after the action")
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
+        expect(notice == "Their account is unlocked.", f"the notice after unlocking is {notice!r}")
+        events = d().find_element(By.ID, "events").text
+        expect("account unlocked" in events, f"the audit list does not show the unlock: {events[:300]!r}")
+        return j.shot("console-user-unlocked")
+    j.step("an action (unlock) is done, said, and shows in the user's audit trail", unlock)
 
 
 if __name__ == "__main__":

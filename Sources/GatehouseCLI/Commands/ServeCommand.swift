@@ -72,6 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 organizations: try backends.organizationDependencies,
+                administration: AdministrationDependencies(directory: backends.userDirectory, reader: backends.administrationReader,
+                                                           requireSecondFactor: config.adminMFA),
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),

@@ -28,6 +28,8 @@ final class Backends: Sendable {
     var users: PostgresUserStore { PostgresUserStore(pool: postgres) }
     var clients: PostgresClientStore { PostgresClientStore(pool: postgres) }
     var consents: PostgresConsentStore { PostgresConsentStore(pool: postgres) }
+    var userDirectory: PostgresUserDirectoryStore { PostgresUserDirectoryStore(pool: postgres) }
+    var administrationReader: PostgresAdministrationReader { PostgresAdministrationReader(pool: postgres) }
     var sessions: PostgresSessionStore { PostgresSessionStore(pool: postgres) }
     var refreshTokens: PostgresRefreshTokenStore { PostgresRefreshTokenStore(pool: postgres) }
     var instanceSecrets: PostgresInstanceSecrets { PostgresInstanceSecrets(pool: postgres) }

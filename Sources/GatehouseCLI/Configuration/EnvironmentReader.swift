@@ -30,9 +30,10 @@ struct EnvironmentReader {
         return value
     }
 
-    mutating func flag(_ setting: Setting) -> Bool {
+    mutating func flag(_ setting: Setting, default fallback: Bool = false) -> Bool {
         switch optionalString(setting)?.lowercased() {
-        case nil, "0", "false", "no": return false
+        case nil: return fallback
+        case "0", "false", "no": return false
         case "1", "true", "yes": return true
         case let other?:
             problems.append("\(setting)=\(other) must be 1 or 0")

@@ -47,6 +47,8 @@ struct GatehouseConfiguration: Sendable {
     var encryptionKeyText: String?
     /// `GATEHOUSE_MFA_REQUIRED`: every sign-in needs a second factor.
     var mfaRequired = false
+    /// `GATEHOUSE_ADMIN_MFA`: the console (`/admin`) asks every administrator for a second factor (on unless `0`).
+    var adminMFA = true
 
     /// What a command needs beyond the always-checked basics.
     enum Requirement { case database, redis, mail, encryption }
@@ -93,6 +95,7 @@ struct GatehouseConfiguration: Sendable {
         config.smtpCAFile = reader.optionalString(.smtpCAFile)
         config.encryptionKeyText = reader.optionalString(.encryptionKey)
         config.mfaRequired = reader.flag(.mfaRequired)
+        config.adminMFA = reader.flag(.adminMFA, default: true)
 
         var problems = reader.problems
         problems += ConfigurationChecks.run(config, requiring: requirements)

@@ -34,6 +34,7 @@ enum Setting: String, CaseIterable, Sendable, CustomStringConvertible {
     case metricsToken = "GATEHOUSE_METRICS_TOKEN"
     case mfaLockoutThreshold = "GATEHOUSE_MFA_LOCKOUT_THRESHOLD"
     case mfaRequired = "GATEHOUSE_MFA_REQUIRED"
+    case adminMFA = "GATEHOUSE_ADMIN_MFA"
     case migrationsDir = "GATEHOUSE_MIGRATIONS_DIR"
     case passwordHistory = "GATEHOUSE_PASSWORD_HISTORY"
     case passwordMaxAgeDays = "GATEHOUSE_PASSWORD_MAX_AGE_DAYS"

@@ -58,6 +58,8 @@ public protocol ConsentStore: Sendable {
 
 /// Browser sessions (PostgreSQL), found by the digest of the cookie's secret.
 public protocol SessionStore: Sendable {
+    /// Also records the session's start as the user's last sign-in (`UserListing.lastSignInAt`,
+    /// the directory's order) when it is later than the one recorded.
     func create(_ session: BrowserSession, tokenDigest: [UInt8]) async throws
     /// The live session for a cookie: nil when unknown, expired or revoked.
     func find(tokenDigest: [UInt8], now: Date) async throws -> BrowserSession?

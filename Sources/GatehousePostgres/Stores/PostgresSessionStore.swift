@@ -10,8 +10,15 @@ public struct PostgresSessionStore: SessionStore {
     static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent, second_factor"
 
     public func create(_ session: BrowserSession, tokenDigest: [UInt8]) async throws {
+        // The user's last sign-in (the directory's order, migration 0020) moves in the same statement.
         _ = try await pool.query(
-            "INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            """
+            WITH session AS (
+                INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                RETURNING user_id, created_at)
+            UPDATE users SET last_sign_in_at = session.created_at FROM session
+            WHERE users.id = session.user_id AND users.last_sign_in_at < session.created_at
+            """,
             [.bytes(tokenDigest), .uuid(session.id), .uuid(session.userID), .timestamp(session.authTime),
              .textArray(session.amr), .timestamp(session.createdAt), .timestamp(session.expiresAt),
              .timestamp(session.lastSeenAt), .optionalText(session.ipAddress), .optionalText(session.userAgent),

@@ -3,5 +3,5 @@ public enum DurableStoresConformance {
     public static let checks: [ConformanceCheck<DurableStores>] =
         UserStoreConformance.checks + ClientStoreConformance.checks + ConsentStoreConformance.checks
         + SessionStoreConformance.checks + RefreshTokenStoreConformance.checks + MFAStoresConformance.checks
-        + AccountStoresConformance.checks + LockoutStoreConformance.checks
+        + AccountStoresConformance.checks + LockoutStoreConformance.checks + UserDirectoryConformance.checks
 }

@@ -23,6 +23,8 @@ public struct DurableStores: Sendable {
     public var passwordHistory: @Sendable (_ keeping: Int) -> any PasswordHistoryStore
     /// Deletes a user and what refers to it (the operator's `PostgresUserStore.delete`).
     public var deleteUser: @Sendable (UUID) async throws -> Bool
+    /// The user directory over the stores above (issue 11).
+    public var directory: any UserDirectoryStore
 
     public init(users: any UserStore, clients: any ClientStore, consents: any ConsentStore, sessions: any SessionStore,
                 refreshTokens: any RefreshTokenStore, mfaCredentials: any MFACredentialStore,
@@ -30,7 +32,7 @@ public struct DurableStores: Sendable {
                 organizations: any OrganizationStore, memberships: any MembershipStore, customRoles: any CustomRoleStore,
                 invitations: any InvitationStore,
                 passwordHistory: @escaping @Sendable (Int) -> any PasswordHistoryStore,
-                deleteUser: @escaping @Sendable (UUID) async throws -> Bool) {
+                deleteUser: @escaping @Sendable (UUID) async throws -> Bool, directory: any UserDirectoryStore) {
         self.users = users
         self.clients = clients
         self.consents = consents
@@ -46,6 +48,7 @@ public struct DurableStores: Sendable {
         self.invitations = invitations
         self.passwordHistory = passwordHistory
         self.deleteUser = deleteUser
+        self.directory = directory
     }
 
     /// Fresh twins of every durable store.
@@ -58,7 +61,7 @@ public struct DurableStores: Sendable {
             passwordResets: stores.passwordResets, lockouts: stores.lockouts, organizations: stores.organizations,
             memberships: stores.memberships, customRoles: stores.customRoles, invitations: stores.invitations,
             passwordHistory: { [history = stores.passwordHistory] in history.keeping($0) },
-            deleteUser: { try await users.delete(id: $0) })
+            deleteUser: { try await users.delete(id: $0) }, directory: stores.directory)
     }
 }
 

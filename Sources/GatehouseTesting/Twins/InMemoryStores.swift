@@ -27,6 +27,7 @@ public struct InMemoryStores: Sendable {
     public let memberships: InMemoryMembershipStore
     public let customRoles: InMemoryCustomRoleStore
     public let invitations: InMemoryInvitationStore
+    public let directory: InMemoryUserDirectoryStore
 
     /// - Parameter passwordHistory: how many password hashes to keep per account.
     public init(clock: TestClock = TestClock(Date(timeIntervalSince1970: 1_900_000_000)), passwordHistory: Int = 5) {
@@ -52,5 +53,6 @@ public struct InMemoryStores: Sendable {
                                               mfaCredentials: mfaCredentials)
         refreshTokens = InMemoryRefreshTokenStore(users: users, clients: clients, memberships: memberships)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
+        directory = InMemoryUserDirectoryStore(users: users, memberships: memberships, credentials: mfaCredentials, sessions: sessions)
     }
 }

@@ -15,6 +15,8 @@ struct APIModule: WebModule {
         let invitations: Invitations
         let customRoles: CustomRoles
         let clients: ClientAdministration
+        /// The user directory (`/api/v1/users`, issue 11).
+        let directory: UserDirectory
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -42,6 +44,7 @@ struct APIModule: WebModule {
             + OrganizationOperations(dependencies: dependencies).all
             + RoleOperations(dependencies: dependencies).all
             + ClientOperations(dependencies: dependencies).all
+            + UserOperations(dependencies: dependencies).all
     }
 }
 

@@ -15,6 +15,7 @@ enum APIProblems {
         case let refusal as Invitations.Refusal: return problem(refusal)
         case let refusal as CustomRoles.Refusal: return problem(refusal)
         case let refusal as ClientAdministration.Refusal: return problem(refusal)
+        case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -86,6 +87,14 @@ enum APIProblems {
         case .invalidQuery(let name): badRequest("invalid query parameter \(name)")
         case .invalidHeader(let name): badRequest("invalid \(name) header")
         case .unknownID: notFound
+        }
+    }
+
+    /// The user directory (`/api/v1/users`): a user outside the caller's view is not found.
+    static func problem(_ refusal: ConsoleUserAccess.Refusal) -> APIProblem {
+        switch refusal {
+        case .notVisible: notFound
+        case .notAnAdministrator, .notPermitted, .yourself: forbidden("your role does not allow this")
         }
     }
 

@@ -23,6 +23,7 @@ struct GatehouseModules {
             OrganizationsModule(dependencies: Self.organizations(dependencies, shared)),
             EventsModule(dependencies: Self.events(dependencies, shared)),
             APIModule(dependencies: Self.api(dependencies, shared)),
+            AdminModule(dependencies: Self.admin(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -124,7 +125,25 @@ struct GatehouseModules {
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
             clients: ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
                                           settings: d.settings, audit: d.audit, clock: d.clock),
+            directory: UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
+    }
+
+    static func admin(_ d: WebDependencies, _ shared: SharedServices) -> AdminModule.Dependencies {
+        let principals = Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles)
+        let directory = UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships)
+        return AdminModule.Dependencies(
+            pages: shared.pages,
+            access: ConsoleAccess(pages: shared.pages, signIn: shared.signIn, principals: principals,
+                                  requireSecondFactor: d.administration.requireSecondFactor, clock: d.clock),
+            directory: directory, reader: d.administration.reader, organizations: d.organizations.organizations,
+            memberships: d.organizations.memberships, customRoles: d.organizations.customRoles, credentials: d.mfa.credentials,
+            recoveryCodes: d.mfa.recoveryCodes, sessions: d.sessions, consents: d.consents,
+            support: UserSupport(directory: directory, users: d.users, credentials: d.mfa.credentials, recoveryCodes: d.mfa.recoveryCodes,
+                                 accountSecurity: shared.accountSecurity, passwordResets: shared.passwordResets,
+                                 attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
+                                 mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
+            clock: d.clock)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

@@ -64,6 +64,19 @@ struct SecondFactorGate: Sendable {
         }
     }
 
+    /// A page that requires a second factor of everyone who opens it (the console with
+    /// `GATEHOUSE_ADMIN_MFA`): nil when the session proved one; otherwise the way to prove one
+    /// the user holds, or to enrol one when they hold none. Either ends in a new session.
+    func demand(user: User, session: BrowserSession) async throws -> Response? {
+        let requirement = SecondFactorRequirement(isRequired: true)
+        let held = try await credentials.confirmedKinds(userID: user.id)
+        switch requirement.step(held: held, amr: session.amr) {
+        case .none: return nil
+        case .prove(let factors): return try await begin(user: user, amr: session.amr, pendingID: nil, factors: factors, requirement: requirement)
+        case .enrol: return try await begin(user: user, amr: session.amr, pendingID: nil, factors: [], requirement: requirement)
+        }
+    }
+
     /// `factors`: the ones to prove on `/mfa`; none: enrol one of `requirement`'s methods.
     func begin(user: User, amr: [String], pendingID: String?, factors: [MFACredential.Kind],
                requirement: SecondFactorRequirement) async throws -> Response {

@@ -46,7 +46,10 @@ struct SignInCompletion: Sendable {
             try await states.savePending(pending, id: pendingID, ttl: settings.pendingAuthorizationLifetime)
             response = try await continuation.proceed(requestID: pendingID, pending: pending, session: session)
         } else {
-            response = Responses.seeOther("/account")
+            // The console page that sent the browser to sign in, if one did (its cookie then goes).
+            let returning = page.cookie(ReturnAfterSignIn.cookie)
+            response = Responses.seeOther(ReturnAfterSignIn.accepted(returning) ?? "/account")
+            if returning != nil { cookies.expire(ReturnAfterSignIn.cookie, on: &response) }
         }
         response.setCookie(cookies.make(BrowserCookies.session, value: secret, maxAge: Int(settings.sessionLifetime.timeInterval)))
         return response

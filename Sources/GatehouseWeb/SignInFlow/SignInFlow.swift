@@ -27,6 +27,12 @@ struct SignInFlow: Sendable {
                                        showConsent: showConsent, showOrganizations: showOrganizations)
     }
 
+    /// Nil when the session proved a second factor; else the way to prove or enrol one, after
+    /// which a new session starts (`SecondFactorGate.demand`).
+    func demandSecondFactor(user: User, session: BrowserSession) async throws -> Response? {
+        try await continuation.gate.demand(user: user, session: session)
+    }
+
     /// A failed authorization request: Gatehouse's error page, or back to the verified redirect URI.
     func respond(to failure: AuthorizationFailure) -> Response {
         continuation.respond(to: failure)

@@ -1,0 +1,16 @@
+public import GatehouseCore
+
+/// What the console (`/admin`, issue 11) reads beyond the other modules' stores: the user
+/// directory, the dashboard's counts and the audit trail about a user, and whether every
+/// administrator must prove a second factor (`GATEHOUSE_ADMIN_MFA`, on by default).
+public struct AdministrationDependencies: Sendable {
+    public var directory: any UserDirectoryStore
+    public var reader: any AdministrationReader
+    public var requireSecondFactor: Bool
+
+    public init(directory: any UserDirectoryStore, reader: any AdministrationReader, requireSecondFactor: Bool = true) {
+        self.directory = directory
+        self.reader = reader
+        self.requireSecondFactor = requireSecondFactor
+    }
+}
