@@ -14,6 +14,8 @@ struct APIModule: WebModule {
         let administration: OrganizationAdministration
         let invitations: Invitations
         let customRoles: CustomRoles
+        let lifecycle: UserLifecycle
+        let exporter: UserExporter
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -40,6 +42,7 @@ struct APIModule: WebModule {
             + InvitationOperations(dependencies: dependencies).all
             + OrganizationOperations(dependencies: dependencies).all
             + RoleOperations(dependencies: dependencies).all
+            + UserLifecycleOperations(dependencies: dependencies).all
     }
 }
 

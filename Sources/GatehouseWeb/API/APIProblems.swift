@@ -14,6 +14,7 @@ enum APIProblems {
         case let refusal as OrganizationAdministration.Refusal: return problem(refusal)
         case let refusal as Invitations.Refusal: return problem(refusal)
         case let refusal as CustomRoles.Refusal: return problem(refusal)
+        case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -124,6 +124,7 @@ struct GatehouseModules {
             invitations: shared.invitations,
             customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
+            lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 

@@ -28,6 +28,7 @@ enum RenderedViews {
         [
             MailComposer.VerificationMail.self, MailComposer.AccountExistsMail.self, MailComposer.ResetMail.self,
             MailComposer.NoticeMail.self, MailComposer.SignInCodeMail.self, InvitationMailer.Message.self,
+            AccountClosingMailer.Message.self,
         ]
     }
 }
