@@ -56,8 +56,7 @@ struct PasswordResetPages {
         // A working link proves the mailbox, so saying the account is closed reveals nothing; a
         // new password would not let it sign in anyway.
         guard user.status == .active else {
-            return responder.error(title: AccountClosedWords.title(user.status), message: AccountClosedWords.message(user.status),
-                                   status: .forbidden)
+            return responder.accountClosed(user.status)
         }
         // The history check and the new hash run argon2: admitted per address and account first.
         try await dependencies.passwordWork.admit(.user(userID), from: page.origin)

@@ -23,6 +23,7 @@ struct GatehouseModules {
             OrganizationsModule(dependencies: Self.organizations(dependencies, shared)),
             EventsModule(dependencies: Self.events(dependencies, shared)),
             APIModule(dependencies: Self.api(dependencies, shared)),
+            AccountClosingModule(dependencies: Self.accountClosing(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -126,6 +127,13 @@ struct GatehouseModules {
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
+    }
+
+    static func accountClosing(_ d: WebDependencies, _ shared: SharedServices) -> AccountClosingModule.Dependencies {
+        AccountClosingModule.Dependencies(
+            pages: shared.pages, lifecycle: shared.userLifecycle, exporter: shared.userExporter, currentPassword: shared.currentPassword,
+            factors: d.mfa.credentials, totp: shared.totp, recoveryCodes: shared.recoveryCodes, attempts: shared.attemptLimiter,
+            audit: shared.audit, serviceName: d.accounts.settings.serviceName)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

@@ -15,6 +15,7 @@ enum RenderedViews {
             ErrorView.self, NoticeView.self, RateLimitedView.self,
             // Accounts
             RegisterView.self, VerifyEmailView.self, ForgotPasswordView.self, ResetPasswordView.self, AccountView.self,
+            AccountClosingView.self, AccountClosedView.self,
             // Second factor
             MFAChallengeView.self, TOTPEnrolmentView.self, EmailEnrolmentView.self, RecoveryCodesView.self,
             // Invitations and organizations

@@ -35,7 +35,7 @@ struct LoginPage {
             let account = try await dependencies.users.find(email: User.normalizedEmail(email))
             await dependencies.audit.record(.signInFailed, subject: account?.id, actor: "anonymous", clientID: pending?.clientID,
                                             details: ["reason": "account_\(status.rawValue)"])
-            return responder.error(title: AccountClosedWords.title(status), message: AccountClosedWords.message(status), status: .forbidden)
+            return responder.accountClosed(status)
         }
         guard case .success(let user) = outcome
         else {

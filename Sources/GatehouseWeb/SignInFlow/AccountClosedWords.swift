@@ -1,4 +1,5 @@
 import GatehouseCore
+import Hummingbird
 
 /// What a person whose account is not active reads after giving the right password (never
 /// before: the page must not tell a guesser which accounts exist). One wording for every way in:
@@ -20,5 +21,23 @@ enum AccountClosedWords {
         case .deactivated:
             "This account was closed, so it cannot sign in. An administrator can reactivate it: ask yours (or whoever gave you access)."
         }
+    }
+}
+
+/// The page those words go on (403): not the generic error page, whose advice is to sign in again.
+struct AccountClosedView: PageView {
+    static let template = "account_closed"
+    let status: AccountStatus
+
+    var templateValues: TemplateValues {
+        ["title": .text(AccountClosedWords.title(status)), "message": .text(AccountClosedWords.message(status))]
+    }
+
+    static let sample = AccountClosedView(status: .suspended)
+}
+
+extension PageResponder {
+    func accountClosed(_ status: AccountStatus) -> Response {
+        page(AccountClosedView(status: status), status: .forbidden)
     }
 }
