@@ -204,3 +204,21 @@ struct UserLifecycleTests {
         }
     }
 }
+
+extension UserLifecycleTests {
+    @Test("a sign-in waiting for its second factor when the account is suspended does not end in a session")
+    func suspendedDuringSecondFactor() async throws {
+        try await withProvider { provider, browser in
+            let (_, api) = try await superAdmin(provider, browser)
+            let (user, secret, _) = try await provider.makeUserWithTOTP(browser.client)
+            let userBrowser = TestBrowser(browser.client)
+            let afterPassword = try await userBrowser.signInDirectly(user.email, user.password)
+            #expect(afterPassword.location?.hasPrefix("/mfa") == true, "\(afterPassword.status) \(afterPassword.location ?? "")")
+            _ = try await api.call(.post, "/api/v1/users/\(user.subject)/suspend")
+            let typed = try await userBrowser.submitSecondFactor(provider.totpCode(secret))
+            #expect(typed.status == .forbidden)
+            #expect(typed.text.contains("This account is suspended"))
+            #expect(try await userBrowser.get("/account").status == .seeOther)
+        }
+    }
+}
