@@ -22,6 +22,25 @@ ALTER TABLE users ALTER COLUMN email DROP NOT NULL;
 ALTER TABLE users ADD CONSTRAINT users_erased_has_no_email CHECK ((status = 'erased') = (email IS NULL));
 ALTER TABLE users ADD CONSTRAINT users_erased_when_deleted CHECK ((status = 'erased') = (deleted_at IS NOT NULL));
 CREATE INDEX users_status ON users (status) WHERE status <> 'active';
+
+-- A refresh token stored for an account that is not active, or from a sign-in before its
+-- credentials_not_before (an authorization code redeemed just after a suspension revoked the
+-- families), is stored revoked from the start — as a token of a revoked family is: a refresh
+-- then answers invalid_grant, introspection inactive. One primary-key read inside the INSERT.
+CREATE FUNCTION refresh_tokens_account_standing() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.revoked_at IS NULL AND EXISTS (
+        SELECT 1 FROM users u WHERE u.id = NEW.user_id
+          AND (u.status <> 'active' OR (u.credentials_not_before IS NOT NULL AND NEW.auth_time < u.credentials_not_before))) THEN
+        NEW.revoked_at := NEW.created_at;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER refresh_tokens_account_standing
+    BEFORE INSERT ON refresh_tokens
+    FOR EACH ROW EXECUTE FUNCTION refresh_tokens_account_standing();
 -- Counting active super_admins (the last one is never suspended, deactivated or erased).
 CREATE INDEX platform_roles_role ON platform_roles (role, user_id);
 

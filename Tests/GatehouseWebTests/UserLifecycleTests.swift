@@ -222,3 +222,25 @@ extension UserLifecycleTests {
         }
     }
 }
+
+extension UserLifecycleTests {
+    @Test("a code issued before a suspension and redeemed after it gives tokens that never work, not even after reactivation")
+    func codeRedeemedAfterSuspension() async throws {
+        try await withProvider { provider, browser in
+            let (_, api) = try await superAdmin(provider, browser)
+            let user = try await provider.makeUser()
+            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: TestBrowser(browser.client))
+            let request = TestRelyingParty.Request()
+            let code = try #require(try await rp.signIn(user, request)["code"])
+            _ = try await api.call(.post, "/api/v1/users/\(user.subject)/suspend")
+            provider.clock.advance(by: 2)
+            let tokens = try await rp.redeem(code: code, verifier: request.verifier).json()
+            let access = try tokens.string("access_token"), refresh = try tokens.string("refresh_token")
+            _ = try await api.call(.post, "/api/v1/users/\(user.subject)/reactivate")
+            #expect(try await rp.userinfo(access).status == .unauthorized)
+            #expect(try await rp.introspect(refresh)["active"] as? Bool == false)
+            let refreshed = try await rp.token([("grant_type", "refresh_token"), ("refresh_token", refresh)])
+            #expect(try refreshed.json()["error"] as? String == "invalid_grant")
+        }
+    }
+}

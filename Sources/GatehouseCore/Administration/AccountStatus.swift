@@ -15,8 +15,9 @@ public enum AccountStatus: String, Sendable, CaseIterable, Codable {
 /// `/introspect`, `/api/v1` and `/events` make (through `BearerTokenValidator`) on the user row
 /// they read anyway, so it costs no query of its own.
 public enum AccountStanding {
-    /// True when `user` is active and the credential was issued (`iat`, seconds since 1970) no
-    /// earlier than the account's `credentialsNotBefore`. That instant is stored rounded up to a
+    /// True when `user` is active and the credential was issued (`iat`, or the sign-in it came
+    /// from when earlier: `auth_time`; seconds since 1970) no earlier than the account's
+    /// `credentialsNotBefore`. That instant is stored rounded up to a
     /// whole second (`notBefore(at:)`), so a token issued in the very second of a suspension,
     /// before it, is refused: `iat` is rounded down.
     public static func admits(_ user: User, issuedAt: Int) -> Bool {

@@ -46,7 +46,11 @@ public struct BearerTokenValidator: Sendable {
         // One read by primary key: the user is gone (erased), suspended, deactivated, or the
         // token predates a suspension since undone: the token no longer speaks for anyone.
         guard let user = try await users.find(id: userID) else { throw invalid(.accessTokenUserGone) }
-        guard AccountStanding.admits(user, issuedAt: claims.iat) else { throw invalid(.accessTokenAccountNotActive) }
+        // The earlier of the token's issue and its sign-in: a token minted after a suspension
+        // from a sign-in before it (a code redeemed late) is as dead as the sign-in.
+        guard AccountStanding.admits(user, issuedAt: min(claims.iat, claims.authTime ?? claims.iat)) else {
+            throw invalid(.accessTokenAccountNotActive)
+        }
         return Validated(claims: claims, holder: user)
     }
 

@@ -108,9 +108,17 @@ public struct PostgresUserLifecycleStore: UserLifecycleStore {
         WHERE (subject = $1 OR actor = $2) AND personal IS NOT NULL
         """
 
-    /// Whether the account holds `super_admin` and no other active account does. Locks the
-    /// super_admins' rows first, so two such changes at once queue and the second sees the first.
+    /// Serializes the changes that take an account out of "active" (ASCII "ghstatus"): the
+    /// statements after it see every such change committed before (READ COMMITTED), so two
+    /// suspensions of the last two super_admins at once cannot both pass.
+    static let statusLockKey = 0x6768_7374_6174_7573
+
+    /// Whether the account holds `super_admin` and no other active account does. Takes the status
+    /// lock first (a row lock on the super_admins would not do: a concurrent suspension changes
+    /// `users`, which this statement's snapshot would not see), and locks the super_admins' rows,
+    /// so a role change at the same moment queues too.
     static func isLastActiveSuperAdmin(_ userID: UUID, _ connection: PostgresConnection) throws -> Bool {
+        _ = try connection.query("SELECT pg_advisory_xact_lock($1::bigint)", [.int(statusLockKey)])
         let holders = try connection.query(
             """
             SELECT p.user_id, u.status FROM platform_roles p JOIN users u ON u.id = p.user_id

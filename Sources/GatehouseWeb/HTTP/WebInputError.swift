@@ -64,5 +64,7 @@ enum WebInputError: Error, Equatable {
         "invitation", "role", "second_factor", "members_after", "organization_name", "after",
         // The account page's sessions' next page.
         "sessions_after",
+        // Closing one's account (`/account/delete`): deactivate or erase.
+        "choice",
     ]
 }
