@@ -27,6 +27,7 @@ public struct InMemoryStores: Sendable {
     public let memberships: InMemoryMembershipStore
     public let customRoles: InMemoryCustomRoleStore
     public let invitations: InMemoryInvitationStore
+    public let lifecycle: InMemoryUserLifecycleStore
 
     /// - Parameter passwordHistory: how many password hashes to keep per account.
     public init(clock: TestClock = TestClock(Date(timeIntervalSince1970: 1_900_000_000)), passwordHistory: Int = 5) {
@@ -51,5 +52,7 @@ public struct InMemoryStores: Sendable {
         customRoles = InMemoryCustomRoleStore(users: users, organizations: organizations)
         memberships = InMemoryMembershipStore(users: users, organizations: organizations, customRoles: customRoles)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
+        lifecycle = InMemoryUserLifecycleStore(users: users, sessions: sessions, refreshTokens: refreshTokens, memberships: memberships,
+                                               audit: audit)
     }
 }
