@@ -15,6 +15,7 @@ extension DurableStores {
             passwordResets: PostgresPasswordResetStore(pool: pool), lockouts: PostgresLockoutStore(pool: pool),
             organizations: PostgresOrganizationStore(pool: pool), memberships: PostgresMembershipStore(pool: pool),
             customRoles: PostgresCustomRoleStore(pool: pool), invitations: PostgresInvitationStore(pool: pool),
+            lifecycle: PostgresUserLifecycleStore(pool: pool, messageIDDomain: "id.gatehouse.test"),
             passwordHistory: { PostgresPasswordHistoryStore(pool: pool, keeping: $0) },
             deleteUser: { try await users.delete(id: $0) }, directory: PostgresUserDirectoryStore(pool: pool))
     }

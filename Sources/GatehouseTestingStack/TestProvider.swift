@@ -81,6 +81,7 @@ public struct TestProvider: Sendable {
             // A stream of each provider's own, unless a test shares one between two instances.
             liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
             mailOutbox: outbox, audit: audit,
+            lifecycle: PostgresUserLifecycleStore(pool: postgres, messageIDDomain: "id.gatehouse.test"),
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),
             readinessChecks: ["postgresql": { await postgres.isReachable() }, "redis": { await redis.isReachable() }],
             metricsExposition: {

@@ -22,6 +22,11 @@ struct InMemoryConformanceTests {
         try await check.run(.inMemory())
     }
 
+    @Test("user lifecycle store", arguments: UserLifecycleStoreConformance.checks)
+    func lifecycle(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
     @Test("short-lived stores", arguments: EphemeralStoresConformance.checks)
     func ephemeral(_ check: ConformanceCheck<EphemeralStores>) async throws {
         try await check.run(.inMemory())

@@ -91,7 +91,7 @@ struct PostgresAuditLogTests {
                                          userAgent: String(repeating: "x", count: 5000), details: ["email": "a\u{0}b@example.test"])
                 let stored = try await log.append(awkward)
                 #expect(stored.event.actor == "anonymous")
-                #expect(stored.event.userAgent?.count == 512)
+                #expect(stored.revealedEvent.userAgent?.count == 512)
                 #expect(try await log.records(after: nil, limit: 1) == [stored])
                 #expect(try await chainBreak(log) == nil)
             }

@@ -22,6 +22,11 @@ struct PostgresConformanceTests {
         try await DurableStores.withScratchPostgres { try await check.run($0) }
     }
 
+    @Test("user lifecycle store", arguments: UserLifecycleStoreConformance.checks)
+    func lifecycle(_ check: ConformanceCheck<DurableStores>) async throws {
+        try await DurableStores.withScratchPostgres { try await check.run($0) }
+    }
+
     @Test("mail outbox", arguments: MailOutboxConformance.checks)
     func outbox(_ check: ConformanceCheck<MailStores>) async throws {
         try await MailStores.withPostgres { try await check.run($0) }

@@ -9,7 +9,7 @@ import Testing
 @Suite("Audit trail: the flows record their security events")
 struct AuditTrailTests {
     func events(_ provider: TestProvider, subject: UUID? = nil, clientID: String? = nil) async throws -> [AuditEvent] {
-        try await provider.audit.newest(limit: 100, subject: subject, clientID: clientID).map(\.event)
+        try await provider.audit.newest(limit: 100, subject: subject, clientID: clientID).map(\.revealedEvent)
     }
 
     @Test("a failed and a successful sign-in through the router are recorded with the user agent")
@@ -23,7 +23,7 @@ struct AuditTrailTests {
             _ = try await browser.post("/login", form: [("csrf_token", page.hiddenField("csrf_token") ?? ""), ("email", user.email),
                                                        ("password", user.password)], headers: [.userAgent: agent])
 
-            let recent = try await provider.audit.newest(limit: 500).map(\.event)
+            let recent = try await provider.audit.newest(limit: 500).map(\.revealedEvent)
             let failure = try #require(recent.first { $0.type == .signInFailed && $0.details["email"] == user.email })
             #expect(failure.subject == user.user.id, "the account the attempt was against")
             #expect(failure.details == ["email": user.email, "reason": "invalid_credentials"], "the normalised email")
@@ -44,7 +44,7 @@ struct AuditTrailTests {
             let page = try await browser.get("/login")
             _ = try await browser.post("/login", form: [("csrf_token", page.hiddenField("csrf_token") ?? ""), ("email", typed),
                                                        ("password", "x")], headers: [.userAgent: agent])
-            let failure = try #require(try await provider.audit.newest(limit: 500).map(\.event)
+            let failure = try #require(try await provider.audit.newest(limit: 500).map(\.revealedEvent)
                 .first { $0.type == .signInFailed && $0.userAgent == agent })
             #expect(failure.details == ["reason": "invalid_credentials"])
             #expect(failure.subject == nil)
@@ -140,7 +140,7 @@ struct AuditTrailTests {
             #expect(locks.first?.ip == "198.51.100.7")
             #expect(locks.first?.details["factor"] == "password")
             #expect(locks.first?.details["email"] == user.email)
-            let failures = try await provider.audit.newest(limit: 500).map(\.event)
+            let failures = try await provider.audit.newest(limit: 500).map(\.revealedEvent)
                 .filter { $0.type == .signInFailed && $0.details["email"] == user.email }
             #expect(!failures.isEmpty && failures.allSatisfy { $0.ip == "198.51.100.7" }, "the resolved client address, not the proxy's")
         }

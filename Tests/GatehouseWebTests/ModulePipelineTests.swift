@@ -101,7 +101,7 @@ struct ModulePipelineTests {
                 HTTPField.Name("X-Forwarded-For")!: "198.51.100.23",
             ])
             #expect(answer.status == .ok)
-            let revoked = try #require(try await provider.audit.newest(limit: 100, subject: user.user.id).map(\.event)
+            let revoked = try #require(try await provider.audit.newest(limit: 100, subject: user.user.id).map(\.revealedEvent)
                 .first { $0.type == .tokenRevoked })
             #expect(revoked.userAgent == agent)
             #expect(revoked.ip == "198.51.100.23")

@@ -95,16 +95,18 @@ struct ListedAuditEvent: Encodable {
 
     init(_ record: AuditRecord) {
         id = record.id
+        // With its personal part, where an erasure did not remove it.
+        let event = record.revealedEvent
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        occurredAt = formatter.string(from: record.event.occurredAt)
-        type = record.event.type.rawValue
-        actor = record.event.actor
-        subject = record.event.subject?.uuidString.lowercased()
-        clientID = record.event.clientID
-        ip = record.event.ip
-        userAgent = record.event.userAgent
-        details = record.event.details
+        occurredAt = formatter.string(from: event.occurredAt)
+        type = event.type.rawValue
+        actor = event.actor
+        subject = event.subject?.uuidString.lowercased()
+        clientID = event.clientID
+        ip = event.ip
+        userAgent = event.userAgent
+        details = event.details
     }
 
     var line: String {

@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),
+                lifecycle: backends.lifecycle,
                 protection: backends.protection(protection),
                 csrfKey: csrfKey,
                 readinessChecks: backends.readinessChecks,

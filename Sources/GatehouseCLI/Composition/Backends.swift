@@ -37,6 +37,9 @@ final class Backends: Sendable {
     var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
     var customRoles: PostgresCustomRoleStore { PostgresCustomRoleStore(pool: postgres) }
     var invitations: PostgresInvitationStore { PostgresInvitationStore(pool: postgres) }
+    var lifecycle: PostgresUserLifecycleStore {
+        PostgresUserLifecycleStore(pool: postgres, messageIDDomain: URLComponents(string: configuration.issuer)?.host ?? "gatehouse.local")
+    }
     /// The organizations' stores and the invitation lifetime (`GATEHOUSE_INVITE_TTL`, checked here).
     var organizationDependencies: OrganizationDependencies {
         get throws {

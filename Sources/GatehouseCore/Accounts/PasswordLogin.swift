@@ -17,6 +17,9 @@ public struct PasswordLogin: Sendable {
     public enum Outcome: Sendable, Equatable {
         case success(User)
         case invalidCredentials
+        /// The password was right but the account is suspended or deactivated: it does not sign
+        /// in. Said only after the password was checked, so it reveals nothing to a guesser.
+        case notActive(AccountStatus)
     }
 
     public func authenticate(email: String, password: String) async throws -> Outcome {
@@ -29,6 +32,7 @@ public struct PasswordLogin: Sendable {
         guard try await hasher.verify(password, against: hash) else {
             return .invalidCredentials
         }
+        guard user.status == .active else { return .notActive(user.status) }
         var current = user
         if hasher.needsRehash(hash) {
             let upgraded = try await hasher.hash(password)

@@ -20,6 +20,8 @@ public struct AuditChain: Sendable {
     /// Fewest key bytes accepted (`GATEHOUSE_AUDIT_KEY`: 32 random bytes).
     public static let minimumKeyLength = 32
     static let version = Array("gatehouse-audit-v1".utf8)
+    /// Rows with a personal part outside the MACed body: the same fields, then its digest.
+    static let versionWithPersonalDigest = Array("gatehouse-audit-v2".utf8)
 
     public init(key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives) {
         precondition(([key] + previousKeys).allSatisfy { $0.count >= Self.minimumKeyLength }, "audit keys must hold at least 32 bytes")
@@ -32,13 +34,14 @@ public struct AuditChain: Sendable {
     var keysInOrder: [[UInt8]] { previousKeys + [key] }
 
     /// The MAC of the event stored as row `id` after a row whose MAC was `previousMAC`
-    /// (empty for the first row), under the current key.
-    public func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8]) -> [UInt8] {
-        mac(id: id, event: event, previousMAC: previousMAC, key: key)
+    /// (empty for the first row), under the current key. With `personalDigest` (v2 rows) the
+    /// event is the part kept in the clear and the digest stands for its personal part.
+    public func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8], personalDigest: [UInt8]? = nil) -> [UInt8] {
+        mac(id: id, event: event, previousMAC: previousMAC, personalDigest: personalDigest, key: key)
     }
 
-    func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8], key: [UInt8]) -> [UInt8] {
-        crypto.hmacSHA256(key: key, message: Self.canonical(id: id, event: event, previousMAC: previousMAC))
+    func mac(id: Int64, event: AuditEvent, previousMAC: [UInt8], personalDigest: [UInt8]?, key: [UInt8]) -> [UInt8] {
+        crypto.hmacSHA256(key: key, message: Self.canonical(id: id, event: event, previousMAC: previousMAC, personalDigest: personalDigest))
     }
 
     /// Timestamps are MACed as whole microseconds since 1970 (PostgreSQL's resolution), rounded
@@ -47,8 +50,8 @@ public struct AuditChain: Sendable {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
-    static func canonical(id: Int64, event: AuditEvent, previousMAC: [UInt8]) -> [UInt8] {
-        var out = version
+    static func canonical(id: Int64, event: AuditEvent, previousMAC: [UInt8], personalDigest: [UInt8]? = nil) -> [UInt8] {
+        var out = personalDigest == nil ? version : versionWithPersonalDigest
         func field(_ bytes: [UInt8]?) {
             guard let bytes else { out.append(0); return }
             out.append(1)
@@ -69,6 +72,7 @@ public struct AuditChain: Sendable {
             text(name)
             text(value)
         }
+        if let personalDigest { field(personalDigest) }
         field(previousMAC)
         return out
     }
@@ -103,9 +107,16 @@ public struct AuditChainVerifier: Sendable {
             let before = lastID.map { "event \($0)" } ?? "the start of the trail"
             throw AuditChainBreak(id: record.id, reason: "it does not follow \(before): an event between them was deleted, or one was altered")
         }
+        if let personal = record.personal {
+            // Present personal data must be exactly what was digested; erased data is just absent.
+            guard let digest = record.personalDigest, ConstantTime.equals(chain.crypto.sha256(personal), digest) else {
+                throw AuditChainBreak(id: record.id, reason: "its personal data does not match the digest its MAC covers: it was altered")
+            }
+        }
         let keys = chain.keysInOrder
         guard let used = (keyIndex..<keys.count).first(where: { index in
-            ConstantTime.equals(chain.mac(id: record.id, event: record.event, previousMAC: record.previousMAC, key: keys[index]), record.mac)
+            ConstantTime.equals(chain.mac(id: record.id, event: record.event, previousMAC: record.previousMAC,
+                                          personalDigest: record.personalDigest, key: keys[index]), record.mac)
         }) else {
             throw AuditChainBreak(id: record.id, reason: "its MAC does not match its contents: the event was altered (or the key is wrong)")
         }

@@ -75,6 +75,7 @@ extension OAuthError {
         case accessTokenLacksOpenID
         case accessTokenUserGone
         case accessTokenOfNoUser
+        case accessTokenAccountNotActive
 
         // The server's own state.
         case internalFailure
@@ -144,6 +145,7 @@ extension OAuthError {
             case .accessTokenLacksOpenID: return "the access token lacks the openid scope"
             case .accessTokenUserGone: return "the access token's user no longer exists"
             case .accessTokenOfNoUser: return "the access token was issued to a client, not to a user"
+            case .accessTokenAccountNotActive: return "the access token's account is suspended, deactivated, or was since"
 
             case .internalFailure: return "the server could not complete the request"
             case .serverBusy: return "the server is busy; retry shortly"
@@ -172,7 +174,7 @@ extension OAuthError {
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
                    .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,
-                   .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
+                   .accessTokenAccountNotActive, .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
         }
     }
 }

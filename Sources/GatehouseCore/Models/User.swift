@@ -16,6 +16,11 @@ public struct User: Sendable, Equatable {
     public var updatedAt: Date
     /// When the password was last set; nil until the first change (then `createdAt` counts).
     public var passwordChangedAt: Date?
+    /// Active, suspended or deactivated (an erased account is never read back as a `User`).
+    public var status: AccountStatus = .active
+    /// Access tokens issued before this instant no longer count (set when the account was
+    /// suspended, deactivated or erased); nil when that never happened. See `AccountStanding`.
+    public var credentialsNotBefore: Date?
 
     public init(id: UUID, email: String, emailVerified: Bool, name: String? = nil, givenName: String? = nil,
                 familyName: String? = nil, picture: String? = nil, passwordHash: String?, createdAt: Date, updatedAt: Date) {

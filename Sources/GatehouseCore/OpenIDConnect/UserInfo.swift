@@ -15,13 +15,14 @@ public struct UserInfo: Sendable {
     }
 
     public func claims(accessToken: String) async throws -> UserInfoClaims {
-        let token = try await validator.validate(accessToken)
+        let validated = try await validator.validated(accessToken)
+        let token = validated.claims
         guard token.scopes.contains(Scope.openid) else {
             throw OAuthError(.insufficientScope, .accessTokenLacksOpenID)
         }
-        guard let id = UUID(uuidString: token.sub), let user = try await users.find(id: id) else {
-            throw OAuthError(.invalidToken, .accessTokenUserGone)
-        }
+        // The validator read the user (and checked the account stands behind the token).
+        guard let user = validated.holder else { throw OAuthError(.invalidToken, .accessTokenUserGone) }
+        let id = user.id
         var claims = UserInfoClaims(user: user, scopes: Set(token.scopes))
         switch try await organizationClaims.read(userID: id, organizationID: token.organization, scopes: token.scopes) {
         case .claims(let organization): claims.add(organization)

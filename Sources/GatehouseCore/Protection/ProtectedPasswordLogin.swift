@@ -29,7 +29,8 @@ public struct ProtectedPasswordLogin: Sendable {
             throw error
         }
         switch outcome {
-        case .success:
+        case .success, .notActive:
+            // The right password: not a guess, whatever the account's status.
             try await attempt.succeeded()
         case .invalidCredentials:
             try await attempt.failed()

@@ -2,21 +2,39 @@ import Foundation
 
 /// Validates an access token presented as a bearer token (RFC 6750, RFC 9068 §4): our
 /// signature, `typ: at+jwt` (so an ID token is refused), our issuer, not expired, not revoked —
-/// neither the token itself nor the grant it was issued from.
+/// neither the token itself nor the grant it was issued from — and, for a token issued to a user,
+/// that the user still stands behind it (`AccountStanding`: active, and the token issued after
+/// the account's `credentialsNotBefore`), read from the database on every call.
 public struct BearerTokenValidator: Sendable {
     let verifier: any TokenVerifier
     let states: any AuthorizationStateStore
+    let users: any UserStore
     let issuer: String
     let clock: any Clock
 
-    public init(verifier: any TokenVerifier, states: any AuthorizationStateStore, issuer: String, clock: any Clock) {
+    public init(verifier: any TokenVerifier, states: any AuthorizationStateStore, users: any UserStore, issuer: String,
+                clock: any Clock) {
         self.verifier = verifier
         self.states = states
+        self.users = users
         self.issuer = issuer
         self.clock = clock
     }
 
+    /// A live access token: its claims and, when it was issued to a user, that user as stored now.
+    public struct Validated: Sendable {
+        public var claims: AccessTokenClaims
+        /// Nil for a client's own token (`client_credentials`), which speaks for no user.
+        public var holder: User?
+    }
+
     public func validate(_ token: String) async throws -> AccessTokenClaims {
+        try await validated(token).claims
+    }
+
+    /// Every check, returning the user row read for the last one, so a caller that needs the user
+    /// (`/userinfo`) reads it once.
+    public func validated(_ token: String) async throws -> Validated {
         let claims = try issuedClaims(token)
         let invalid = { (reason: OAuthError.Reason) in OAuthError(.invalidToken, reason) }
         guard claims.exp > clock.now.numericDate else { throw invalid(.accessTokenExpired) }
@@ -24,7 +42,16 @@ public struct BearerTokenValidator: Sendable {
         guard try await !states.isAccessTokenRevoked(id: claims.jti, grantID: claims.grant) else {
             throw invalid(.accessTokenRevoked)
         }
-        return claims
+        guard let userID = try? claims.userID() else { return Validated(claims: claims, holder: nil) }
+        // One read by primary key: the user is gone (erased), suspended, deactivated, or the
+        // token predates a suspension since undone: the token no longer speaks for anyone.
+        guard let user = try await users.find(id: userID) else { throw invalid(.accessTokenUserGone) }
+        // The earlier of the token's issue and its sign-in: a token minted after a suspension
+        // from a sign-in before it (a code redeemed late) is as dead as the sign-in.
+        guard AccountStanding.admits(user, issuedAt: min(claims.iat, claims.authTime ?? claims.iat)) else {
+            throw invalid(.accessTokenAccountNotActive)
+        }
+        return Validated(claims: claims, holder: user)
     }
 
     /// The claims of an access token we issued (signature, `typ`, issuer), whether or not it

@@ -14,7 +14,7 @@ public struct PostgresAdministrationReader: AdministrationReader {
         let row = try await pool.query(
             """
             SELECT
-              (SELECT CASE WHEN c.reltuples > $2 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM users) END
+              (SELECT CASE WHEN c.reltuples > $2 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM users WHERE status <> 'erased') END
                  FROM pg_class c WHERE c.oid = 'users'::regclass) AS users,
               (SELECT count(*) FROM audit_events WHERE type = 'sign_in_succeeded' AND occurred_at > $1::timestamptz - interval '24 hours') AS sign_ins,
               (SELECT count(*) FROM audit_events WHERE type = 'sign_in_failed' AND occurred_at > $1::timestamptz - interval '24 hours') AS failures,
@@ -32,8 +32,7 @@ public struct PostgresAdministrationReader: AdministrationReader {
     public func auditEvents(subject: UUID, limit: Int) async throws -> [AuditRecord] {
         try await pool.query(
             """
-            SELECT id, (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_us, type, actor, subject, client_id,
-                   ip, user_agent, details::text AS details, previous_mac, mac
+            SELECT \(PostgresAuditLog.selectColumns)
             FROM audit_events WHERE subject = $1 ORDER BY id DESC LIMIT $2
             """, [.uuid(subject), .int(max(0, min(limit, 1000)))]).rows.map(PostgresAuditLog.record)
     }

@@ -16,6 +16,7 @@ public import Logging
 public struct PostgresAuditLog: AuditLog {
     let pool: PostgresPool
     let chain: AuditChain
+    let crypto: any CryptoPrimitives
     let logger: Logger
 
     /// The advisory lock that serializes appends (ASCII "gateaudt"); distinct from the migrator's.
@@ -26,6 +27,7 @@ public struct PostgresAuditLog: AuditLog {
     public init(pool: PostgresPool, key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives, logger: Logger) {
         self.pool = pool
         chain = AuditChain(key: key, previousKeys: previousKeys, crypto: crypto)
+        self.crypto = crypto
         self.logger = logger
     }
 
@@ -40,9 +42,12 @@ public struct PostgresAuditLog: AuditLog {
         }
     }
 
-    /// Appends one event to the chain and returns it as stored.
+    /// Appends one event to the chain and returns it as stored: its personal part (address, user
+    /// agent, emails) outside the MACed body, under a digest the MAC covers (`AuditPersonalData`),
+    /// so that erasing a user can remove it and the chain still verifies.
     public func append(_ event: AuditEvent) async throws -> AuditRecord {
-        let event = event.sanitized
+        let (event, personal) = AuditPersonalData.split(event.sanitized, crypto: crypto)
+        let personalDigest = crypto.sha256(personal)
         let details = String(decoding: try Self.encoder.encode(event.details), as: UTF8.self)
         let chain = self.chain
         return try await pool.transaction { connection in
@@ -53,25 +58,32 @@ public struct PostgresAuditLog: AuditLog {
             guard let id = try idRow.map({ Int64(try $0.int("id")) }) else {
                 throw PostgresError(message: "the audit_events sequence returned nothing")
             }
-            let mac = chain.mac(id: id, event: event, previousMAC: previousMAC)
+            let mac = chain.mac(id: id, event: event, previousMAC: previousMAC, personalDigest: personalDigest)
             _ = try connection.query(
                 """
-                INSERT INTO audit_events (id, occurred_at, type, actor, subject, client_id, ip, user_agent, details, previous_mac, mac)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
+                INSERT INTO audit_events (id, occurred_at, type, actor, subject, client_id, ip, user_agent, details, previous_mac, mac,
+                                          personal, personal_digest)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13)
                 """,
                 [.int(Int(id)), .timestamp(event.occurredAt), .text(event.type.rawValue), Self.optionalText(event.actor),
                  Self.optionalUUID(event.subject), Self.optionalText(event.clientID), Self.optionalText(event.ip),
-                 Self.optionalText(event.userAgent), .text(details), .bytes(previousMAC), .bytes(mac)])
-            return AuditRecord(id: id, event: event, previousMAC: previousMAC, mac: mac)
+                 Self.optionalText(event.userAgent), .text(details), .bytes(previousMAC), .bytes(mac), .bytes(personal),
+                 .bytes(personalDigest)])
+            return AuditRecord(id: id, event: event, previousMAC: previousMAC, mac: mac, personalDigest: personalDigest, personal: personal)
         }
     }
+
+    /// What `record` reads of a row.
+    static let selectColumns = """
+        id, (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_us, type, actor, subject, client_id, \
+        ip, user_agent, details::text AS details, previous_mac, mac, personal, personal_digest
+        """
 
     /// Up to `limit` rows after `id` (from the start when nil), oldest first.
     public func records(after id: Int64?, limit: Int) async throws -> [AuditRecord] {
         try await pool.query(
             """
-            SELECT id, (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_us, type, actor, subject, client_id,
-                   ip, user_agent, details::text AS details, previous_mac, mac
+            SELECT \(Self.selectColumns)
             FROM audit_events WHERE id > $1 ORDER BY id LIMIT $2
             """, [.int(Int(id ?? 0)), .int(limit)]).rows.map(Self.record)
     }
@@ -81,8 +93,7 @@ public struct PostgresAuditLog: AuditLog {
     public func newest(limit: Int, subject: UUID? = nil, clientID: String? = nil) async throws -> [AuditRecord] {
         try await pool.query(
             """
-            SELECT id, (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_us, type, actor, subject, client_id,
-                   ip, user_agent, details::text AS details, previous_mac, mac
+            SELECT \(Self.selectColumns)
             FROM audit_events
             WHERE ($2::uuid IS NULL OR subject = $2::uuid) AND ($3::text IS NULL OR client_id = $3::text)
             ORDER BY id DESC LIMIT $1
@@ -114,6 +125,11 @@ public struct PostgresAuditLog: AuditLog {
 
     /// A row as read back; a row whose columns cannot be read (details that are not a flat
     /// object of strings, say) still becomes a record, with contents that will fail its MAC.
+    public static let recordColumns = """
+        id, (extract(epoch FROM occurred_at) * 1000000)::bigint AS occurred_us, type, actor, subject, client_id,
+        ip, user_agent, details::text AS details, previous_mac, mac, personal, personal_digest
+        """
+
     static func record(_ row: PostgresRow) throws -> AuditRecord {
         let id = Int64(try row.int("id"))
         let micros = try row.int("occurred_us")
@@ -125,6 +141,7 @@ public struct PostgresAuditLog: AuditLog {
             actor: try row.optionalString("actor"), subject: try row.optionalUUID("subject"),
             clientID: try row.optionalString("client_id"), ip: try row.optionalString("ip"),
             userAgent: try row.optionalString("user_agent"), details: details)
-        return AuditRecord(id: id, event: event, previousMAC: try row.bytes("previous_mac"), mac: try row.bytes("mac"))
+        return AuditRecord(id: id, event: event, previousMAC: try row.bytes("previous_mac"), mac: try row.bytes("mac"),
+                           personalDigest: try row.optionalBytes("personal_digest"), personal: try row.optionalBytes("personal"))
     }
 }

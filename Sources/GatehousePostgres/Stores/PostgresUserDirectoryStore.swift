@@ -19,9 +19,9 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
     static let secondFactorProbe =
         "(SELECT true FROM mfa_credentials c WHERE c.user_id = u.id AND c.confirmed_at IS NOT NULL LIMIT 1)"
 
-    static let listingColumns = """
-        u.id, u.email, u.email_verified, u.name, u.given_name, u.family_name, u.picture, u.password_hash, u.created_at,
-        u.updated_at, u.password_changed_at, NULLIF(u.last_sign_in_at, '-infinity') AS last_sign_in_at,
+    /// The user store's columns (so a listing's user reads as `PostgresUserStore` reads one), then the listing's own.
+    static let listingColumns = PostgresUserStore.selectColumns.split(separator: ", ").map { "u." + $0 }.joined(separator: ", ") + """
+        , NULLIF(u.last_sign_in_at, '-infinity') AS last_sign_in_at,
         COALESCE(\(secondFactorProbe), false) AS has_second_factor,
         (SELECT p.role FROM platform_roles p WHERE p.user_id = u.id) AS platform_role
         """
@@ -105,7 +105,9 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
 
     /// The actor's scope, forced into the statement: a `client_admin` sees members of their
     /// organizations only.
+    /// An erased account is a tombstone (no email, no name): it is never listed.
     static func restrict(_ statement: inout Statement, to scope: UserDirectoryScope) {
+        statement.conditions.append("u.status <> 'erased'")
         guard case .members(let organizations) = scope else { return }
         let ids = statement.bind(.textArray(organizations.map { $0.uuidString.lowercased() }.sorted()))
         statement.conditions.append(

@@ -8,7 +8,7 @@ public struct PostgresUserStore: UserStore {
     public init(pool: PostgresPool) { self.pool = pool }
 
     static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at"
-    static let selectColumns = columns + ", password_changed_at"
+    static let selectColumns = columns + ", password_changed_at, status, credentials_not_before"
 
     /// The INSERT of a new user, shared with stores that create one inside their own
     /// transaction (accepting an invitation). A verified email records when.
@@ -30,7 +30,7 @@ public struct PostgresUserStore: UserStore {
     }
 
     public func find(id: UUID) async throws -> User? {
-        try await pool.query("SELECT \(Self.selectColumns) FROM users WHERE id = $1", [.uuid(id)]).rows.first.map(Self.user)
+        try await pool.query("SELECT \(Self.selectColumns) FROM users WHERE id = $1 AND status <> 'erased'", [.uuid(id)]).rows.first.map(Self.user)
     }
 
     public func find(email: String) async throws -> User? {
@@ -82,6 +82,9 @@ public struct PostgresUserStore: UserStore {
              passwordHash: try row.optionalString("password_hash"), createdAt: try row.date("created_at"),
              updatedAt: try row.date("updated_at"))
         user.passwordChangedAt = try row.optionalDate("password_changed_at")
+        // An unknown status (a newer version's) counts as not active: it must not sign in.
+        user.status = AccountStatus(rawValue: try row.string("status")) ?? .suspended
+        user.credentialsNotBefore = try row.optionalDate("credentials_not_before")
         return user
     }
 }

@@ -19,6 +19,8 @@ public struct DurableStores: Sendable {
     public var memberships: any MembershipStore
     public var customRoles: any CustomRoleStore
     public var invitations: any InvitationStore
+    /// The user lifecycle's atomic writes (issue 11).
+    public var lifecycle: any UserLifecycleStore
     /// A password history that keeps this many hashes per account.
     public var passwordHistory: @Sendable (_ keeping: Int) -> any PasswordHistoryStore
     /// Deletes a user and what refers to it (the operator's `PostgresUserStore.delete`).
@@ -30,7 +32,7 @@ public struct DurableStores: Sendable {
                 refreshTokens: any RefreshTokenStore, mfaCredentials: any MFACredentialStore,
                 recoveryCodes: any RecoveryCodeStore, passwordResets: any PasswordResetStore, lockouts: any LockoutStore,
                 organizations: any OrganizationStore, memberships: any MembershipStore, customRoles: any CustomRoleStore,
-                invitations: any InvitationStore,
+                invitations: any InvitationStore, lifecycle: any UserLifecycleStore,
                 passwordHistory: @escaping @Sendable (Int) -> any PasswordHistoryStore,
                 deleteUser: @escaping @Sendable (UUID) async throws -> Bool, directory: any UserDirectoryStore) {
         self.users = users
@@ -46,6 +48,7 @@ public struct DurableStores: Sendable {
         self.memberships = memberships
         self.customRoles = customRoles
         self.invitations = invitations
+        self.lifecycle = lifecycle
         self.passwordHistory = passwordHistory
         self.deleteUser = deleteUser
         self.directory = directory
@@ -60,6 +63,7 @@ public struct DurableStores: Sendable {
             refreshTokens: stores.refreshTokens, mfaCredentials: stores.mfaCredentials, recoveryCodes: stores.recoveryCodes,
             passwordResets: stores.passwordResets, lockouts: stores.lockouts, organizations: stores.organizations,
             memberships: stores.memberships, customRoles: stores.customRoles, invitations: stores.invitations,
+            lifecycle: stores.lifecycle,
             passwordHistory: { [history = stores.passwordHistory] in history.keeping($0) },
             deleteUser: { try await users.delete(id: $0) }, directory: stores.directory)
     }

@@ -28,6 +28,7 @@ public struct InMemoryStores: Sendable {
     public let customRoles: InMemoryCustomRoleStore
     public let invitations: InMemoryInvitationStore
     public let directory: InMemoryUserDirectoryStore
+    public let lifecycle: InMemoryUserLifecycleStore
 
     /// - Parameter passwordHistory: how many password hashes to keep per account.
     public init(clock: TestClock = TestClock(Date(timeIntervalSince1970: 1_900_000_000)), passwordHistory: Int = 5) {
@@ -54,5 +55,7 @@ public struct InMemoryStores: Sendable {
         refreshTokens = InMemoryRefreshTokenStore(users: users, clients: clients, memberships: memberships)
         invitations = InMemoryInvitationStore(users: users, organizations: organizations, memberships: memberships)
         directory = InMemoryUserDirectoryStore(users: users, memberships: memberships, credentials: mfaCredentials, sessions: sessions)
+        lifecycle = InMemoryUserLifecycleStore(users: users, sessions: sessions, refreshTokens: refreshTokens, memberships: memberships,
+                                               audit: audit)
     }
 }

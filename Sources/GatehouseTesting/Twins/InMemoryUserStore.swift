@@ -9,11 +9,13 @@ public actor InMemoryUserStore: UserStore {
     var users: [UUID: User] = [:]
     /// When each user accepted the terms (the `users` row keeps it; `User` does not carry it).
     public private(set) var termsAcceptedAt: [UUID: Date] = [:]
+    /// Ids of erased accounts: never given to anyone again (the tombstone row's primary key).
+    var erased: Set<UUID> = []
 
     public init() {}
 
     public func create(_ user: User) async throws {
-        guard users[user.id] == nil, !users.values.contains(where: { $0.email == user.email }) else {
+        guard users[user.id] == nil, !erased.contains(user.id), !users.values.contains(where: { $0.email == user.email }) else {
             throw StoreError.conflict("a user with this email exists")
         }
         var stored = user
@@ -72,6 +74,20 @@ public actor InMemoryUserStore: UserStore {
     public func delete(id: UUID) async throws -> Bool {
         termsAcceptedAt[id] = nil
         return users.removeValue(forKey: id) != nil
+    }
+
+    /// The status and its cut-off (`InMemoryUserLifecycleStore`).
+    func setStatus(_ status: AccountStatus, of id: UUID, notBefore: Date?, at date: Date) {
+        users[id]?.status = status
+        if let notBefore { users[id]?.credentialsNotBefore = notBefore }
+        users[id]?.updatedAt = date
+    }
+
+    /// Erases the account: it is no one from now on, and its id is never reused.
+    func erase(id: UUID) {
+        termsAcceptedAt[id] = nil
+        users[id] = nil
+        erased.insert(id)
     }
 
     /// The ids of every user, for the twins that refer to users.

@@ -17,6 +17,8 @@ struct APIModule: WebModule {
         let clients: ClientAdministration
         /// The user directory (`/api/v1/users`, issue 11).
         let directory: UserDirectory
+        let lifecycle: UserLifecycle
+        let exporter: UserExporter
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -45,6 +47,7 @@ struct APIModule: WebModule {
             + RoleOperations(dependencies: dependencies).all
             + ClientOperations(dependencies: dependencies).all
             + UserOperations(dependencies: dependencies).all
+            + UserLifecycleOperations(dependencies: dependencies).all
     }
 }
 

@@ -16,6 +16,7 @@ enum APIProblems {
         case let refusal as CustomRoles.Refusal: return problem(refusal)
         case let refusal as ClientAdministration.Refusal: return problem(refusal)
         case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
+        case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])

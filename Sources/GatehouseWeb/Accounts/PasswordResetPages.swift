@@ -53,6 +53,11 @@ struct PasswordResetPages {
         let form = page.form
         guard let token = form["token"], let userID = try await resets.user(of: token),
               let user = try await dependencies.users.find(id: userID) else { return invalidLink() }
+        // A working link proves the mailbox, so saying the account is closed reveals nothing; a
+        // new password would not let it sign in anyway.
+        guard user.status == .active else {
+            return responder.accountClosed(user.status)
+        }
         // The history check and the new hash run argon2: admitted per address and account first.
         try await dependencies.passwordWork.admit(.user(userID), from: page.origin)
         let password = form["password"] ?? ""

@@ -85,10 +85,12 @@ struct UserPage {
         let apps = try await dependencies.consents.list(userID: id).map {
             AdminUserView.Fact(label: $0.clientName, detail: Scope.accessSummary($0.scopes) + " · since " + ConsoleWords.date($0.grantedAt))
         }
+        // The personal part (address, user agent) as stored beside the MACed body.
         let events = try await dependencies.reader.auditEvents(subject: id, limit: Self.auditEvents).map { record in
-            AdminUserView.Fact(label: record.event.type.rawValue.replacingOccurrences(of: "_", with: " "),
-                               detail: [ConsoleWords.date(record.event.occurredAt), record.event.actor, record.event.ip,
-                                        record.event.details["action"]].compactMap { $0 }.joined(separator: " · "))
+            let event = record.revealedEvent
+            return AdminUserView.Fact(label: event.type.rawValue.replacingOccurrences(of: "_", with: " "),
+                                      detail: [ConsoleWords.date(event.occurredAt), event.actor, event.ip,
+                                               event.details["action"]].compactMap { $0 }.joined(separator: " · "))
         }
         let mayAct = ConsoleUserAccess.refusal(admin.principal, actingOn: target) == nil
         let actions = mayAct ? UserSupport.Action.allCases.map {

@@ -24,6 +24,7 @@ struct GatehouseModules {
             EventsModule(dependencies: Self.events(dependencies, shared)),
             APIModule(dependencies: Self.api(dependencies, shared)),
             AdminModule(dependencies: Self.admin(dependencies, shared)),
+            AccountClosingModule(dependencies: Self.accountClosing(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -126,6 +127,7 @@ struct GatehouseModules {
             clients: ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
                                           settings: d.settings, audit: d.audit, clock: d.clock),
             directory: UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships),
+            lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -144,6 +146,13 @@ struct GatehouseModules {
                                  attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
             clock: d.clock)
+    }
+
+    static func accountClosing(_ d: WebDependencies, _ shared: SharedServices) -> AccountClosingModule.Dependencies {
+        AccountClosingModule.Dependencies(
+            pages: shared.pages, lifecycle: shared.userLifecycle, exporter: shared.userExporter, currentPassword: shared.currentPassword,
+            factors: d.mfa.credentials, totp: shared.totp, recoveryCodes: shared.recoveryCodes, attempts: shared.attemptLimiter,
+            audit: shared.audit, serviceName: d.accounts.settings.serviceName)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

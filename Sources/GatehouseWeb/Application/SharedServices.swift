@@ -33,6 +33,9 @@ struct SharedServices {
     /// Invitations as the invitation link's page and the organization page use them: links
     /// mailed (when mail is on), accepted, revoked and expired ones announced on `/events`.
     let invitations: Invitations
+    /// Suspend, reactivate, deactivate, erase (issue 11), for the API, `/account` and the console.
+    let userLifecycle: UserLifecycle
+    let userExporter: UserExporter
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -64,7 +67,7 @@ struct SharedServices {
 
         // The protocol's services.
         idTokenHints = IDTokenHintReader(verifier: d.verifier, issuer: d.settings.issuer)
-        bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, issuer: d.settings.issuer, clock: d.clock)
+        bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, users: d.users, issuer: d.settings.issuer, clock: d.clock)
         let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
         let organizationClaims = OrganizationClaimsReader(memberships: d.organizations.memberships)
         grants = TokenGrants(
@@ -130,5 +133,14 @@ struct SharedServices {
                 ? InvitationMailer(pages: d.pages, outbox: d.mailOutbox, serviceName: d.accounts.settings.serviceName, issuer: d.settings.issuer)
                 : nil,
             events: d.liveEvents)
+
+        userLifecycle = UserLifecycle(
+            users: d.users, memberships: d.organizations.memberships, store: d.lifecycle, audit: audit, clock: d.clock,
+            notices: d.mailOutbox.isEnabled ? AccountClosingMailer(pages: d.pages, serviceName: d.accounts.settings.serviceName) : nil,
+            outbox: d.mailOutbox, events: d.liveEvents)
+        userExporter = UserExporter(
+            memberships: d.organizations.memberships, organizations: d.organizations.organizations,
+            customRoles: d.organizations.customRoles, consents: d.consents, sessions: d.sessions, factors: d.mfa.credentials,
+            lifecycle: d.lifecycle, clock: d.clock)
     }
 }

@@ -37,6 +37,8 @@ public struct WebDependencies: Sendable {
     public var mailOutbox: any MailOutbox
     /// The tamper-evident audit trail of security events (PostgreSQL HMAC chain).
     public var audit: any AuditLog
+    /// The user lifecycle's atomic writes (suspend, deactivate, erase; issue 11).
+    public var lifecycle: any UserLifecycleStore
     /// Recent outbox mail for the development mailbox page (`/dev/mailbox`): nil outside
     /// development mode, so no production page can show mail.
     public var mailbox: (any MailboxReader)?
@@ -57,7 +59,7 @@ public struct WebDependencies: Sendable {
                 accounts: AccountDependencies, mfa: MFADependencies, organizations: OrganizationDependencies,
                 administration: AdministrationDependencies,
                 liveEvents: any LiveEventBus,
-                mailOutbox: any MailOutbox, audit: any AuditLog,
+                mailOutbox: any MailOutbox, audit: any AuditLog, lifecycle: any UserLifecycleStore,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
         self.settings = settings
@@ -84,6 +86,7 @@ public struct WebDependencies: Sendable {
             base: mailOutbox, counter: protection.counter, policy: protection.settings.mailPerRecipient, crypto: crypto, clock: clock,
             dropped: { [logger] in logger.notice("mail not sent: its recipient had the most mails of this kind for now") })
         self.audit = audit
+        self.lifecycle = lifecycle
         self.protection = protection
         self.mailbox = mailbox
         self.csrfKey = csrfKey

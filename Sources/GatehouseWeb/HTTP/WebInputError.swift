@@ -66,5 +66,7 @@ enum WebInputError: Error, Equatable {
         "sessions_after",
         // The console's user directory (`/admin/users`: filters, order, page) and a user's sessions.
         "organization", "mfa", "order", "cursor",
+        // Closing one's account (`/account/delete`): deactivate or erase.
+        "choice",
     ]
 }

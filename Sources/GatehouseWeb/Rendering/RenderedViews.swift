@@ -15,6 +15,7 @@ enum RenderedViews {
             ErrorView.self, NoticeView.self, RateLimitedView.self,
             // Accounts
             RegisterView.self, VerifyEmailView.self, ForgotPasswordView.self, ResetPasswordView.self, AccountView.self,
+            AccountClosingView.self, AccountClosedView.self,
             // Second factor
             MFAChallengeView.self, TOTPEnrolmentView.self, EmailEnrolmentView.self, RecoveryCodesView.self,
             // Invitations and organizations
@@ -30,6 +31,7 @@ enum RenderedViews {
         [
             MailComposer.VerificationMail.self, MailComposer.AccountExistsMail.self, MailComposer.ResetMail.self,
             MailComposer.NoticeMail.self, MailComposer.SignInCodeMail.self, InvitationMailer.Message.self,
+            AccountClosingMailer.Message.self,
         ]
     }
 }

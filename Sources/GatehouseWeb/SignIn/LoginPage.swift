@@ -30,6 +30,13 @@ struct LoginPage {
         // Counts against the address's failures (given back when right) and the email's lock.
         let outcome = try await dependencies.passwordLogin.authenticate(email: email, password: page.form["password"] ?? "",
                                                                         from: page.origin)
+        if case .notActive(let status) = outcome {
+            Telemetry.login("account_\(status.rawValue)")
+            let account = try await dependencies.users.find(email: User.normalizedEmail(email))
+            await dependencies.audit.record(.signInFailed, subject: account?.id, actor: "anonymous", clientID: pending?.clientID,
+                                            details: ["reason": "account_\(status.rawValue)"])
+            return responder.accountClosed(status)
+        }
         guard case .success(let user) = outcome
         else {
             Telemetry.login("invalid_credentials")

@@ -20,6 +20,9 @@ struct SignInCompletion: Sendable {
     /// `secondFactor`: the factor proven in this sign-in (kept with the session).
     func complete(user: User, amr: [String], secondFactor: ProvenSecondFactor? = nil, page: PageRequest,
                   pendingID: String?) async throws -> Response {
+        // 0. Only an active account signs in, whichever way it came (a second factor typed after
+        //    a suspension, a link verified, an invitation): the user was read for this request.
+        guard user.status == .active else { return continuation.responder.accountClosed(user.status) }
         // 1. The address first: a code goes to it, and its page continues here once proven.
         if steps.mustVerifyEmail(user) {
             return try await verification.start(for: user, pendingID: pendingID)
