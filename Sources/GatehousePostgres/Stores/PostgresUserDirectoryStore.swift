@@ -52,7 +52,8 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
                                     statement.parameters).rows.first.map(Self.listing)
     }
 
-    /// The page's SQL and parameters (public to the bench and the EXPLAIN test through `explain`).
+    /// The page's SQL and parameters. `bench/user_search` times and EXPLAINs these statements
+    /// (written out there with the values in place): keep the two alike.
     static func statement(_ search: UserSearch, scope: UserDirectoryScope) -> (String, [PostgresValue]) {
         var statement = Statement()
         switch search.text?.kind {
@@ -112,14 +113,6 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
         let ids = statement.bind(.textArray(organizations.map { $0.uuidString.lowercased() }.sorted()))
         statement.conditions.append(
             "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organization_id = ANY(\(ids)::uuid[]))")
-    }
-
-    /// The plan PostgreSQL chooses for a page (`EXPLAIN`), for the tests and the bench that
-    /// prove the indexes are used.
-    public func explain(_ search: UserSearch, scope: UserDirectoryScope, analyze: Bool = false) async throws -> String {
-        let (sql, parameters) = Self.statement(search, scope: scope)
-        return try await pool.query("EXPLAIN \(analyze ? "(ANALYZE, BUFFERS) " : "")" + sql, parameters).rows
-            .map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
     }
 
     static func listing(_ row: PostgresRow) throws -> UserListing {
