@@ -265,7 +265,7 @@ struct AdminConsoleTests {
 
             let unlocked = try await browser.post(Self.path(user) + "/unlock", form: [("csrf_token", csrf)])
             #expect(unlocked.location == Self.path(user) + "?done=unlock")
-            let unknownAction = try await browser.post(Self.path(user) + "/erase", form: [("csrf_token", csrf)])
+            let unknownAction = try await browser.post(Self.path(user) + "/frobnicate", form: [("csrf_token", csrf)])
             #expect(unknownAction.status == .notFound)
 
             let events = try await provider.dependencies.administration.reader.auditEvents(subject: user.user.id, limit: 10)

@@ -22,6 +22,9 @@ struct AdminModule: WebModule {
         let consents: any ConsentStore
         /// The support actions, each checked and audited in Core.
         let support: UserSupport
+        /// Suspend, reactivate, deactivate, erase and export: the API's and the CLI's service.
+        let lifecycle: UserLifecycle
+        let exporter: UserExporter
         let clock: any Clock
     }
 

@@ -83,7 +83,8 @@ struct UserListPage {
             },
             previousURL: link(found.previous), nextURL: link(found.next),
             filtered: text != nil || !filters.isEmpty || unknownOrganization,
-            notice: unknownOrganization ? "No organization has the address “\(query.organizationSlug)”." : nil)
+            notice: unknownOrganization ? "No organization has the address “\(query.organizationSlug)”."
+                : (try page.query["done"] == "erased" ? "The account was erased. Its audit events remain under its id, without its address or email." : nil))
         return dependencies.pages.responder.page(view)
     }
 

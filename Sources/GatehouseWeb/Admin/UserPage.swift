@@ -25,7 +25,7 @@ struct UserPage {
                 guard let id = page.context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
                     return ConsoleWords.refusal(.notVisible, dependencies.pages.responder)
                 }
-                let done = try page.query["done"].flatMap { Self.notices[$0] }
+                let done = try page.query["done"].flatMap { Self.notices[$0] ?? UserLifecycleActions.notices[$0] }
                 let after = try page.query["sessions_after"].flatMap(CursorText.session)
                 return try await show(page, admin, id: id, notice: done, sessionsAfter: after)
             }
@@ -93,18 +93,33 @@ struct UserPage {
                                                event.details["action"]].compactMap { $0 }.joined(separator: " · "))
         }
         let mayAct = ConsoleUserAccess.refusal(admin.principal, actingOn: target) == nil
-        let actions = mayAct ? UserSupport.Action.allCases.map {
+        let support = UserSupport.Action.allCases.map {
             AdminUserView.Action(path: path + "/" + $0.rawValue, label: Self.label($0), danger: $0 != .sendPasswordReset,
                                  csrfToken: csrf.value)
-        } : []
+        }
+        // The lifecycle's own rule (`UserAdministrationRules`) answers when one is tried.
+        let lifecycle = UserLifecycleActions.Change.available(from: user.status).map {
+            AdminUserView.Action(path: path + "/" + $0.rawValue, label: $0.label, danger: $0 != .reactivate, csrfToken: csrf.value)
+        }
+        let actions = mayAct ? support + lifecycle : []
         let view = AdminUserView(
             id: id.uuidString.lowercased(), email: user.email, name: user.name, emailVerified: user.emailVerified,
             created: ConsoleWords.date(user.createdAt), updated: ConsoleWords.date(user.updatedAt),
             lastSignIn: ConsoleWords.date(listing.lastSignInAt), notice: notice, organizations: organizations, permissions: permissions,
             factors: factors, recoveryCodes: remainingCodes, sessions: Array(sessions), olderSessionsURL: olderSessions,
             newestSessionsURL: sessionsAfter == nil ? nil : path + "#sessions", apps: apps, events: events, actions: actions,
-            whyNoActions: mayAct ? nil : Self.whyNot(ConsoleUserAccess.refusal(admin.principal, actingOn: target)))
+            whyNoActions: mayAct ? nil : Self.whyNot(ConsoleUserAccess.refusal(admin.principal, actingOn: target)),
+            status: Self.words(user.status), active: user.status == .active,
+            exportURL: mayAct ? path + "/export" : nil, eraseURL: mayAct ? path + "/erase" : nil, csrfToken: csrf.value)
         return dependencies.pages.responder.page(view, cookies: csrf.cookies)
+    }
+
+    static func words(_ status: AccountStatus) -> String {
+        switch status {
+        case .active: "active"
+        case .suspended: "suspended"
+        case .deactivated: "deactivated"
+        }
     }
 
     static func label(_ action: UserSupport.Action) -> String {
@@ -145,6 +160,13 @@ struct AdminUserView: PageView {
     let actions: [Action]
     /// Why there are no actions, when there are none.
     let whyNoActions: String?
+    /// The account's status in words, and whether it is `active` (else a warning badge).
+    let status: String
+    let active: Bool
+    /// Everything stored about them as one JSON document; erasing them for good (nil: not allowed).
+    let exportURL: String?
+    let eraseURL: String?
+    let csrfToken: String
 
     /// An organization (or the platform) with the role there, and a link when it has a page.
     struct Line: TemplateContent {
@@ -178,7 +200,8 @@ struct AdminUserView: PageView {
             "notice": .text(notice), "organizations": .list(organizations), "permissions": .list(permissions), "factors": .list(factors),
             "recoveryCodes": .text(String(recoveryCodes)), "sessions": .list(sessions), "olderSessionsURL": .text(olderSessionsURL),
             "newestSessionsURL": .text(newestSessionsURL), "apps": .list(apps), "events": .list(events), "actions": .list(actions),
-            "whyNoActions": .text(whyNoActions),
+            "whyNoActions": .text(whyNoActions), "status": .text(status), "active": .flag(active), "exportURL": .text(exportURL),
+            "eraseURL": .text(eraseURL), "csrfToken": .text(csrfToken),
         ]
     }
 
@@ -191,5 +214,6 @@ struct AdminUserView: PageView {
         sessions: [Fact(label: "Firefox on Linux", detail: "192.0.2.1")], olderSessionsURL: "/admin/users/x?sessions_after=y",
         newestSessionsURL: "/admin/users/x", apps: [Fact(label: "Demo", detail: "email")],
         events: [Fact(label: "sign in succeeded", detail: "1 Dec 2026")],
-        actions: [Action(path: "/admin/users/x/unlock", label: "Unlock", danger: true, csrfToken: "csrf")], whyNoActions: "They hold a role above yours.")
+        actions: [Action(path: "/admin/users/x/unlock", label: "Unlock", danger: true, csrfToken: "csrf")], whyNoActions: "They hold a role above yours.",
+        status: "suspended", active: false, exportURL: "/admin/users/x/export", eraseURL: "/admin/users/x/erase", csrfToken: "csrf")
 }

@@ -145,6 +145,7 @@ struct GatehouseModules {
                                  accountSecurity: shared.accountSecurity, passwordResets: shared.passwordResets,
                                  attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
+            lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             clock: d.clock)
     }
 

@@ -68,5 +68,7 @@ enum WebInputError: Error, Equatable {
         "organization", "mfa", "order", "cursor",
         // Closing one's account (`/account/delete`): deactivate or erase.
         "choice",
+        // The console's erasure, confirmed by typing the account's email.
+        "confirm_email",
     ]
 }
