@@ -76,6 +76,7 @@ public struct TestProvider: Sendable {
                                                     memberships: PostgresMembershipStore(pool: postgres),
                                                     invitations: PostgresInvitationStore(pool: postgres),
                                                     customRoles: PostgresCustomRoleStore(pool: postgres)),
+            apiKeys: APIKeyDependencies(store: PostgresAPIKeyStore(pool: postgres)),
             // A stream of each provider's own, unless a test shares one between two instances.
             liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
             mailOutbox: outbox, audit: audit,

@@ -72,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
                     settings: accountSettings, policy: config.passwordPolicy(serviceName: accountSettings.serviceName)),
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 organizations: try backends.organizationDependencies,
+                apiKeys: try backends.apiKeyDependencies,
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),

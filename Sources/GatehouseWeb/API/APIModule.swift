@@ -15,6 +15,7 @@ struct APIModule: WebModule {
         let invitations: Invitations
         let customRoles: CustomRoles
         let clients: ClientAdministration
+        let apiKeys: APIKeys
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -42,6 +43,7 @@ struct APIModule: WebModule {
             + OrganizationOperations(dependencies: dependencies).all
             + RoleOperations(dependencies: dependencies).all
             + ClientOperations(dependencies: dependencies).all
+            + APIKeyOperations(dependencies: dependencies).all
     }
 }
 

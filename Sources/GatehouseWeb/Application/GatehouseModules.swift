@@ -23,6 +23,7 @@ struct GatehouseModules {
             OrganizationsModule(dependencies: Self.organizations(dependencies, shared)),
             EventsModule(dependencies: Self.events(dependencies, shared)),
             APIModule(dependencies: Self.api(dependencies, shared)),
+            APIKeysModule(dependencies: Self.apiKeys(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -44,7 +45,7 @@ struct GatehouseModules {
                                         refreshTokens: d.refreshTokens, crypto: d.crypto, settings: d.settings, audit: shared.audit,
                                         clock: d.clock),
             introspection: TokenIntrospection(authenticator: authenticator, bearer: shared.bearer, refreshTokens: d.refreshTokens,
-                                              crypto: d.crypto, issuer: d.settings.issuer, clock: d.clock),
+                                              crypto: d.crypto, issuer: d.settings.issuer, clock: d.clock, apiKeys: shared.apiKeys),
             clientAuthentication: ClientAuthenticationLimit(
                 failures: ClientAuthenticationFailures(network: shared.rateLimits, crypto: d.crypto), logger: d.logger),
             maxFormBytes: d.web.maxFormBytes)
@@ -116,7 +117,8 @@ struct GatehouseModules {
     static func api(_ d: WebDependencies, _ shared: SharedServices) -> APIModule.Dependencies {
         APIModule.Dependencies(
             caller: APICaller(bearer: shared.bearer,
-                              principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles)),
+                              principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                              apiKeys: shared.apiKeys),
             administration: OrganizationAdministration(organizations: d.organizations.organizations, memberships: d.organizations.memberships,
                                                        users: d.users, audit: d.audit, clock: d.clock),
             invitations: shared.invitations,
@@ -124,7 +126,14 @@ struct GatehouseModules {
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
             clients: ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
                                           settings: d.settings, audit: d.audit, clock: d.clock),
+            apiKeys: shared.apiKeys,
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
+    }
+
+    static func apiKeys(_ d: WebDependencies, _ shared: SharedServices) -> APIKeysModule.Dependencies {
+        APIKeysModule.Dependencies(pages: shared.pages, apiKeys: shared.apiKeys,
+                                   principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                                   clock: d.clock)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

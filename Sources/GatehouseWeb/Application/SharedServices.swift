@@ -33,6 +33,8 @@ struct SharedServices {
     /// Invitations as the invitation link's page and the organization page use them: links
     /// mailed (when mail is on), accepted, revoked and expired ones announced on `/events`.
     let invitations: Invitations
+    /// Personal access tokens: the keys page, the API (as callers and as a resource) and `/introspect`.
+    let apiKeys: APIKeys
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -130,5 +132,10 @@ struct SharedServices {
                 ? InvitationMailer(pages: d.pages, outbox: d.mailOutbox, serviceName: d.accounts.settings.serviceName, issuer: d.settings.issuer)
                 : nil,
             events: d.liveEvents)
+
+        apiKeys = APIKeys(keys: d.apiKeys.store, users: d.users,
+                          principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                          customRoles: d.organizations.customRoles, crypto: d.crypto, audit: audit, clock: d.clock,
+                          maximumLifetimeDays: d.apiKeys.maximumLifetimeDays)
     }
 }

@@ -28,6 +28,8 @@ public struct WebDependencies: Sendable {
     /// Organizations, memberships and invitations: a sign-in's active organization, the tokens'
     /// role claims, the invitation pages.
     public var organizations: OrganizationDependencies
+    /// Personal access tokens: their store and the longest life one may be given.
+    public var apiKeys: APIKeyDependencies
     /// Where live events go and come from on every instance (Redis stream): `GET /events`.
     public var liveEvents: any LiveEventBus
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender), behind the
@@ -52,7 +54,9 @@ public struct WebDependencies: Sendable {
                 consents: any ConsentStore, sessions: any SessionStore, states: any AuthorizationStateStore,
                 refreshTokens: any RefreshTokenStore, signer: any TokenSigner, verifier: any TokenVerifier,
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
-                accounts: AccountDependencies, mfa: MFADependencies, organizations: OrganizationDependencies, liveEvents: any LiveEventBus,
+                accounts: AccountDependencies, mfa: MFADependencies, organizations: OrganizationDependencies,
+                apiKeys: APIKeyDependencies,
+                liveEvents: any LiveEventBus,
                 mailOutbox: any MailOutbox, audit: any AuditLog,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
                 metricsExposition: (@Sendable () -> [UInt8])? = nil, mailbox: (any MailboxReader)? = nil, logger: Logger) {
@@ -73,6 +77,7 @@ public struct WebDependencies: Sendable {
         self.accounts = accounts
         self.mfa = mfa
         self.organizations = organizations
+        self.apiKeys = apiKeys
         self.liveEvents = liveEvents
         // Every page mails through here, so no flow can skip the per-recipient limit.
         self.mailOutbox = RecipientLimitedMailOutbox(

@@ -19,6 +19,8 @@ enum RenderedViews {
             MFAChallengeView.self, TOTPEnrolmentView.self, EmailEnrolmentView.self, RecoveryCodesView.self,
             // Invitations and organizations
             InvitationView.self, OrganizationView.self, PeopleView.self,
+            // API keys
+            APIKeysView.self,
             // Development mode
             DemoResultView.self, DevMailboxView.self,
         ]
