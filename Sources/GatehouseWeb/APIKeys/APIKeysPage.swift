@@ -45,6 +45,7 @@ struct APIKeysPage {
         do {
             let issued = try await keys.create(name: entered.name, scopes: scopes, expiresAt: keys.expiry(afterDays: days), by: principal)
             let shown = APIKeysView.NewKey(name: issued.key.name, token: issued.token, expires: Self.format(issued.key.expiresAt))
+            // A fresh form below the new key: its name and choices are not kept.
             return try await show(page, account, newKey: shown)
         } catch let refusal as APIKeys.Refusal {
             return try await show(page, account, errors: [Self.words(refusal)], entered: entered)
@@ -66,6 +67,7 @@ struct APIKeysPage {
 
     func show(_ page: PageRequest, _ account: SignedInAccount, notice: String? = nil, errors: [String] = [],
               entered: Entered = .init(), newKey: APIKeysView.NewKey? = nil) async throws -> Response {
+        let entered = newKey == nil ? entered : Entered()
         let principal = try await dependencies.principals.principal(userID: account.user.id)
         let offered = try await keys.offeredScopes(to: principal)
         let listed = try await keys.list(of: account.user.id, by: principal)
@@ -73,9 +75,9 @@ struct APIKeysPage {
         let chosenDays = entered.days ?? (keys.lifetimeChoices.contains(Self.suggestedDays) ? Self.suggestedDays : keys.lifetimeChoices.first)
         let view = APIKeysView(
             csrfToken: page.csrfToken().value, notice: notice, errors: errors, newKey: newKey,
-            name: newKey == nil ? entered.name : "",
+            name: entered.name,
             scopes: offered.enumerated().map { index, scope in
-                APIKeysView.ScopeChoice(value: scope, meaning: Self.meaning(scope), checked: newKey == nil && entered.scopes.contains(scope),
+                APIKeysView.ScopeChoice(value: scope, meaning: Self.meaning(scope), checked: entered.scopes.contains(scope),
                                         id: "scope-\(index)")
             },
             lifetimes: keys.lifetimeChoices.map { days in
@@ -109,7 +111,7 @@ struct APIKeysPage {
 
     static func words(_ refusal: APIKeys.Refusal) -> String {
         switch refusal {
-        case .invalidName: "Give the key a name of at most \(APIKeys.maximumNameLength) characters."
+        case .invalidName: "Give the key a name, at most \(APIKeys.maximumNameLength) characters."
         case .scopeCount: "Choose at least one scope."
         case .scopeNotHeld: "You may not give a key one of those scopes; choose among those listed."
         case .invalidExpiry: "Choose when the key expires."

@@ -64,5 +64,7 @@ enum WebInputError: Error, Equatable {
         "invitation", "role", "second_factor", "members_after", "organization_name", "after",
         // The account page's sessions' next page.
         "sessions_after",
+        // The API keys page's create form (its `name` and `scope` are named above).
+        "days",
     ]
 }
