@@ -114,7 +114,7 @@ struct APIKeyTests {
         }
     }
 
-    @Test("refused wherever a user must be present: /userinfo 401 invalid_token, /account and /authorize see no sign-in")
+    @Test("refused wherever a user must be present: /userinfo and /events 401 invalid_token, /account and /authorize see no sign-in")
     func noSignIn() async throws {
         try await withProvider { provider, browser in
             let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
@@ -126,6 +126,10 @@ struct APIKeyTests {
             #expect(userinfo.headers[.wwwAuthenticate]
                     == #"Bearer realm="gatehouse", error="invalid_token", error_description="an API key is not accepted here; it works at /api/v1 and /introspect""#)
             #expect(userinfo.text == oauthErrorBody("invalid_token", "an API key is not accepted here; it works at /api/v1 and /introspect"))
+
+            let events = try await browser.get("/events", headers: bearer)
+            #expect(events.status == .unauthorized)
+            #expect(events.text == userinfo.text, "the live events of a user are no key's either")
 
             let account = try await browser.get("/account", headers: bearer)
             #expect(account.status == .seeOther)
