@@ -78,6 +78,7 @@ public struct TestProvider: Sendable {
                                                     customRoles: PostgresCustomRoleStore(pool: postgres)),
             administration: AdministrationDependencies(directory: PostgresUserDirectoryStore(pool: postgres),
                                                        reader: PostgresAdministrationReader(pool: postgres)),
+            apiKeys: APIKeyDependencies(store: PostgresAPIKeyStore(pool: postgres)),
             // A stream of each provider's own, unless a test shares one between two instances.
             liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
             mailOutbox: outbox, audit: audit,

@@ -4,8 +4,9 @@ An app sends the person to Gatehouse's authorize URL (PKCE S256, random state an
 create an account from the login page, read the 6-digit code from the email that reached the
 test SMTP server (the message file in its maildir, parsed with Python's email package), verify,
 approve the consent and land back at the app's redirect URI with code, state and iss; the code
-is redeemed at /token to prove it is good. Then the account page: change the password, sign out
-everywhere, and the account page asks for a sign-in again. Then two-step verification
+is redeemed at /token to prove it is good. Then the account page: change the password, make an
+API key on /account/keys (shown once; it calls /api/v1) and revoke it, sign out everywhere, and
+the account page asks for a sign-in again. Then two-step verification
 (issue 4): sign in, set up an authenticator app on the account page (codes computed here with
 RFC 6238), sign out, and sign in to the app again with the password and a code. Then
 organizations (issue 10): a customer administrator invited from the shell (run.sh, `gatehouse
@@ -548,6 +549,44 @@ def signup_journey(j, person, state, seen_mail):
         person["password"] = person["new_password"]
         return j.shot("account-password-changed") + f", notice {notice.text!r}"
     j.step("changing the password (current, new, again) shows a notice", change_password)
+
+    def api_key_created():
+        # Issue 11 item 6: a personal access token from the account page, shown once.
+        d().get(ISSUER + "/account")
+        j.loaded()
+        j.click_and_leave("api-keys-link")
+        expect(j.path() == "/account/keys", f"the API keys link led to {d().current_url}")
+        j.type_into("key-name", "Journey script")
+        j.click_and_leave("create-key")
+        j.no_alert()
+        token = j.wait_for_id("new-key-value").text.strip()
+        expect(re.fullmatch(r"ghpat_[0-9A-Za-z]{49}", token), f"the new key does not look like a key: {token[:10]}…")
+        listed = requests.get(ISSUER + "/api/v1/api-keys", headers={"Authorization": "Bearer " + token}, timeout=15)
+        expect(listed.status_code == 200, f"the new key at /api/v1/api-keys: {listed.status_code} {listed.text[:200]}")
+        items = listed.json()["items"]
+        expect([item["name"] for item in items] == ["Journey script"], f"the key lists {items}")
+        state["api_key"] = token
+        state["api_key_id"] = items[0]["id"]
+        return j.shot("api-key-created") + ", the key works at /api/v1 as its owner"
+    j.step("/account/keys makes a key, shown once, that calls the API", api_key_created)
+
+    def api_key_revoked():
+        d().get(ISSUER + "/account/keys")
+        j.loaded()
+        expect(state["api_key"] not in j.page_text(), "the key's text is shown again")
+        d().find_element(By.ID, "revoke-fold-" + state["api_key_id"]).click()
+        j.wait(EC.visibility_of_element_located((By.ID, "revoke-" + state["api_key_id"])), "the revoke confirmation to unfold")
+        j.shot("api-key-revoke-confirm")
+        j.click_and_leave("revoke-" + state["api_key_id"])
+        notice = j.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, ".notice")), "a notice after revoking").text
+        refused = requests.get(ISSUER + "/api/v1/api-keys", headers={"Authorization": "Bearer " + state["api_key"]}, timeout=15)
+        expect(refused.status_code == 401, f"the revoked key at /api/v1: {refused.status_code}")
+        stem = j.shot("api-key-revoked")
+        # Back where the journey goes on.
+        d().get(ISSUER + "/account")
+        j.loaded()
+        return stem + f", notice {notice!r}, the key is refused (401)"
+    j.step("revoking the key (after a confirmation) stops it at once", api_key_revoked)
 
     def sign_out_everywhere():
         j.wait_for_id("sign-out-everywhere")

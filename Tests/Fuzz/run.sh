@@ -46,7 +46,7 @@ say "$REQUESTS requests, seed $SEED, $CONCURRENCY at a time"
 set +e
 PYTHONDONTWRITEBYTECODE=1 "$PY" "$HERE/fuzz.py" --url "$ISSUER" --requests "$REQUESTS" --seed "$SEED" \
     --concurrency "$CONCURRENCY" --client-id="$CLIENT_ID" --client-secret="$CLIENT_SECRET" --redirect-uri "$REDIRECT_URI" \
-    --user-email "$USER_EMAIL" --user-password "$USER_PASSWORD" --summary-file "$WORK/summary"
+    --user-email "$USER_EMAIL" --user-password="$USER_PASSWORD" --summary-file "$WORK/summary"
 rc=$?
 set -e
 finish_suite $rc

@@ -74,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
                 organizations: try backends.organizationDependencies,
                 administration: AdministrationDependencies(directory: backends.userDirectory, reader: backends.administrationReader,
                                                            requireSecondFactor: config.adminMFA),
+                apiKeys: try backends.apiKeyDependencies,
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
                 audit: try await backends.auditLog(auditKey),

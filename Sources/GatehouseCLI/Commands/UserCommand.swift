@@ -4,7 +4,7 @@ import GatehouseCore
 
 /// `gatehouse user create`: adds an account with an argon2id-hashed password.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Unlock.self, MFA.self, Suspend.self, Reactivate.self, Deactivate.self, Erase.self, Export.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Create.self, Unlock.self, MFA.self, Suspend.self, Reactivate.self, Deactivate.self, Erase.self, Export.self, Keys.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints its id.")

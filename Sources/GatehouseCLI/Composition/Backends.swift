@@ -48,6 +48,13 @@ final class Backends: Sendable {
         }
     }
 
+    /// Personal access tokens' store and the longest life a key may have (`GATEHOUSE_API_KEY_MAX_DAYS`, checked here).
+    var apiKeyDependencies: APIKeyDependencies {
+        get throws {
+            APIKeyDependencies(store: PostgresAPIKeyStore(pool: postgres), maximumLifetimeDays: try APIKeyConfiguration.maximumDays())
+        }
+    }
+
     var migrator: PostgresMigrator {
         PostgresMigrator(pool: postgres, directory: URL(fileURLWithPath: configuration.migrationsDirectory, isDirectory: true),
                          logger: logger)

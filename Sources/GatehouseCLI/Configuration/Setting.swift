@@ -3,6 +3,7 @@
 /// configuration table documents each of them, and nothing more.
 enum Setting: String, CaseIterable, Sendable, CustomStringConvertible {
     case accessTokenTTL = "GATEHOUSE_ACCESS_TOKEN_TTL"
+    case apiKeyMaxDays = "GATEHOUSE_API_KEY_MAX_DAYS"
     case argon2Iterations = "GATEHOUSE_ARGON2_ITERATIONS"
     case argon2MaxQueued = "GATEHOUSE_ARGON2_MAX_QUEUED"
     case argon2MemoryKiB = "GATEHOUSE_ARGON2_MEMORY_KIB"

@@ -76,6 +76,11 @@ extension OAuthError {
         case accessTokenUserGone
         case accessTokenOfNoUser
         case accessTokenAccountNotActive
+        /// A personal access token (`ghpat_…`) that is malformed, unknown, revoked, expired, or
+        /// whose owner may not act: one answer for all (the audit trail says which).
+        case apiKeyInvalid
+        /// A personal access token where only tokens speaking for a present user work (`/userinfo`).
+        case apiKeyNotAccepted
 
         // The server's own state.
         case internalFailure
@@ -146,6 +151,8 @@ extension OAuthError {
             case .accessTokenUserGone: return "the access token's user no longer exists"
             case .accessTokenOfNoUser: return "the access token was issued to a client, not to a user"
             case .accessTokenAccountNotActive: return "the access token's account is suspended, deactivated, or was since"
+            case .apiKeyInvalid: return "the API key is invalid, revoked or expired"
+            case .apiKeyNotAccepted: return "an API key is not accepted here; it works at /api/v1 and /introspect"
 
             case .internalFailure: return "the server could not complete the request"
             case .serverBusy: return "the server is busy; retry shortly"
@@ -174,7 +181,7 @@ extension OAuthError {
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
                    .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,
-                   .accessTokenAccountNotActive, .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
+                   .accessTokenAccountNotActive, .apiKeyInvalid, .apiKeyNotAccepted, .internalFailure, .serverBusy, .attemptCountersUnavailable, .tooManyFailedAttempts(retryAfterSeconds: 300)]
         }
     }
 }

@@ -59,7 +59,8 @@ public struct BearerTokenValidator: Sendable {
     public func issuedClaims(_ token: String) throws(OAuthError) -> AccessTokenClaims {
         let invalid = { (reason: OAuthError.Reason) in OAuthError(.invalidToken, reason) }
         guard let verified = try? verifier.verify(token) else {
-            throw invalid(.accessTokenUnverifiable)
+            // Only on this failure path: a personal access token gets words that say where it works.
+            throw invalid(APIKeyToken.looksLikeKey(token) ? .apiKeyNotAccepted : .accessTokenUnverifiable)
         }
         guard verified.type == TokenType.accessToken else {
             throw invalid(.notAnAccessToken)

@@ -8,6 +8,11 @@ import Foundation
 /// token was issued to it or names it as audience; for anything else, as for anything dead or
 /// unknown, the answer is `{"active": false}` (§2.2), so the endpoint cannot be used to probe
 /// other clients' tokens.
+///
+/// A personal access token (`ghpat_…`, `APIKeys`) is issued to no client: any confidential
+/// client may ask about one (a resource server its owner hands it to must), and learns it is
+/// active with the scopes its owner still holds, or `{"active": false}` when it is revoked,
+/// expired, unknown or its owner may not act.
 public struct TokenIntrospection: Sendable {
     let authenticator: ClientAuthenticator
     let bearer: BearerTokenValidator
@@ -15,21 +20,30 @@ public struct TokenIntrospection: Sendable {
     let crypto: any CryptoPrimitives
     let issuer: String
     let clock: any Clock
+    let apiKeys: APIKeys?
 
     public init(authenticator: ClientAuthenticator, bearer: BearerTokenValidator, refreshTokens: any RefreshTokenStore,
-                crypto: any CryptoPrimitives, issuer: String, clock: any Clock) {
+                crypto: any CryptoPrimitives, issuer: String, clock: any Clock, apiKeys: APIKeys? = nil) {
         self.authenticator = authenticator
         self.bearer = bearer
         self.refreshTokens = refreshTokens
         self.crypto = crypto
         self.issuer = issuer
         self.clock = clock
+        self.apiKeys = apiKeys
     }
 
     public func handle(_ presented: PresentedToken, credentials: ClientCredentials) async throws -> IntrospectionResponse {
         let client = try await authenticator.authenticate(credentials)
         guard !client.isPublic else {
             throw OAuthError(.invalidClient, .introspectionNeedsConfidentialClient)
+        }
+        if let apiKeys, APIKeyToken.looksLikeKey(presented.token) {
+            do {
+                return IntrospectionResponse(apiKey: try await apiKeys.authenticate(presented.token, for: .introspection), issuer: issuer)
+            } catch is OAuthError {
+                return .inactive
+            }
         }
         // An access token passes exactly the checks userinfo makes: signature, typ at+jwt, iss,
         // exp and the revocation list. Anything else may be a refresh token. (A store that cannot
@@ -94,6 +108,19 @@ public struct IntrospectionResponse: Encodable, Sendable, Equatable {
         iss = issuer
         aud = stored.record.clientID
         tokenType = "refresh_token"
+    }
+
+    /// A personal access token: `Bearer` (it is presented as one), its id as `jti`, no client;
+    /// `scope` is what it can do now (absent when its owner holds none of its scopes any more).
+    init(apiKey live: APIKeys.LiveKey, issuer: String) {
+        active = true
+        scope = live.scopes.isEmpty ? nil : Scope.join(live.scopes)
+        sub = live.key.userID.uuidString.lowercased()
+        exp = live.key.expiresAt.numericDate
+        iat = live.key.createdAt.numericDate
+        iss = issuer
+        tokenType = "Bearer"
+        jti = live.key.id.uuidString.lowercased()
     }
 
     enum CodingKeys: String, CodingKey {

@@ -60,7 +60,7 @@ public struct PostgresUserLifecycleStore: UserLifecycleStore {
             }
             try Self.revokeCredentials(userID, at: now, connection)
             for table in ["browser_sessions", "refresh_tokens", "consents", "memberships", "platform_roles", "custom_role_assignments",
-                          "mfa_credentials", "recovery_codes", "password_history", "password_reset_tokens"] {
+                          "mfa_credentials", "recovery_codes", "password_history", "password_reset_tokens", "api_keys"] {
                 _ = try connection.query("DELETE FROM \(table) WHERE user_id = $1", user)
             }
             _ = try connection.query("DELETE FROM invitations WHERE email = $1", [.text(email)])

@@ -19,6 +19,7 @@ struct APIModule: WebModule {
         let directory: UserDirectory
         let lifecycle: UserLifecycle
         let exporter: UserExporter
+        let apiKeys: APIKeys
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -48,6 +49,7 @@ struct APIModule: WebModule {
             + ClientOperations(dependencies: dependencies).all
             + UserOperations(dependencies: dependencies).all
             + UserLifecycleOperations(dependencies: dependencies).all
+            + APIKeyOperations(dependencies: dependencies).all
     }
 }
 

@@ -17,6 +17,7 @@ enum APIProblems {
         case let refusal as ClientAdministration.Refusal: return problem(refusal)
         case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let refusal as UserLifecycle.Refusal: return problem(refusal)
+        case let refusal as APIKeys.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -139,6 +140,20 @@ enum APIProblems {
         case .notFound: notFound
         case .notPermitted: forbidden("your role does not allow this")
         case .permissionNotHeld(let permission): forbidden("you do not hold the permission \(permission)")
+        }
+    }
+
+    static func problem(_ refusal: APIKeys.Refusal) -> APIProblem {
+        switch refusal {
+        case .invalidName: invalid("the name must be 1 to \(APIKeys.maximumNameLength) characters without control characters")
+        case .scopeCount: invalid("a key needs 1 to \(APIKeys.maximumScopes) scopes")
+        case .scopeNotHeld(let scope):
+            // Named only when it is a scope's shape, never any text a caller sent.
+            forbidden(OrganizationNames.isPermission(scope) ? "you may not give a key the scope \(scope)" : "you may not give a key one of those scopes")
+        case .invalidExpiry(let days): invalid("expires_at must be in the future and at most \(days) days away")
+        case .tooManyKeys(let count): conflict("you have \(count) live keys, the most there may be; revoke one first")
+        case .notFound: notFound
+        case .notPermitted: forbidden("only a user creates keys, for themselves")
         }
     }
 

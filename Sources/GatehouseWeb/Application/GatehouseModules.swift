@@ -25,6 +25,7 @@ struct GatehouseModules {
             APIModule(dependencies: Self.api(dependencies, shared)),
             AdminModule(dependencies: Self.admin(dependencies, shared)),
             AccountClosingModule(dependencies: Self.accountClosing(dependencies, shared)),
+            APIKeysModule(dependencies: Self.apiKeys(dependencies, shared)),
         ]
         if dependencies.web.developmentMode {
             all.append(DevelopmentModule(dependencies: Self.development(dependencies, shared)))
@@ -46,7 +47,7 @@ struct GatehouseModules {
                                         refreshTokens: d.refreshTokens, crypto: d.crypto, settings: d.settings, audit: shared.audit,
                                         clock: d.clock),
             introspection: TokenIntrospection(authenticator: authenticator, bearer: shared.bearer, refreshTokens: d.refreshTokens,
-                                              crypto: d.crypto, issuer: d.settings.issuer, clock: d.clock),
+                                              crypto: d.crypto, issuer: d.settings.issuer, clock: d.clock, apiKeys: shared.apiKeys),
             clientAuthentication: ClientAuthenticationLimit(
                 failures: ClientAuthenticationFailures(network: shared.rateLimits, crypto: d.crypto), logger: d.logger),
             maxFormBytes: d.web.maxFormBytes)
@@ -118,7 +119,8 @@ struct GatehouseModules {
     static func api(_ d: WebDependencies, _ shared: SharedServices) -> APIModule.Dependencies {
         APIModule.Dependencies(
             caller: APICaller(bearer: shared.bearer,
-                              principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles)),
+                              principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                              apiKeys: shared.apiKeys),
             administration: OrganizationAdministration(organizations: d.organizations.organizations, memberships: d.organizations.memberships,
                                                        users: d.users, audit: d.audit, clock: d.clock),
             invitations: shared.invitations,
@@ -128,6 +130,7 @@ struct GatehouseModules {
                                           settings: d.settings, audit: d.audit, clock: d.clock),
             directory: UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
+            apiKeys: shared.apiKeys,
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -154,6 +157,12 @@ struct GatehouseModules {
             pages: shared.pages, lifecycle: shared.userLifecycle, exporter: shared.userExporter, currentPassword: shared.currentPassword,
             factors: d.mfa.credentials, totp: shared.totp, recoveryCodes: shared.recoveryCodes, attempts: shared.attemptLimiter,
             audit: shared.audit, serviceName: d.accounts.settings.serviceName)
+    }
+
+    static func apiKeys(_ d: WebDependencies, _ shared: SharedServices) -> APIKeysModule.Dependencies {
+        APIKeysModule.Dependencies(pages: shared.pages, apiKeys: shared.apiKeys,
+                                   principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                                   clock: d.clock)
     }
 
     static func development(_ d: WebDependencies, _ shared: SharedServices) -> DevelopmentModule.Dependencies {

@@ -36,6 +36,8 @@ struct SharedServices {
     /// Suspend, reactivate, deactivate, erase (issue 11), for the API, `/account` and the console.
     let userLifecycle: UserLifecycle
     let userExporter: UserExporter
+    /// Personal access tokens: the keys page, the API (as callers and as a resource) and `/introspect`.
+    let apiKeys: APIKeys
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -142,5 +144,9 @@ struct SharedServices {
             memberships: d.organizations.memberships, organizations: d.organizations.organizations,
             customRoles: d.organizations.customRoles, consents: d.consents, sessions: d.sessions, factors: d.mfa.credentials,
             lifecycle: d.lifecycle, clock: d.clock)
+        apiKeys = APIKeys(keys: d.apiKeys.store, users: d.users,
+                          principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+                          customRoles: d.organizations.customRoles, crypto: d.crypto, audit: audit, clock: d.clock,
+                          maximumLifetimeDays: d.apiKeys.maximumLifetimeDays)
     }
 }

@@ -30,6 +30,8 @@ public struct WebDependencies: Sendable {
     public var organizations: OrganizationDependencies
     /// The console (`/admin`): the user directory, its counts, and whether admins need a second factor.
     public var administration: AdministrationDependencies
+    /// Personal access tokens: their store and the longest life one may be given.
+    public var apiKeys: APIKeyDependencies
     /// Where live events go and come from on every instance (Redis stream): `GET /events`.
     public var liveEvents: any LiveEventBus
     /// Where account emails go (PostgreSQL outbox, drained by the mail sender), behind the
@@ -58,6 +60,7 @@ public struct WebDependencies: Sendable {
                 crypto: any CryptoPrimitives, hasher: any PasswordHasher, clock: any Clock, pages: PageRenderer,
                 accounts: AccountDependencies, mfa: MFADependencies, organizations: OrganizationDependencies,
                 administration: AdministrationDependencies,
+                apiKeys: APIKeyDependencies,
                 liveEvents: any LiveEventBus,
                 mailOutbox: any MailOutbox, audit: any AuditLog, lifecycle: any UserLifecycleStore,
                 protection: ProtectionDependencies, csrfKey: [UInt8], readinessChecks: [String: @Sendable () async -> Bool],
@@ -80,6 +83,7 @@ public struct WebDependencies: Sendable {
         self.mfa = mfa
         self.organizations = organizations
         self.administration = administration
+        self.apiKeys = apiKeys
         self.liveEvents = liveEvents
         // Every page mails through here, so no flow can skip the per-recipient limit.
         self.mailOutbox = RecipientLimitedMailOutbox(

@@ -70,5 +70,7 @@ enum WebInputError: Error, Equatable {
         "choice",
         // The console's erasure, confirmed by typing the account's email.
         "confirm_email",
+        // The API keys page's create form (its `name` and `scope` are named above).
+        "days",
     ]
 }

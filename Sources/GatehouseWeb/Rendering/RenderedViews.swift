@@ -22,6 +22,8 @@ enum RenderedViews {
             InvitationView.self, OrganizationView.self, PeopleView.self,
             // The console
             AdminDashboardView.self, AdminUsersView.self, AdminUserView.self,
+            // API keys
+            APIKeysView.self,
             // Development mode
             DemoResultView.self, DevMailboxView.self,
         ]
