@@ -25,6 +25,10 @@ struct AdminModule: WebModule {
         /// Suspend, reactivate, deactivate, erase and export: the API's and the CLI's service.
         let lifecycle: UserLifecycle
         let exporter: UserExporter
+        /// Clients, as the API and the shell administer them.
+        let clients: ClientAdministration
+        /// The server's token lifetimes (a client's may only be shorter).
+        let settings: ProviderSettings
         let clock: any Clock
     }
 
@@ -36,6 +40,7 @@ struct AdminModule: WebModule {
         UserListPage(dependencies: dependencies).register(on: routes)
         UserPage(dependencies: dependencies).register(on: routes)
         UserActions(dependencies: dependencies).register(on: routes)
+        ClientPages(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }

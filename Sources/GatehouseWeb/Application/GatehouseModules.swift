@@ -126,8 +126,7 @@ struct GatehouseModules {
             invitations: shared.invitations,
             customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
-            clients: ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
-                                          settings: d.settings, audit: d.audit, clock: d.clock),
+            clients: shared.clients,
             directory: UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             apiKeys: shared.apiKeys,
@@ -149,6 +148,8 @@ struct GatehouseModules {
                                  attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
+            clients: shared.clients,
+            settings: d.settings,
             clock: d.clock)
     }
 

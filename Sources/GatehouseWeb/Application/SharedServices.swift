@@ -38,6 +38,8 @@ struct SharedServices {
     let userExporter: UserExporter
     /// Personal access tokens: the keys page, the API (as callers and as a resource) and `/introspect`.
     let apiKeys: APIKeys
+    /// Clients, for the API and the console (the shell builds its own on the same rules).
+    let clients: ClientAdministration
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -144,6 +146,8 @@ struct SharedServices {
             memberships: d.organizations.memberships, organizations: d.organizations.organizations,
             customRoles: d.organizations.customRoles, consents: d.consents, sessions: d.sessions, factors: d.mfa.credentials,
             lifecycle: d.lifecycle, clock: d.clock)
+        clients = ClientAdministration(clients: d.clients, organizations: d.organizations.organizations, crypto: d.crypto,
+                                       settings: d.settings, audit: audit, clock: d.clock)
         apiKeys = APIKeys(keys: d.apiKeys.store, users: d.users,
                           principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
                           customRoles: d.organizations.customRoles, crypto: d.crypto, audit: audit, clock: d.clock,

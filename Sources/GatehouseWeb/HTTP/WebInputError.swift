@@ -70,6 +70,9 @@ enum WebInputError: Error, Equatable {
         "choice",
         // The console's erasure, confirmed by typing the account's email.
         "confirm_email",
+        // The console's clients (`/admin/clients`: register, settings, a new secret, delete).
+        "kind", "redirect_uris", "post_logout_redirect_uris", "grant_type", "scopes", "require_mfa", "access_token_lifetime",
+        "refresh_token_idle_lifetime", "refresh_token_absolute_lifetime", "revision", "grace_hours",
         // The API keys page's create form (its `name` and `scope` are named above).
         "days",
     ]
