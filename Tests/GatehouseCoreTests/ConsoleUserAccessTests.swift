@@ -2,7 +2,8 @@ import Foundation
 import GatehouseCore
 import Testing
 
-/// The console's small rule (`ConsoleUserAccess`) as a table, and the search text it is fed.
+/// Who the console shows and lets act (`ConsoleUserAccess`, acting by `UserAdministrationRules`)
+/// as a table, and the search text it is fed.
 @Suite("Console user access and search text")
 struct ConsoleUserAccessTests {
     static let organization = UUID(uuidString: "00000000-0000-0000-0000-00000000000a")!
@@ -26,9 +27,11 @@ struct ConsoleUserAccessTests {
 
     /// Rows: actor roles, highest first; columns: targets super_admin, site_admin, operator,
     /// client_admin, client_user (same organization), no role at all. `Y` may act, `4` not
-    /// visible (404), `3` not permitted (403), `A` not an administrator.
+    /// visible (404), `3` not permitted (403), `A` not an administrator. Acting is
+    /// `UserAdministrationRules`' answer: a `super_admin` may act on another one (so a rogue one
+    /// can be stopped).
     static let expected: [Role: String] = [
-        .superAdmin: "3 Y Y Y Y Y",
+        .superAdmin: "Y Y Y Y Y Y",
         .siteAdmin: "3 3 Y Y Y Y",
         .operator: "3 3 3 Y Y Y",
         .clientAdmin: "4 4 4 3 Y 4",

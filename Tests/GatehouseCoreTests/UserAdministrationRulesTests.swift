@@ -79,12 +79,12 @@ struct UserAdministrationRulesTests {
         }
     }
 
-    @Test("the last active super_admin is never suspended, deactivated or erased; reactivating and exporting them is fine",
+    @Test("the last active super_admin is never suspended, deactivated or erased; reactivating, exporting and supporting them is fine",
           arguments: UserAdministrationRules.Action.allCases)
     func lastSuperAdmin(action: UserAdministrationRules.Action) {
         let want: UserAdministrationRules.Refusal? = switch action {
         case .suspend, .deactivate, .erase: .lastSuperAdmin
-        case .reactivate, .export: nil
+        case .reactivate, .export, .support: nil
         }
         for actor in [Principal(userID: UUID(), roles: RoleRules.Actor(platformRole: .superAdmin)), .serverOperator] {
             #expect(UserAdministrationRules.refusal(actor, action, Self.target(0, activeSuperAdmins: 1)) == want)

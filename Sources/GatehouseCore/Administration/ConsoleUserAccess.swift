@@ -1,18 +1,16 @@
 import Foundation
 
-/// Who may see and act on which user in the console and the users API (issue 11 items 2 and 9):
-/// the small rule of the reading half and its support actions (resend verification, password
-/// reset link, reset second factors, unlock, sign out everywhere). The lifecycle's fuller
-/// `UserAdministrationRules` (suspend, erase) supersedes it when the two are reconciled; until
-/// then every console action asks `refusal` here, and nothing else.
+/// Who may see which user in the console and the users API (issue 11 items 2 and 9), and — by
+/// asking `UserAdministrationRules`, the one rule of who administers whom, which the lifecycle,
+/// the API and the shell ask too — who may act on them with the console's support actions
+/// (a password reset link, resetting second factors, unlocking, signing out everywhere).
 ///
 /// - The console is for the platform roles and `client_admin`s; anyone else is refused it.
 /// - A platform role sees everyone; a `client_admin` sees the members of the organizations they
 ///   administer, and nobody else exists for them (404).
-/// - Nobody acts on themselves (their own account is on `/account`).
-/// - A platform role acts on users whose highest role is below their own.
-/// - A `client_admin` acts only on members of an organization they administer who hold no role
-///   above `client_user` anywhere (no platform role, `client_admin` nowhere).
+/// - Acting: `UserAdministrationRules` (nobody on themselves; a platform role on users below it,
+///   a `super_admin` on another one too; a `client_admin` on `client_user`s wholly within their
+///   organizations).
 public enum ConsoleUserAccess {
     public enum Refusal: Error, Equatable, Sendable {
         /// Not an administrator: the console is not for them (403).
@@ -62,15 +60,13 @@ public enum ConsoleUserAccess {
     /// Nil when `actor` may act on `target` with a console action; else why not.
     public static func refusal(_ actor: Principal, actingOn target: Target) -> Refusal? {
         if let hidden = visibilityRefusal(actor, target) { return hidden }
-        if actor.userID == target.userID { return .yourself }
-        if let platformRole = actor.roles.platformRole {
-            guard let highest = target.highestRole else { return nil }
-            return highest < platformRole ? nil : .notPermitted
+        let held = UserAdministrationRules.Target(userID: target.userID, platformRole: target.platformRole,
+                                                  organizationRoles: target.organizationRoles)
+        switch UserAdministrationRules.refusal(actor, .support, held) {
+        case nil: return nil
+        case .ownAccount: return .yourself
+        case .outside: return .notVisible
+        case .notPermitted, .lastSuperAdmin: return .notPermitted
         }
-        // A client_admin (the scope above let only them through).
-        guard target.platformRole == nil, !target.organizationRoles.values.contains(where: { $0 > .clientUser }) else {
-            return .notPermitted
-        }
-        return nil
     }
 }

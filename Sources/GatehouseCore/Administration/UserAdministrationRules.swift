@@ -21,12 +21,15 @@ import Foundation
 public enum UserAdministrationRules {
     public enum Action: String, CaseIterable, Sendable {
         case suspend, reactivate, deactivate, erase, export
+        /// The console's support actions: a password reset link, resetting second factors,
+        /// unlocking, signing out everywhere (`UserSupport`).
+        case support
 
         /// Whether the action takes an active `super_admin` away (check 5).
         var removesAccess: Bool {
             switch self {
             case .suspend, .deactivate, .erase: true
-            case .reactivate, .export: false
+            case .reactivate, .export, .support: false
             }
         }
     }
