@@ -39,7 +39,8 @@ struct AdminClientTests {
             let stored = try #require(try await provider.dependencies.clients.find(id: id))
             #expect(stored.kind == .service && stored.organizationID == nil && stored.createdBy == admin.user.id)
             #expect(stored.secretDigest == provider.crypto.sha256(secret))
-            #expect(try await browser.get("/admin/clients").text.contains("Nightly reports"))
+            // (The list is the whole shared test database's, newest first: its own page shows it.)
+            #expect(try await browser.get("/admin/clients/\(id)").text.contains("<h1 class=\"wrap\">Nightly reports</h1>"))
             #expect(try await browser.get("/admin/clients/\(id)").text.contains(secret) == false, "shown once")
 
             let path = "/admin/clients/\(id)"
@@ -112,6 +113,8 @@ struct AdminClientTests {
                                                                     ("organization", acme.slug), ("redirect_uris", "https://acme.example/cb")])
             #expect(own.status == .created)
             #expect(Self.secret(own) == nil, "a public client has no secret")
+            let listed = try await browser.get("/admin/clients").text
+            #expect(listed.contains("<strong>Acme app</strong>") && !listed.contains("Globex app"), "their organization's clients only")
             #expect(try await browser.get("/admin/clients/\(theirs.id)").status == .notFound)
             let member = TestBrowser(browser.client)
             let user = try await AdminConsoleTests.member(provider, of: acme)
