@@ -1012,6 +1012,34 @@ def console_journey(j):
         return j.shot("console-user-unlocked")
     j.step("an action (unlock) is done, said, and shows in the user's audit trail", unlock)
 
+    def register_client():
+        d().get(ISSUER + "/admin/clients")
+        j.loaded()
+        expect(j.heading() == "Clients", f"the clients page's heading is {j.heading()!r}")
+        j.type_into("name", "Journey reports")
+        Select(d().find_element(By.ID, "kind")).select_by_value("service")
+        d().find_element(By.XPATH, "//section[@id='register']//button[normalize-space()='Register']").click()
+        j.wait_for_id("client-secret")
+        secret = d().find_element(By.ID, "client-secret").text
+        expect(len(secret) >= 40, f"the new client's secret is {secret!r}")
+        expect(j.heading() == "Journey reports", f"the new client's heading is {j.heading()!r}")
+        return j.shot("console-client-new")
+    j.step("the console registers a service client and shows its secret once", register_client)
+
+    def change_client():
+        field = d().find_element(By.ID, "access_token_lifetime")
+        field.clear()
+        field.send_keys("300")
+        d().find_element(By.XPATH, "//section[@id='settings']//button[normalize-space()='Save']").click()
+        j.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")), "the notice after saving")
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
+        expect(notice == "Saved.", f"the notice after saving is {notice!r}")
+        expect(not d().find_elements(By.ID, "client-secret"), "the secret is shown once, not again")
+        value = d().find_element(By.ID, "access_token_lifetime").get_attribute("value")
+        expect(value == "300", f"the saved access token lifetime reads {value!r}")
+        return j.shot("console-client-saved")
+    j.step("a client's shorter access-token lifetime is saved; the secret is not shown again", change_client)
+
 
 if __name__ == "__main__":
     try:
