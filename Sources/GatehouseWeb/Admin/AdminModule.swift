@@ -36,6 +36,7 @@ struct AdminModule: WebModule {
         UserListPage(dependencies: dependencies).register(on: routes)
         UserPage(dependencies: dependencies).register(on: routes)
         UserActions(dependencies: dependencies).register(on: routes)
+        AuditPage(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }
