@@ -56,7 +56,7 @@ struct AuditFilter: Sendable, Equatable {
             query.subject = id
         }
         if !client.isEmpty {
-            guard !client.unicodeScalars.contains(where: { $0.value < 0x20 }), client.utf8.count <= 200 else {
+            guard !client.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
                 throw Problem(message: "That is not a client id.")
             }
             query.clientID = client

@@ -142,7 +142,8 @@ struct AdminAuditView: PageView {
             ["id": .text(id), "type": .text(type), "code": .text(code), "when": .text(when), "stamp": .text(stamp),
              "actor": .text(actor), "actorUserID": .text(actorUserID), "subject": .text(subject), "client": .text(client),
              "organization": .text(organization), "ip": .text(ip), "device": .text(device), "userAgent": .text(userAgent),
-             "details": .text(details)]
+             "details": .text(details), "subjectShort": .text(subject.map { String($0.prefix(8)) }),
+             "actorShort": .text(actorUserID.map { String($0.prefix(8)) })]
         }
     }
 
