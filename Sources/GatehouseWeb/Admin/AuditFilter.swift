@@ -97,15 +97,19 @@ struct AuditFilter: Sendable, Equatable {
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "UTC")
             formatter.dateFormat = "yyyy-MM-dd"
-            guard let day = formatter.date(from: text), formatter.string(from: day) == text else { return nil }
+            guard let day = formatter.date(from: text), formatter.string(from: day) == text, Self.isHeld(day) else { return nil }
             return endOfDay ? day.addingTimeInterval(86_400) : day
         }
         let plain = ISO8601DateFormatter()
         let fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let time = plain.date(from: text) ?? fractional.date(from: text),
-              abs(time.timeIntervalSince1970) < 253_402_300_800 else { return nil }
+        guard let time = plain.date(from: text) ?? fractional.date(from: text), Self.isHeld(time) else { return nil }
         return time
+    }
+
+    /// Between 1970 and 9999: the trail holds nothing earlier, and PostgreSQL and the forms agree on these.
+    static func isHeld(_ time: Date) -> Bool {
+        time.timeIntervalSince1970 >= 0 && time.timeIntervalSince1970 < 253_402_300_800
     }
 
     /// The query string of the same filters at another cursor (nil: the first page).
