@@ -49,4 +49,28 @@ struct AuditTrailTests {
         #expect(AuditQuery(limit: 10_000).limit == 200)
         #expect(AuditQuery(types: Array(repeating: .signInFailed, count: 50)).types.count == 20)
     }
+
+    @Test("the live tail announces an appended event by id, type and time only, to the platform roles, without waiting")
+    func tail() async throws {
+        let record = AuditRecord(id: 42, event: AuditEvent(type: .signInFailed, occurredAt: Date(timeIntervalSince1970: 1_800_000_000),
+                                                           actor: "client:demo", subject: UUID(), clientID: "demo", ip: "192.0.2.1",
+                                                           userAgent: "Agent", details: ["email": "ada@example.test"]),
+                                 previousMAC: [], mac: [])
+        let event = AuditTail.event(record)
+        #expect(event.type.rawValue == "audit.appended")
+        #expect(event.data == ["id": "42", "type": "sign_in_failed"])
+        #expect(event.occurredAt == record.event.occurredAt)
+        for role in [Role.superAdmin, .siteAdmin, .operator] {
+            #expect(event.audience.reaches(Principal(userID: UUID(), roles: RoleRules.Actor(platformRole: role))))
+        }
+        #expect(!event.audience.reaches(Principal(userID: UUID(), roles: RoleRules.Actor(organizationRoles: [UUID(): .clientAdmin]))))
+        let bus = InMemoryLiveEventBus()
+        AuditTail(bus: bus).announce(record)
+        var published: [LiveEvent] = []
+        for _ in 0..<200 where published.isEmpty {
+            published = try await bus.events(after: .start, limit: 10)
+            if published.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(published.map(\.data) == [["id": "42", "type": "sign_in_failed"]])
+    }
 }

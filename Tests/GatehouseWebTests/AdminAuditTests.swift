@@ -1,5 +1,6 @@
 import Foundation
 import GatehouseCore
+import GatehouseCrypto
 import GatehouseTestingStack
 @testable import GatehouseWeb
 import HummingbirdTesting
@@ -138,6 +139,38 @@ struct AdminAuditTests {
             let page = try await other.get("/admin/audit")
             #expect(page.status == .forbidden)
             #expect(page.text.contains("The console is for administrators."))
+        }
+    }
+
+    @Test("live tail: each appended event reaches the bus as audit.appended; the newest page carries the script the CSP allows")
+    func liveTail() async throws {
+        let template = try String(contentsOf: TestServices.repositoryRoot.appendingPathComponent("templates/admin_audit.mustache"),
+                                  encoding: .utf8)
+        #expect(template.contains("<script>" + AuditTailScript.text + "</script>"), "the template's copy differs from the hashed text")
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let client = "tail-" + UUID().uuidString.prefix(8).lowercased()
+            try await Self.record(provider, client: client, subject: UUID(), count: 1)
+            let stored = try #require(try await provider.dependencies.administration.reader
+                .auditEvents(matching: AuditQuery(clientID: client)).first)
+            var announced: LiveEvent?
+            for _ in 0..<200 where announced == nil {
+                announced = try await provider.dependencies.liveEvents.events(after: .start, limit: 1000)
+                    .first { $0.type == .auditAppended && $0.data["id"] == String(stored.id) }
+                if announced == nil { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(announced?.data == ["id": String(stored.id), "type": "sign_in_failed"])
+
+            let admin = try await AdminConsoleTests.staff(.operator, provider)
+            _ = try await browser.signInDirectly(admin.email, admin.password)
+            let newest = try await browser.get("/admin/audit?type=sign_in_failed")
+            #expect(newest.text.contains(#"<p class="notice" id="audit-live" role="status" data-type="sign_in_failed" hidden></p>"#))
+            #expect(newest.text.contains("<script>" + AuditTailScript.text + "</script>"))
+            let hash = Data(OpenSSLCrypto().sha256(AuditTailScript.text)).base64EncodedString()
+            #expect(newest.headers[.contentSecurityPolicy]?.contains("'sha256-\(hash)'") == true)
+            // A page the new events would not all be listed on has no tail.
+            let filtered = try await browser.get("/admin/audit?client=" + client)
+            #expect(!filtered.text.contains("audit-live"))
+            #expect(!filtered.text.contains("<script>"))
         }
     }
 }

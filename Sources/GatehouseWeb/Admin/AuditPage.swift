@@ -4,7 +4,8 @@ import Hummingbird
 
 /// `GET /admin/audit`: the audit trail, searchable (issue 11 item 7) — filters by actor, subject,
 /// client, organization, type and time (`AuditFilter`), newest first, 50 at a time with an
-/// "Older" keyset link; `GET /admin/audit/export` the same filters as JSON lines. Through
+/// "Older" keyset link and, with a script, a live count of new events (`AuditTailScript`);
+/// `GET /admin/audit/export` the same filters as JSON lines. Through
 /// `AuditTrail`, for the platform roles only: a `client_admin` gets a 403 page. Every event is
 /// shown as revealed (its address and user agent from the personal part; gone once erased).
 struct AuditPage {
@@ -53,7 +54,12 @@ struct AuditPage {
             olderURL: found.next.map { link($0) },
             newestURL: filter.cursor == nil ? nil : link(nil),
             exportURL: problem == nil ? "/admin/audit/export" + Self.queryString(filter.parameters(cursor: nil)) : nil,
-            problem: problem, filtered: !filter.isEmpty)
+            problem: problem, filtered: !filter.isEmpty,
+            // The tail counts new events on the newest page when every new event of the type would be
+            // listed: no filter but a single type and a start.
+            live: problem == nil && filter.cursor == nil && !filter.type.contains(",")
+                && [filter.actor, filter.subject, filter.client, filter.organization, filter.to].allSatisfy(\.isEmpty),
+            liveType: filter.type.contains(",") ? nil : (filter.type.isEmpty ? nil : filter.type))
         return dependencies.pages.responder.page(view, status: problem == nil ? .ok : .badRequest)
     }
 
@@ -122,6 +128,9 @@ struct AdminAuditView: PageView {
     let exportURL: String?
     let problem: String?
     let filtered: Bool
+    /// The live tail's notice and script (`AuditTailScript`) are on the page.
+    let live: Bool
+    let liveType: String?
 
     struct Event: TemplateContent {
         let id: String
@@ -151,7 +160,7 @@ struct AdminAuditView: PageView {
         ["title": .text("Audit trail"), "actor": .text(filter.actor), "subject": .text(filter.subject), "client": .text(filter.client),
          "organization": .text(filter.organization), "from": .text(filter.from), "to": .text(filter.to), "types": .list(types),
          "events": .list(events), "olderURL": .text(olderURL), "newestURL": .text(newestURL), "exportURL": .text(exportURL),
-         "problem": .text(problem), "filtered": .flag(filtered)]
+         "problem": .text(problem), "filtered": .flag(filtered), "live": .flag(live), "liveType": .text(liveType)]
     }
 
     static let sample = AdminAuditView(
@@ -163,5 +172,5 @@ struct AdminAuditView: PageView {
                        organization: "9a1b…", ip: "192.0.2.1", device: "Firefox on Linux", userAgent: "Mozilla/5.0",
                        details: "reason: invalid_credentials")],
         olderURL: "/admin/audit?cursor=b", newestURL: "/admin/audit", exportURL: "/admin/audit/export", problem: "Not an actor.",
-        filtered: true)
+        filtered: true, live: true, liveType: "sign_in_failed")
 }

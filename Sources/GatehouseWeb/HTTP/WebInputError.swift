@@ -72,5 +72,7 @@ enum WebInputError: Error, Equatable {
         "confirm_email",
         // The API keys page's create form (its `name` and `scope` are named above).
         "days",
+        // The console's audit trail (`/admin/audit`: its filters; `client`, `organization` and `cursor` are named above).
+        "actor", "subject", "type", "from", "to",
     ]
 }
