@@ -52,7 +52,10 @@ public struct TestProvider: Sendable {
         var settings = ProviderSettings(issuer: Self.issuer)
         configure(&settings)
         let pages = try await PageRenderer(directory: TestServices.repositoryRoot.appendingPathComponent("templates").path)
-        audit = PostgresAuditLog(pool: postgres, key: Self.auditKey, crypto: OpenSSLCrypto(), logger: TestServices.logger)
+        // A stream of each provider's own, unless a test shares one between two instances.
+        let liveEvents = RedisLiveEventBus(pool: redis, key: liveEventsKey)
+        audit = PostgresAuditLog(pool: postgres, key: Self.auditKey, crypto: OpenSSLCrypto(), logger: TestServices.logger,
+                                 tail: AuditTail(bus: liveEvents))
         outbox = PostgresMailOutbox(pool: postgres, isEnabled: mailEnabled, messageIDDomain: "id.gatehouse.test", clock: clock)
         var accountSettings = AccountSettings()
         configureAccounts(&accountSettings)
@@ -79,8 +82,7 @@ public struct TestProvider: Sendable {
             administration: AdministrationDependencies(directory: PostgresUserDirectoryStore(pool: postgres),
                                                        reader: PostgresAdministrationReader(pool: postgres)),
             apiKeys: APIKeyDependencies(store: PostgresAPIKeyStore(pool: postgres)),
-            // A stream of each provider's own, unless a test shares one between two instances.
-            liveEvents: RedisLiveEventBus(pool: redis, key: liveEventsKey),
+            liveEvents: liveEvents,
             mailOutbox: outbox, audit: audit,
             lifecycle: PostgresUserLifecycleStore(pool: postgres, messageIDDomain: "id.gatehouse.test"),
             protection: protection.dependencies(redis: redis, postgres: postgres), csrfKey: OpenSSLCrypto().randomBytes(32),

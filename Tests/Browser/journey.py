@@ -959,7 +959,8 @@ def people_journey(j, seen_mail):
 def console_journey(j):
     """Issue 11: the operator opens the console. GATEHOUSE_ADMIN_MFA is on by default, so an
     administrator without a second factor sets one up first and comes back; then the dashboard,
-    a search for the organization's administrator, their page, and one support action."""
+    a search for the organization's administrator, their page, one support action, and the audit
+    trail filtered to it."""
     d = lambda: j.driver  # noqa: E731
 
     def console_asks_for_a_factor():
@@ -1039,6 +1040,19 @@ def console_journey(j):
         expect(value == "300", f"the saved access token lifetime reads {value!r}")
         return j.shot("console-client-saved")
     j.step("a client's shorter access-token lifetime is saved; the secret is not shown again", change_client)
+    def audit_trail():
+        d().find_element(By.CSS_SELECTOR, "#console-nav a[href='/admin/audit']").click()
+        j.wait_for_id("audit-events")
+        expect(j.heading() == "Audit trail", f"the audit page's heading is {j.heading()!r}")
+        Select(d().find_element(By.ID, "type")).select_by_value("account_unlocked")
+        j.click_and_leave("search-audit")
+        j.wait_for_id("audit-events")
+        expect("type=account_unlocked" in d().current_url, f"the filter led to {d().current_url}")
+        events = d().find_element(By.ID, "audit-events").text
+        expect(events.startswith("Account unlocked"), f"the newest unlock is not listed first: {events[:300]!r}")
+        expect("Sign-in failed" not in events, f"the type filter let other events through: {events[:300]!r}")
+        return j.shot("console-audit")
+    j.step("the audit trail, filtered to unlocks, lists the operator's unlock first", audit_trail)
 
 
 if __name__ == "__main__":

@@ -91,7 +91,8 @@ struct AuditCommandTests {
         let garbled = try run(["audit", "verify", "--checkpoint", "12:xyz"], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(garbled.status != 0 && garbled.errors.contains("--checkpoint"))
 
-        let listed = try run(["audit", "list", "--json", "--client", clientID], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
+        // `--client=<id>`: a client id is random base64url and may begin with "-", which a separate argument would read as an option.
+        let listed = try run(["audit", "list", "--json", "--client=" + clientID], ["GATEHOUSE_AUDIT_KEY": Self.testKey])
         #expect(listed.status == 0, "\(listed.errors)")
         let events = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [[String: Any]])
         #expect(events.count == 1)

@@ -37,6 +37,11 @@ struct InMemoryConformanceTests {
         try await check.run(InMemoryLiveEventBus())
     }
 
+    @Test("audit trail search", arguments: AuditTrailConformance.checks)
+    func auditTrail(_ check: ConformanceCheck<AuditTrailStores>) async throws {
+        try await check.run(.inMemory())
+    }
+
     @Test("mail outbox", arguments: MailOutboxConformance.checks)
     func outbox(_ check: ConformanceCheck<MailStores>) async throws {
         try await check.run(.inMemory())

@@ -27,6 +27,11 @@ struct PostgresConformanceTests {
         try await DurableStores.withScratchPostgres { try await check.run($0) }
     }
 
+    @Test("audit trail search", arguments: AuditTrailConformance.checks)
+    func auditTrail(_ check: ConformanceCheck<AuditTrailStores>) async throws {
+        try await check.run(.postgres(pool: try TestServices.postgres()))
+    }
+
     @Test("mail outbox", arguments: MailOutboxConformance.checks)
     func outbox(_ check: ConformanceCheck<MailStores>) async throws {
         try await MailStores.withPostgres { try await check.run($0) }

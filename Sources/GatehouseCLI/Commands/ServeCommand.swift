@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
                 apiKeys: try backends.apiKeyDependencies,
                 liveEvents: backends.liveEvents,
                 mailOutbox: mail.outbox,
-                audit: try await backends.auditLog(auditKey),
+                audit: try await backends.auditLog(auditKey, tail: AuditTail(bus: backends.liveEvents)),
                 lifecycle: backends.lifecycle,
                 protection: backends.protection(protection),
                 csrfKey: csrfKey,

@@ -5,14 +5,15 @@ import GatehousePostgres
 
 extension Backends {
     /// The audit trail with its key: the configured one, or in development mode the one kept in
-    /// `instance_secrets` (made by whichever instance asks first, like the CSRF key).
-    func auditLog(_ source: AuditKeySource) async throws -> PostgresAuditLog {
+    /// `instance_secrets` (made by whichever instance asks first, like the CSRF key). With `tail`
+    /// (`serve`), each event appended is announced on the live bus.
+    func auditLog(_ source: AuditKeySource, tail: AuditTail? = nil) async throws -> PostgresAuditLog {
         switch source {
         case .configured(let key, let previous):
-            return PostgresAuditLog(pool: postgres, key: key, previousKeys: previous, crypto: crypto, logger: logger)
+            return PostgresAuditLog(pool: postgres, key: key, previousKeys: previous, crypto: crypto, logger: logger, tail: tail)
         case .development:
             let key = try await instanceSecrets.secret(named: "audit-development", candidate: crypto.randomBytes(32))
-            return PostgresAuditLog(pool: postgres, key: key, crypto: crypto, logger: logger)
+            return PostgresAuditLog(pool: postgres, key: key, crypto: crypto, logger: logger, tail: tail)
         }
     }
 }

@@ -33,8 +33,8 @@ public struct DirectoryCounts: Sendable, Equatable {
 }
 
 /// What the console reads besides the directory: the dashboard's counts and the audit trail
-/// about one user.
-public protocol AdministrationReader: Sendable {
+/// about one user (and, as an `AuditTrailReader`, by any filter).
+public protocol AdministrationReader: AuditTrailReader {
     /// The dashboard's counts at `now` in one statement (the user count is the planner's
     /// estimate past 100,000 rows: counting a million rows exactly costs a scan per view).
     func counts(now: Date) async throws -> DirectoryCounts

@@ -18,14 +18,18 @@ public struct PostgresAuditLog: AuditLog {
     let chain: AuditChain
     let crypto: any CryptoPrimitives
     let logger: Logger
+    /// Announces each event `record` appended on the live bus (`serve` only), after the commit.
+    let tail: AuditTail?
 
     /// The advisory lock that serializes appends (ASCII "gateaudt"); distinct from the migrator's.
     static let lockKey = 0x6761_7465_6175_6474
 
     /// `key` MACs new events; `previousKeys` (oldest first) verify the events written before a
     /// key rotation.
-    public init(pool: PostgresPool, key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives, logger: Logger) {
+    public init(pool: PostgresPool, key: [UInt8], previousKeys: [[UInt8]] = [], crypto: any CryptoPrimitives, logger: Logger,
+                tail: AuditTail? = nil) {
         self.pool = pool
+        self.tail = tail
         chain = AuditChain(key: key, previousKeys: previousKeys, crypto: crypto)
         self.crypto = crypto
         self.logger = logger
@@ -33,7 +37,8 @@ public struct PostgresAuditLog: AuditLog {
 
     public func record(_ event: AuditEvent) async {
         do {
-            _ = try await append(event)
+            let stored = try await append(event)
+            tail?.announce(stored)
         } catch {
             logger.error("audit event NOT recorded", metadata: [
                 "audit_type": "\(event.type)", "subject": "\(event.subject?.uuidString.lowercased() ?? "-")",

@@ -20,6 +20,8 @@ struct APIModule: WebModule {
         let lifecycle: UserLifecycle
         let exporter: UserExporter
         let apiKeys: APIKeys
+        /// The audit trail by filters (`/api/v1/audit-events`, issue 11 item 7).
+        let auditTrail: AuditTrail
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -50,6 +52,7 @@ struct APIModule: WebModule {
             + UserOperations(dependencies: dependencies).all
             + UserLifecycleOperations(dependencies: dependencies).all
             + APIKeyOperations(dependencies: dependencies).all
+            + AuditOperations(dependencies: dependencies).all
     }
 }
 

@@ -41,6 +41,7 @@ struct AdminModule: WebModule {
         UserPage(dependencies: dependencies).register(on: routes)
         UserActions(dependencies: dependencies).register(on: routes)
         ClientPages(dependencies: dependencies).register(on: routes)
+        AuditPage(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }

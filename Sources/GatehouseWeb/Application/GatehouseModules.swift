@@ -130,6 +130,7 @@ struct GatehouseModules {
             directory: UserDirectory(store: d.administration.directory, memberships: d.organizations.memberships),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             apiKeys: shared.apiKeys,
+            auditTrail: AuditTrail(reader: d.administration.reader),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 

@@ -75,5 +75,7 @@ enum WebInputError: Error, Equatable {
         "refresh_token_idle_lifetime", "refresh_token_absolute_lifetime", "revision", "grace_hours",
         // The API keys page's create form (its `name` and `scope` are named above).
         "days",
+        // The console's audit trail (`/admin/audit`: its filters; `client`, `organization` and `cursor` are named above).
+        "actor", "subject", "type", "from", "to",
     ]
 }
