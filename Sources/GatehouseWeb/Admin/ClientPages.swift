@@ -64,9 +64,7 @@ struct ClientPages {
         do {
             found = try await clients.list(owner: nil, after: after, limit: Self.perPage + 1, by: admin.principal)
         } catch ClientAdministration.Refusal.notPermitted {
-            return dependencies.pages.responder.error(title: "Not for this account",
-                                                      message: "Clients are administered by the platform roles and by client admins.",
-                                                      status: .forbidden)
+            return notForThisAccount()
         }
         let shown = found.prefix(Self.perPage)
         var owners: [UUID: String] = [:]
@@ -156,7 +154,7 @@ struct ClientPages {
             registration.grantTypes = form.pairs.filter { $0.name == "grant_type" }.compactMap { GrantType(rawValue: $0.value) }
             registration.scopes = (form["scopes"] ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
             registration.requireMFA = form["require_mfa"] == "yes"
-            var unreadable: [String] = []
+            var unreadable = false
             for (field, keyPath) in [("access_token_lifetime", \Client.TokenLifetimes.accessToken),
                                      ("refresh_token_idle_lifetime", \.refreshTokenIdle),
                                      ("refresh_token_absolute_lifetime", \.refreshTokenAbsolute)] {
@@ -166,11 +164,12 @@ struct ClientPages {
                 } else if text.utf8.count <= 10, let seconds = Int(text) {
                     registration.lifetimes[keyPath: keyPath] = .seconds(seconds)
                 } else {
-                    unreadable.append("Lifetimes are whole numbers of seconds, or empty for the server's.")
+                    unreadable = true
                 }
             }
-            guard unreadable.isEmpty else {
-                return show(page, current, notice: nil, errors: [unreadable[0]], secret: nil, entered: registration)
+            guard !unreadable else {
+                return show(page, current, notice: nil, errors: ["Lifetimes are whole numbers of seconds, or empty for the server's."],
+                            secret: nil, entered: registration)
             }
             let revision = Int64(form["revision"] ?? "") ?? -1
             do {
@@ -218,6 +217,12 @@ struct ClientPages {
 
     // MARK: - Parts
 
+    /// The console is open to this administrator, but clients are not (a `client_admin` of no organization).
+    func notForThisAccount() -> Response {
+        dependencies.pages.responder.error(title: "Not for this account",
+                                           message: "Clients are administered by the platform roles and by client admins.", status: .forbidden)
+    }
+
     func freshSignInNeeded(_ what: String) -> Response {
         dependencies.pages.responder.error(
             title: "Sign in again first",
@@ -232,10 +237,8 @@ struct ClientPages {
             return try await body()
         } catch let refusal as ClientAdministration.Refusal {
             switch refusal {
-            case .notFound: return responder.error(title: "Page not found", message: "There is no page at this address.", status: .notFound)
-            case .notPermitted:
-                return responder.error(title: "Not for this account",
-                                       message: "Clients are administered by the platform roles and by client admins.", status: .forbidden)
+            case .notFound: return ConsoleWords.refusal(.notVisible, responder)
+            case .notPermitted: return notForThisAccount()
             case .stale:
                 return responder.error(title: "Changed meanwhile",
                                        message: "Someone changed this client after you opened the page. Reload it and try again.",

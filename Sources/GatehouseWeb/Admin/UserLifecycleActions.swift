@@ -86,7 +86,7 @@ struct UserLifecycleActions {
             return ConsoleWords.refusal(refusal, responder)
         } catch let refusal as UserLifecycle.Refusal {
             switch refusal {
-            case .notFound: return responder.error(title: "Page not found", message: "There is no page at this address.", status: .notFound)
+            case .notFound: return ConsoleWords.refusal(.notVisible, responder)
             case .notPermitted:
                 return responder.error(title: "Not allowed", message: "You may not do this to this user: they hold a role at or above yours, or outside your organizations.",
                                        status: .forbidden)
