@@ -18,7 +18,7 @@ enum APIProblems {
         case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let refusal as APIKeys.Refusal: return problem(refusal)
-        case AuditTrail.Refusal.notPermitted: return forbidden("only the platform roles read the audit trail")
+        case let refusal as AuditTrail.Refusal: return problem(refusal)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])
@@ -54,6 +54,14 @@ enum APIProblems {
     static let preconditionRequired = APIProblem(
         status: .preconditionRequired, name: "precondition-required", title: "Precondition required",
         detail: "send If-Match with the ETag of the revision you read")
+
+    static func problem(_ refusal: AuditTrail.Refusal) -> APIProblem {
+        switch refusal {
+        case .notPermitted: forbidden("only the platform roles and organization admins read the audit trail")
+        case .organizationRequired: badRequest("name one of the organizations you administer in organization_id")
+        case .organizationNotFound: notFound
+        }
+    }
 
     static func problem(_ refusal: ClientAdministration.Refusal) -> APIProblem {
         switch refusal {
