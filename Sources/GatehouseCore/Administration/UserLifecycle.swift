@@ -51,15 +51,15 @@ public struct UserLifecycle: Sendable {
     // MARK: - Administration
 
     public func suspend(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .suspend, from: [.active], to: .suspended, event: .userSuspended, by: principal)
+        try await change(userID, .suspend, .suspend, event: .userSuspended, by: principal)
     }
 
     public func reactivate(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .reactivate, from: [.suspended, .deactivated], to: .active, event: .userReactivated, by: principal)
+        try await change(userID, .reactivate, .reactivate, event: .userReactivated, by: principal)
     }
 
     public func deactivate(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .deactivate, from: [.active, .suspended], to: .deactivated, event: .userDeactivated, by: principal)
+        try await change(userID, .deactivate, .deactivate, event: .userDeactivated, by: principal)
     }
 
     /// Erases the account (GDPR Art. 17). Returns the id, which now names nobody.
@@ -98,11 +98,11 @@ public struct UserLifecycle: Sendable {
 
     // MARK: - The steps
 
-    private func change(_ userID: UUID, _ action: UserAdministrationRules.Action, from: Set<AccountStatus>, to: AccountStatus,
+    private func change(_ userID: UUID, _ action: UserAdministrationRules.Action, _ change: AccountStatus.Change,
                         event: AuditEventType, by principal: Principal) async throws -> User {
         var user = try await target(userID, action, by: principal)
-        let now = clock.now
-        switch try await store.changeStatus(userID: userID, from: from, to: to, notBefore: AccountStanding.notBefore(at: now),
+        let now = clock.now, to = change.to
+        switch try await store.changeStatus(userID: userID, from: change.from, to: to, notBefore: AccountStanding.notBefore(at: now),
                                             by: principal.userID, at: now) {
         case .changed: break
         case .notFound: throw Refusal.notFound

@@ -98,7 +98,7 @@ struct UserPage {
                                  csrfToken: csrf.value)
         }
         // The lifecycle's own rule (`UserAdministrationRules`) answers when one is tried.
-        let lifecycle = UserLifecycleActions.Change.available(from: user.status).map {
+        let lifecycle = user.status.changes.map {
             AdminUserView.Action(path: path + "/" + $0.rawValue, label: $0.label, danger: $0 != .reactivate, csrfToken: csrf.value)
         }
         let actions = mayAct ? support + lifecycle : []
