@@ -40,7 +40,7 @@ struct GatehouseModules {
     }
 
     static func oauth(_ d: WebDependencies, _ shared: SharedServices) -> OAuthModule.Dependencies {
-        let authenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock)
+        let authenticator = shared.clientAuthenticator
         return OAuthModule.Dependencies(
             issuer: d.settings.issuer, signer: d.signer, grants: shared.grants, userInfo: shared.userInfo,
             revocation: TokenRevocation(authenticator: authenticator, bearer: shared.bearer, states: d.states,

@@ -13,6 +13,8 @@ struct SharedServices {
     let pages: PagePipeline
     let idTokenHints: IDTokenHintReader
     let bearer: BearerTokenValidator
+    /// A client's credentials, checked one way at `/token`, `/revoke` and `/introspect`.
+    let clientAuthenticator: ClientAuthenticator
     let grants: TokenGrants
     let userInfo: UserInfo
     let grantRevocation: GrantRevocation
@@ -74,8 +76,9 @@ struct SharedServices {
         bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, users: d.users, issuer: d.settings.issuer, clock: d.clock)
         let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
         let organizationClaims = OrganizationClaimsReader(memberships: d.organizations.memberships)
+        clientAuthenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock)
         grants = TokenGrants(
-            authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock),
+            authenticator: clientAuthenticator,
             authorizationCode: AuthorizationCodeGrant(states: d.states, refreshTokens: d.refreshTokens, issuer: issuer,
                                                       organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
                                                       audit: audit, clock: d.clock),
