@@ -147,7 +147,9 @@ struct AccessMatrixTests {
         Row(.delete, "/api/v1/users/{user}", "403 403 204 404 204 204 204"),
     ]
 
-    /// The console, the same way: GET pages, then forms (with the session's CSRF token).
+    /// The console and the other administration pages, the same way: GET pages, then forms (with
+    /// the session's CSRF token). A form a role may not use answers its page with the reason
+    /// (400) when the caller may see the page, 403/404 when not.
     static let consoleRows: [Row] = [
         Row(.get, "/admin", "403 403 200 200 200 200 200"),
         Row(.get, "/admin/users?q={email}", "403 403 200 200 200 200 200"),
@@ -167,6 +169,14 @@ struct AccessMatrixTests {
         Row(.post, "/admin/users/{user}/suspend", "403 403 303 404 303 303 303", body: ""),
         Row(.post, "/admin/users/{user}/reactivate", "403 403 303 404 303 303 303", body: ""),
         Row(.post, "/admin/users/{user}/deactivate", "403 403 303 404 303 303 303", body: ""),
+        // The organization's own page and the staff's people page, beside the console.
+        Row(.get, "/organizations/{a-slug}", "404 403 200 404 200 200 200"),
+        Row(.get, "/people", "404 404 404 404 200 200 200"),
+        Row(.post, "/organizations/{a-slug}/invitations", "404 403 303 404 400 400 400", body: "email=page-{user}%40example.test&role=client_user"),
+        Row(.post, "/organizations/{a-slug}/invitations/resend", "404 403 303 404 400 400 400", body: "invitation={invitation}"),
+        Row(.post, "/organizations/{a-slug}/invitations/revoke", "404 403 303 404 400 400 400", body: "invitation={revoked}"),
+        Row(.post, "/organizations/{a-slug}/settings", "404 403 303 404 303 303 303", body: "name=Renamed&second_factor=optional"),
+        Row(.post, "/people/invitations", "404 404 404 404 303 303 303", body: "email=staff-{user}%40example.test&role=client_admin&organization_name=New+{user}"),
         Row(.post, "/admin/clients/{client}/delete", "403 403 303 404 303 303 303", body: "revision=3&confirm=yes"),
         Row(.post, "/admin/users/{user}/erase", "403 403 303 404 303 303 303", body: "confirm_email={email}"),
     ]
