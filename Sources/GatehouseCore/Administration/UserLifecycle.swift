@@ -20,10 +20,13 @@ public struct UserLifecycle: Sendable {
     let outbox: (any MailOutbox)?
     /// Where `user.erased` is announced (nil where nobody watches: a CLI without Redis).
     let events: (any LiveEventBus)?
+    /// The brute-force locks and counts, lifted at an erasure (they are keyed by the address);
+    /// nil in the shell, where their counters (Redis) may not be configured, and they expire.
+    let attempts: AttemptLimiter?
 
     public init(users: any UserStore, memberships: any MembershipStore, store: any UserLifecycleStore, audit: any AuditLog,
                 clock: any Clock, notices: (any AccountClosingNotice)? = nil, outbox: (any MailOutbox)? = nil,
-                events: (any LiveEventBus)? = nil) {
+                events: (any LiveEventBus)? = nil, attempts: AttemptLimiter? = nil) {
         self.users = users
         self.memberships = memberships
         self.store = store
@@ -32,6 +35,7 @@ public struct UserLifecycle: Sendable {
         self.notices = notices
         self.outbox = outbox
         self.events = events
+        self.attempts = attempts
     }
 
     /// Why an action was refused; each maps to one status in the API and one message in the CLI.
@@ -128,6 +132,8 @@ public struct UserLifecycle: Sendable {
         }
         await record(.userErased, user.id, by: principal)
         try await store.erasePersonalAuditData(userID: user.id, at: clock.now)
+        // After the erasure committed: a failure here leaves locks that expire, never an account.
+        try? await attempts?.liftEverything(of: user)
         let id = user.id.uuidString.lowercased()
         try? await events?.publish(LiveEvent(type: .userErased, occurredAt: now, data: ["user_id": id],
                                              audience: LiveEventAudience(userID: nil, platformRole: .operator)))

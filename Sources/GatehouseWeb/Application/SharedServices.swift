@@ -144,7 +144,7 @@ struct SharedServices {
         userLifecycle = UserLifecycle(
             users: d.users, memberships: d.organizations.memberships, store: d.lifecycle, audit: audit, clock: d.clock,
             notices: d.mailOutbox.isEnabled ? AccountClosingMailer(pages: d.pages, serviceName: d.accounts.settings.serviceName) : nil,
-            outbox: d.mailOutbox, events: d.liveEvents)
+            outbox: d.mailOutbox, events: d.liveEvents, attempts: attemptLimiter)
         userExporter = UserExporter(
             memberships: d.organizations.memberships, organizations: d.organizations.organizations,
             customRoles: d.organizations.customRoles, consents: d.consents, sessions: d.sessions, factors: d.mfa.credentials,
