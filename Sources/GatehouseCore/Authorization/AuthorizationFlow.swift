@@ -185,7 +185,8 @@ public struct AuthorizationFlow: Sendable {
         let record = AuthorizationCodeRecord(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: session.userID, scopes: pending.scopes,
             nonce: pending.nonce, codeChallenge: pending.codeChallenge, sessionID: session.id,
-            authTime: session.authTime, amr: session.amr, issuedAt: clock.now, organizationID: organizationID)
+            authTime: session.authTime, amr: session.amr, issuedAt: clock.now, organizationID: organizationID,
+            impersonatorID: session.support?.impersonatorID)
         try await states.saveCode(record, digest: crypto.tokenDigest(code), ttl: settings.authorizationCodeLifetime)
         return code
     }
