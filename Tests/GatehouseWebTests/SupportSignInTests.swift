@@ -193,6 +193,29 @@ struct SupportSignInTests {
         }
     }
 
+    @Test("a code issued in a support session that ended since is refused at /token; the export lists the support sign-in")
+    func codeAfterEnd() async throws {
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let admin = try await AdminConsoleTests.staff(.siteAdmin, provider)
+            let user = try await provider.makeUser()
+            #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
+            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let request = TestRelyingParty.Request()
+            let code = try #require(try await rp.signIn(user, request)["code"])
+            let csrf = try #require(try await browser.get("/account").hiddenField("csrf_token"))
+            #expect(try await browser.post("/support/end", form: [("csrf_token", csrf)]).status == .seeOther)
+            let refused = try await rp.redeem(code: code, verifier: request.verifier)
+            #expect(refused.status == .badRequest)
+            #expect(refused.text == #"{"error":"invalid_grant","error_description":"the support session this was issued in has ended"}"#)
+
+            let export = try await browser.get(AdminConsoleTests.path(user) + "/export").json()
+            let listed = try #require(export["support_sign_ins"] as? [[String: Any]])
+            #expect(listed.count == 1)
+            #expect(listed.first?["administrator_email"] as? String == admin.email)
+            #expect(listed.first?["reason"] as? String == "Ticket 4711: the invoice page is empty")
+        }
+    }
+
     @Test("the rule is asked again on every use: the user made a client_admin ends the session at the next page, audited")
     func ruleOnEveryUse() async throws {
         try await AdminConsoleTests.withConsole { provider, browser in
