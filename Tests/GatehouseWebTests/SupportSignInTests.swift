@@ -22,6 +22,13 @@ struct SupportSignInTests {
         return try await browser.post(path + "/support-sign-in", form: [("csrf_token", csrf), ("reason", reason)])
     }
 
+    /// The user allowed `client` before (a support session never consents for them).
+    static func allowed(_ client: TestProvider.RegisteredClient, by user: TestProvider.RegisteredUser, _ provider: TestProvider,
+                        scopes: Set<String> = ["openid", "profile", "email", "offline_access"]) async throws -> TestProvider.RegisteredClient {
+        try await provider.dependencies.consents.grant(userID: user.user.id, clientID: client.id, scopes: scopes, at: provider.clock.now)
+        return client
+    }
+
     static func claims(_ jwt: String) throws -> String {
         let parts = jwt.split(separator: ".").map(String.init)
         return String(decoding: try #require(Base64URL.decode(parts[1])), as: UTF8.self)
@@ -60,7 +67,8 @@ struct SupportSignInTests {
             #expect(mail.text.contains("Reason given: Ticket 4711: the invoice page is empty."))
 
             // An app sign-in in the support session: the tokens name the administrator.
-            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let rp = TestRelyingParty(provider: provider, client: try await Self.allowed(try await provider.makeClient(), by: user, provider),
+                                      browser: browser)
             let request = TestRelyingParty.Request()
             let code = try #require(try await rp.signIn(user, request)["code"])
             let tokens = try await rp.redeem(code: code, verifier: request.verifier).json()
@@ -89,8 +97,9 @@ struct SupportSignInTests {
             #expect(password.text.contains("Passwords, second factors, the email address, API keys, exporting or deleting the account and signing out elsewhere are for the user alone."))
             #expect(try await browser.get("/account/export").status == .forbidden)
             // The admin API neither: a token from the support session is refused whatever it grants.
-            let manager = TestRelyingParty(provider: provider, client: try await provider.makeClient(scopes: ["openid", "gatehouse:manage"]),
-                                           browser: browser)
+            let managing = try await Self.allowed(try await provider.makeClient(scopes: ["openid", "gatehouse:manage"]), by: user, provider,
+                                                  scopes: ["openid", "gatehouse:manage"])
+            let manager = TestRelyingParty(provider: provider, client: managing, browser: browser)
             var manage = TestRelyingParty.Request()
             manage.scope = "openid gatehouse:manage"
             let manageCode = try #require(try await manager.signIn(user, manage)["code"])
@@ -133,7 +142,8 @@ struct SupportSignInTests {
             let admin = try await AdminConsoleTests.staff(.superAdmin, provider)
             let user = try await provider.makeUser()
             #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
-            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let rp = TestRelyingParty(provider: provider, client: try await Self.allowed(try await provider.makeClient(), by: user, provider),
+                                      browser: browser)
             let tokens = try await rp.tokens(for: user)
             let accessToken = try tokens.string("access_token")
             #expect(try await rp.introspect(accessToken)["active"] as? Bool == true)
@@ -199,7 +209,8 @@ struct SupportSignInTests {
             let admin = try await AdminConsoleTests.staff(.siteAdmin, provider)
             let user = try await provider.makeUser()
             #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
-            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let rp = TestRelyingParty(provider: provider, client: try await Self.allowed(try await provider.makeClient(), by: user, provider),
+                                      browser: browser)
             let request = TestRelyingParty.Request()
             let code = try #require(try await rp.signIn(user, request)["code"])
             let csrf = try #require(try await browser.get("/account").hiddenField("csrf_token"))
@@ -213,6 +224,45 @@ struct SupportSignInTests {
             #expect(listed.count == 1)
             #expect(listed.first?["administrator_email"] as? String == admin.email)
             #expect(listed.first?["reason"] as? String == "Ticket 4711: the invoice page is empty")
+        }
+    }
+
+    @Test("a support session never consents for the user: an app they have not allowed answers access_denied")
+    func noConsent() async throws {
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let admin = try await AdminConsoleTests.staff(.siteAdmin, provider)
+            let user = try await provider.makeUser()
+            #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
+            let rp = TestRelyingParty(provider: provider, client: try await provider.makeClient(), browser: browser)
+            let request = TestRelyingParty.Request()
+            let answer = try await browser.get(rp.authorizeURL(request))
+            let location = try #require(answer.location)
+            #expect(location.hasPrefix(rp.client.redirectURI))
+            let parameters = queryItems(location)
+            #expect(parameters["error"] == "access_denied")
+            #expect(parameters["error_description"] == "a support session cannot approve an application for the user")
+            #expect(parameters["state"] == request.state)
+            #expect(try await provider.dependencies.consents.grantedScopes(userID: user.user.id, clientID: rp.client.id).isEmpty)
+        }
+    }
+
+    @Test("signing out in a support session ends it alone: the administrator is still signed in")
+    func signOut() async throws {
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let admin = try await AdminConsoleTests.staff(.siteAdmin, provider)
+            let user = try await provider.makeUser()
+            #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
+            let page = try await browser.get("/logout")
+            #expect(page.text.contains(user.email))
+            let confirmed = try await browser.post("/logout", form: [("csrf_token", try #require(page.hiddenField("csrf_token"))), ("confirm", "yes")])
+            #expect(confirmed.status == .ok)
+            #expect(confirmed.text.contains("You are signed out"))
+            #expect(!confirmed.text.contains("support-banner"))
+            #expect(browser.cookies["gh_support"] == nil)
+            #expect(try await browser.get("/admin").status == .ok, "the administrator's own session is untouched")
+            let events = try await provider.audit.newest(limit: 20, subject: user.user.id).map(\.event)
+            #expect(events.first?.type == .supportSessionEnded)
+            #expect(events.first?.details["ended"] == "signed out")
         }
     }
 

@@ -94,10 +94,14 @@ public struct AuthorizationFlow: Sendable {
             if pending.prompt.contains(.none) { throw failure(.interactionRequired, .secondFactorNeeded) }
             return .secondFactor
         }
+        // A support session (`SupportSignIn`) never consents for the user: what an app may see is
+        // theirs to decide, so only apps they allowed already can be used in one.
         if answer == .approve {
+            if session.support != nil { throw failure(.accessDenied, .consentInSupportSession) }
             try await recordConsent(pending, session: session)
         } else if try await needsConsent(pending, session: session) {
             if pending.prompt.contains(.none) { throw failure(.consentRequired, .consentNeeded) }
+            if session.support != nil { throw failure(.accessDenied, .consentInSupportSession) }
             return .consent
         }
         return .issue(code: try await issueCode(pending, session: session, organizationID: organization?.id), redirect: redirect)

@@ -44,7 +44,8 @@ struct LogoutRoute {
             // Signing out of a support session ends it alone: the administrator's own session stays.
             if case .signedIn(let session) = browser, session.support != nil {
                 try await dependencies.pages.support.end(session, why: "signed out")
-                var response = redirectOrPage(redirect, state, parameters)
+                // Ended now: the "signed out" page shows no banner (the request began inside it).
+                var response = PageChrome.$current.withValue(nil) { redirectOrPage(redirect, state, parameters) }
                 response.setCookie(dependencies.pages.cookies.expired(BrowserCookies.support))
                 return response
             }
