@@ -84,6 +84,12 @@ enum APIProblems {
         detail: "the access token was not granted the scope gatehouse:manage",
         challenge: #"Bearer realm="gatehouse", error="insufficient_scope", scope="gatehouse:manage""#)
 
+    /// A token issued in a support session (`act`): the admin API is not for one.
+    static let supportSession = APIProblem(
+        status: .forbidden, name: "support-session", title: "Not in a support session",
+        detail: "the access token was issued in a support session; the admin API is not available in one",
+        challenge: #"Bearer realm="gatehouse", error="insufficient_scope""#)
+
     static func problem(_ input: APIInputError) -> APIProblem {
         switch input {
         case .bodyTooLarge(let limit):

@@ -149,6 +149,7 @@ struct GatehouseModules {
                                  attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
+            supportSignIn: shared.supportSignIn,
             clients: shared.clients,
             settings: d.settings,
             clock: d.clock)
