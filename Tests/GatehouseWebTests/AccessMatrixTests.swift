@@ -179,6 +179,8 @@ struct AccessMatrixTests {
         Row(.post, "/people/invitations", "404 404 404 404 303 303 303", body: "email=staff-{user}%40example.test&role=client_admin&organization_name=New+{user}"),
         Row(.post, "/admin/clients/{client}/delete", "403 403 303 404 303 303 303", body: "revision=3&confirm=yes"),
         Row(.post, "/admin/users/{user}/erase", "403 403 303 404 303 303 303", body: "confirm_email={email}"),
+        // Last: a support session started here makes the browser the user's for what follows.
+        Row(.post, "/admin/users/{leaver}/support-sign-in", "403 403 403 403 403 303 303", body: "reason=Reproducing+ticket+4711"),
     ]
 
     /// `GET /api/v1/roles/{}`: a path with its parameters unnamed, to hold rows and routes together.
