@@ -106,7 +106,7 @@ struct SupportSignInTests {
             let manageToken = try await manager.redeem(code: manageCode, verifier: manage.verifier).json().string("access_token")
             let api = try await APIClient(browser: browser, token: manageToken).call(.get, "/api/v1/users")
             #expect(api.status == .forbidden)
-            #expect(api.text == #"{"detail":"the access token was issued in a support session; the admin API is not available in one","status":403,"title":"Not in a support session","type":"urn:gatehouse:problem:support-session"}"#)
+            #expect(api.text == #"{"detail":"the access token was issued in a support session; the admin API is not available in one","status":403,"title":"Not during a support session","type":"urn:gatehouse:problem:support-session"}"#)
             #expect(try await browser.post("/account/keys", form: [("csrf_token", csrf), ("name", "x")]).status == .forbidden)
 
             // The banner's button ends it: the token stops working, the administrator is back.

@@ -86,7 +86,7 @@ enum APIProblems {
 
     /// A token issued in a support session (`act`): the admin API is not for one.
     static let supportSession = APIProblem(
-        status: .forbidden, name: "support-session", title: "Not in a support session",
+        status: .forbidden, name: "support-session", title: "Not during a support session",
         detail: "the access token was issued in a support session; the admin API is not available in one",
         challenge: #"Bearer realm="gatehouse", error="insufficient_scope""#)
 

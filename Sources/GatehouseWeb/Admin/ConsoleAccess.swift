@@ -34,7 +34,7 @@ struct ConsoleAccess: Sendable {
         // A support session is the user's browser: the console is never reached from one, whoever
         // started it (the banner's button ends it and the administrator's own session is back).
         if account.session.support != nil {
-            return pages.responder.error(title: "Not in a support session",
+            return pages.responder.error(title: "Not during a support session",
                                          message: "The console is not available while you act as a user. End the support session first.",
                                          status: .forbidden)
         }

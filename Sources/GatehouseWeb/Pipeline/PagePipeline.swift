@@ -105,7 +105,7 @@ struct PagePipeline: Sendable {
 
     /// The page for what a support session may not do on the user's own pages.
     func refusedInSupportSession() -> Response {
-        responder.error(title: "Not in a support session",
+        responder.error(title: "Not during a support session",
                         message: "Passwords, second factors, the email address, API keys, exporting or deleting the account and signing out elsewhere are for the user alone. End the support session to go back to your own account.",
                         status: .forbidden)
     }
