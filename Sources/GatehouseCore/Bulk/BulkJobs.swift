@@ -123,6 +123,37 @@ public struct BulkJobs: Sendable {
         return unique
     }
 
+    /// The job a finished dry run described, for real: the same kind, parameters and targets
+    /// (the dry run's items, so a filter is not read again), every item checked again when it
+    /// is applied. Only whoever sees the dry run may; `.notOpen` while the dry run still runs.
+    public func confirm(_ dryRunID: UUID, by principal: Principal) async throws -> BulkJob {
+        let dryRun = try await job(dryRunID, by: principal)
+        guard dryRun.dryRun else { throw Refusal.invalidParameters("only a dry run is confirmed") }
+        guard dryRun.status == .done else { throw Refusal.notOpen(dryRun.status) }
+        guard let handler = handlers.handler(for: dryRun.kind) else { throw Refusal.unknownKind }
+        var payloads: [[String: String]] = []
+        var after: BulkItemCursor?
+        while true {
+            let page = try await store.items(jobID: dryRunID, status: nil, after: after, limit: Self.maximumPageSize)
+            payloads += page.map(\.payload)
+            guard page.count == Self.maximumPageSize, let last = page.last else { break }
+            after = BulkItemCursor(afterOrdinal: last.ordinal)
+        }
+        var parameters = dryRun.parameters
+        parameters["selection"] = nil
+        let organizationID = try await handler.validate(parameters, by: principal)
+        parameters["selection"] = dryRun.parameters["selection"]
+        parameters["dry_run_id"] = Self.text(dryRunID)
+        let now = clock.now
+        let job = BulkJob(kind: dryRun.kind, requestedBy: principal.userID, organizationID: organizationID, parameters: parameters,
+                          dryRun: false, status: payloads.isEmpty ? .done : .queued, counts: BulkJobCounts(total: payloads.count),
+                          createdAt: now, finishedAt: payloads.isEmpty ? now : nil)
+        try await store.create(job, payloads: payloads)
+        await audit.record(AuditEvent(type: .bulkJobCreated, occurredAt: now, actor: principal.auditActor, subject: principal.userID,
+                                      details: Self.facts(job)))
+        return job
+    }
+
     // MARK: - Reading
 
     /// The job, when the caller sees it.

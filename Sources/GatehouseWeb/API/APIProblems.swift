@@ -18,6 +18,7 @@ enum APIProblems {
         case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let refusal as APIKeys.Refusal: return problem(refusal)
+        case let refusal as BulkJobs.Refusal: return problem(refusal)
         case AuditTrail.Refusal.notPermitted: return forbidden("only the platform roles read the audit trail")
         case let oauth as OAuthError: return problem(oauth)
         default:

@@ -27,6 +27,8 @@ struct AdminModule: WebModule {
         let exporter: UserExporter
         /// Clients, as the API and the shell administer them.
         let clients: ClientAdministration
+        /// Bulk jobs (issue 11 item 4), as the API and the shell make them.
+        let bulkJobs: BulkJobs
         /// The server's token lifetimes (a client's may only be shorter).
         let settings: ProviderSettings
         let clock: any Clock
@@ -42,6 +44,7 @@ struct AdminModule: WebModule {
         UserActions(dependencies: dependencies).register(on: routes)
         ClientPages(dependencies: dependencies).register(on: routes)
         AuditPage(dependencies: dependencies).register(on: routes)
+        JobPages(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }

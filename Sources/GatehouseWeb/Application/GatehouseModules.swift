@@ -131,6 +131,7 @@ struct GatehouseModules {
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             apiKeys: shared.apiKeys,
             auditTrail: AuditTrail(reader: d.administration.reader),
+            bulkJobs: JobComposition.jobs(d, shared),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -150,6 +151,7 @@ struct GatehouseModules {
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             clients: shared.clients,
+            bulkJobs: JobComposition.jobs(d, shared),
             settings: d.settings,
             clock: d.clock)
     }
