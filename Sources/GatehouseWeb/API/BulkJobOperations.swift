@@ -31,7 +31,7 @@ struct BulkJobOperations {
         guard let kind = BulkJobKind(rawValue: try body.string("kind")) else { throw APIInputError.invalidField("kind") }
         let chosen = ["user_ids", "invitation_ids", "filter"].filter(body.has)
         guard chosen.count == 1 else {
-            throw APIProblems.invalid("give exactly one of user_ids, invitation_ids and filter")
+            throw APIProblems.badRequest("give exactly one of user_ids, invitation_ids and filter")
         }
         let targets: BulkTargets
         switch chosen[0] {
