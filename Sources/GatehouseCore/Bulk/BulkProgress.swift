@@ -2,7 +2,8 @@ import Foundation
 
 /// Announces a job's progress to whoever asked for it on the live event stream (`/events`):
 /// `bulk.progress` at most every `interval` per job (the page's bar needs no more), and
-/// `bulk.finished` once, when its last item ends. A job made at the shell is announced to the
+/// `bulk.finished` once, when its last item ends (and for a cancelled job at each item that still
+/// records after the cancel). A job made at the shell is announced to the
 /// `super_admin`s.
 public actor BulkProgress {
     let events: (any LiveEventBus)?
@@ -19,7 +20,8 @@ public actor BulkProgress {
     public func report(_ job: BulkJob) async {
         guard let events else { return }
         let now = clock.now
-        let finished = job.status == .done && job.counts.processed == job.counts.total
+        // Done with its last item, or cancelled (whose running items may still record: each says so again).
+        let finished = (job.status == .done && job.counts.processed == job.counts.total) || job.status == .cancelled
         if finished {
             lastAnnounced[job.id] = nil
         } else {

@@ -77,5 +77,8 @@ enum WebInputError: Error, Equatable {
         "days",
         // The console's audit trail (`/admin/audit`: its filters; `client`, `organization` and `cursor` are named above).
         "actor", "subject", "type", "from", "to",
+        // The console's bulk actions (`/admin/users`' tick boxes and action form; a job's results: `status`, `after`; the jobs' list: `before`).
+        "user", "everyone", "filter_q", "filter_organization", "filter_role", "filter_mfa", "target_organization", "target_role",
+        "status", "before",
     ]
 }
