@@ -25,6 +25,7 @@ struct PostgresBulkWorkerTests {
         let principals: Principals
         let audit: PostgresAuditLog
         let lifecycle: UserLifecycle
+        let invitations: Invitations
 
         init(_ pool: PostgresPool) {
             self.pool = pool
@@ -41,8 +42,8 @@ struct PostgresBulkWorkerTests {
                                                             audit: audit, clock: clock)
             let roles = CustomRoles(roles: customRoles, organizations: organizations, memberships: memberships, users: users, audit: audit,
                                     clock: clock)
-            let invitations = Invitations(invitations: PostgresInvitationStore(pool: pool), organizations: organizations,
-                                          memberships: memberships, users: users, crypto: OpenSSLCrypto(), audit: audit, clock: clock)
+            invitations = Invitations(invitations: PostgresInvitationStore(pool: pool), organizations: organizations,
+                                      memberships: memberships, users: users, crypto: OpenSSLCrypto(), audit: audit, clock: clock)
             handlers = BulkUserActions.handlers(lifecycle: lifecycle, administration: administration, customRoles: roles,
                                                 invitations: invitations)
             store = PostgresBulkJobStore(pool: pool)
@@ -298,6 +299,34 @@ struct PostgresBulkWorkerTests {
                 try await world.jobs.create(kind: BulkRoleHandler.assignKind, targets: .users([member]),
                                             parameters: ["organization_id": UUID().uuidString, "role": "client_user"], dryRun: true,
                                             by: try await world.principal(admin))
+            }
+        }
+    }
+
+    @Test("resend_invitation: a dry run says which are pending; the real run gives each a new link; others are reported")
+    func resendInvitations() async throws {
+        try await withWorld { world in
+            let organization = try await world.organization()
+            let admin = try await world.user(.clientAdmin, in: organization)
+            let principal = try await world.principal(admin)
+            let pending = try await world.invitations.invite(email: "pending-\(UUID().uuidString.prefix(8))@example.test", role: .clientUser,
+                                                             place: .organization(organization), by: principal)
+            let revoked = try await world.invitations.invite(email: "revoked-\(UUID().uuidString.prefix(8))@example.test", role: .clientUser,
+                                                             place: .organization(organization), by: principal)
+            _ = try await world.invitations.revoke(id: revoked.invitation.id, by: principal)
+            let targets = BulkTargets.invitations([pending.invitation.id, revoked.invitation.id, UUID()])
+            let dry = try await world.jobs.create(kind: BulkInvitationResendHandler.resendKind, targets: targets, dryRun: true, by: principal)
+            try await world.worker().drain()
+            #expect(try await world.outcomes(dry.id) == ["done: would resend", "skipped: not pending: revoked", "skipped: no such invitation"])
+            let real = try await world.jobs.create(kind: BulkInvitationResendHandler.resendKind, targets: targets, dryRun: false, by: principal)
+            try await world.worker().drain()
+            #expect(try await world.outcomes(real.id) == ["done: resent", "skipped: not pending: revoked", "skipped: no such invitation"])
+            let again = try await world.jobs.confirm(dry.id, by: principal)
+            try await world.worker().drain()
+            #expect(try await world.outcomes(again.id) == ["skipped: not pending: replaced", "skipped: not pending: revoked",
+                                                           "skipped: no such invitation"], "the dry run's targets, checked again")
+            await #expect(throws: BulkJobs.Refusal.targetsDoNotFitKind) {
+                try await world.jobs.create(kind: BulkInvitationResendHandler.resendKind, targets: .users([admin]), dryRun: true, by: principal)
             }
         }
     }

@@ -11,7 +11,7 @@ import GatehouseRedis
 /// (`bench/bulk_suspend`) times it.
 struct BulkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bulk", abstract: "Bulk jobs: many users at once.",
-                                                    subcommands: [Run.self, Show.self])
+                                                    subcommands: [Run.self, Work.self, Show.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -23,8 +23,11 @@ struct BulkCommand: AsyncParsableCommand {
         @Option(help: "assign_role/remove_role: client_admin or client_user.") var role: String?
         @Flag(help: "Report what each item would do; change nothing.") var dryRun = false
         @Option(help: "Workers in this process.") var workers = 4
+        @Option(help: "Seconds a claim holds its items before another process may take them (a process that dies leaves them that long).")
+        var lease = 120
 
         func validate() throws {
+            guard (1...3600).contains(lease) else { throw ValidationError("--lease must be 1 to 3600 seconds") }
             guard everyone != !users.isEmpty else { throw ValidationError("give either --everyone or --user <id> (repeatable)") }
             guard BulkJobKind(rawValue: kind) != nil else { throw ValidationError("\(kind) is not a kind of bulk job") }
             guard (1...32).contains(workers) else { throw ValidationError("--workers must be 1 to 32") }
@@ -38,7 +41,7 @@ struct BulkCommand: AsyncParsableCommand {
             var parameters: [String: String] = [:]
             parameters["organization_id"] = organization
             parameters["role"] = role
-            let (job, seconds) = try await withBulkServices { services in
+            let (job, seconds) = try await withBulkServices(lease: lease) { services in
                 let started = ContinuousClock.now
                 let job = try await services.jobs.create(kind: BulkJobKind(rawValue: kind)!, targets: everyone ? .matching(UserSearch()) : .users(ids),
                                                          parameters: parameters, dryRun: dryRun, by: .serverOperator)
@@ -54,6 +57,27 @@ struct BulkCommand: AsyncParsableCommand {
             print("job \(job.id.uuidString.lowercased()) \(job.kind)\(job.dryRun ? " (dry run)" : ""): \(job.status.rawValue), "
                   + "\(counts.total) items: \(counts.done) done, \(counts.skipped) skipped, \(counts.failed) failed in "
                   + String(format: "%.2f s (%.0f items/s)", seconds, Double(counts.total) / max(seconds, 0.001)))
+        }
+    }
+
+    struct Work: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply every open bulk job's items in this process until none is left to claim, as serve's worker does "
+                + "(items a process that died still holds are taken once their lease ends).")
+        @Option(help: "Workers in this process.") var workers = 4
+
+        func validate() throws {
+            guard (1...32).contains(workers) else { throw ValidationError("--workers must be 1 to 32") }
+        }
+
+        func run() async throws {
+            try await withBulkServices { services in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<workers { group.addTask { try await services.worker.drain() } }
+                    try await group.waitForAll()
+                }
+            }
+            print("no bulk job item left to claim")
         }
     }
 
@@ -92,7 +116,7 @@ struct BulkServices {
 }
 
 /// Runs `body` with the bulk services on open backends; a refusal ends the command with its sentence.
-func withBulkServices<T>(_ body: (BulkServices) async throws -> T) async throws -> T {
+func withBulkServices<T>(lease: Int = 120, _ body: (BulkServices) async throws -> T) async throws -> T {
     let config = try loadConfiguration(requiring: [.database])
     let auditKey = try loadAuditKeySource(config)
     return try await withBackends(config, needsRedis: config.redisURL != nil) { backends in
@@ -114,7 +138,8 @@ func withBulkServices<T>(_ body: (BulkServices) async throws -> T) async throws 
                             audit: audit, clock: backends.clock)
         let worker = BulkWorker(store: store, handlers: handlers,
                                 principals: Principals(memberships: memberships, customRoles: backends.customRoles), users: users,
-                                progress: BulkProgress(events: events, clock: backends.clock), audit: audit, clock: backends.clock)
+                                progress: BulkProgress(events: events, clock: backends.clock), audit: audit, clock: backends.clock,
+                                lease: TimeInterval(lease))
         do {
             return try await body(BulkServices(jobs: jobs, worker: worker))
         } catch let refusal as BulkJobs.Refusal {

@@ -83,7 +83,8 @@ struct AdminJobsView: PageView {
         let failed: Int
         let created: String
         var templateValues: TemplateValues {
-            ["url": .text(url), "kind": .text(kind), "dryRun": .flag(dryRun), "status": .text(status), "total": .text(String(total)),
+            ["url": .text(url), "kind": .text(kind), "dryRun": .flag(dryRun), "status": .text(status),
+             "total": .text(total == 1 ? "1 item" : "\(total) items"),
              "done": .text(String(done)), "skipped": .text(String(skipped)), "failed": .text(String(failed)), "created": .text(created)]
         }
     }
