@@ -965,8 +965,8 @@ def people_journey(j, seen_mail):
 def console_journey(j):
     """Issue 11: the operator opens the console. GATEHOUSE_ADMIN_MFA is on by default, so an
     administrator without a second factor sets one up first and comes back; then the dashboard,
-    a search for the organization's administrator, their page, one support action, and the audit
-    trail filtered to it."""
+    a search for the organization's administrator, their page, one support action, the audit
+    trail filtered to it, and a bulk suspend of that administrator (a dry run, then confirmed)."""
     d = lambda: j.driver  # noqa: E731
 
     def console_asks_for_a_factor():
@@ -1059,6 +1059,57 @@ def console_journey(j):
         expect("Sign-in failed" not in events, f"the type filter let other events through: {events[:300]!r}")
         return j.shot("console-audit")
     j.step("the audit trail, filtered to unlocks, lists the operator's unlock first", audit_trail)
+
+    def job_page_until(condition, what):
+        """The job page, reloaded until `condition` holds: the worker may finish before the page's
+        script listens, and the page without script shows the counts of its load."""
+        deadline = time.time() + TIMEOUT
+        while True:
+            j.loaded()
+            j.wait_for_id("job-counts")
+            if condition():
+                return
+            if time.time() > deadline:
+                raise CheckFailed(f"waited {TIMEOUT:.0f} s for {what}: {d().find_element(By.ID, 'job-counts').text!r}")
+            time.sleep(0.5)
+            d().refresh()
+
+    def bulk_dry_run():
+        d().get(ISSUER + "/admin/users?" + urlencode({"q": ADMIN_EMAIL}))
+        j.wait_for_id("users")
+        box = d().find_element(By.CSS_SELECTOR, "#users input.pick")
+        expect(box.get_attribute("aria-label") == "Select " + ADMIN_EMAIL, f"the tick box is {box.get_attribute('aria-label')!r}")
+        box.click()
+        Select(d().find_element(By.ID, "bulk-kind")).select_by_value("suspend_user")
+        stem = j.shot("console-bulk-select")
+        j.click_and_leave("bulk-dry-run")
+        j.wait(lambda drv: re.fullmatch(r"/admin/jobs/[0-9a-f-]{36}", j.path()), "the dry run's page")
+        job_page_until(lambda: d().find_elements(By.ID, "job-confirm"), "the dry run to finish")
+        expect(j.heading() == "Dry run: Suspend", f"the dry run's heading is {j.heading()!r}")
+        counts = d().find_element(By.ID, "job-counts").text
+        expect(counts == "1 done, 0 skipped, 0 failed of 1", f"the dry run's counts are {counts!r}")
+        items = d().find_element(By.ID, "job-items").text
+        expect("would suspend" in items, f"the dry run's result list says {items!r}")
+        return stem + ", " + j.shot("console-bulk-dry-run")
+    j.step("a bulk suspend of the ticked administrator starts with a dry run that says what would happen", bulk_dry_run)
+
+    def bulk_confirm():
+        dry_run = j.path()
+        j.click_and_leave("job-confirm")
+        j.wait(lambda drv: j.path() != dry_run and j.path().startswith("/admin/jobs/"), "the job's page")
+        job_page_until(lambda: d().find_element(By.ID, "job-counts").text.startswith("1 done"), "the job to finish")
+        expect(j.heading() == "Suspend", f"the job's heading is {j.heading()!r}")
+        value = d().find_element(By.ID, "job-progress").get_attribute("value")
+        expect(value == "1", f"the progress bar reads {value!r}")
+        items = d().find_element(By.ID, "job-items").text
+        expect("suspended" in items and "would" not in items, f"the job's result list says {items!r}")
+        stem = j.shot("console-bulk-done")
+        d().find_element(By.CSS_SELECTOR, "#console-nav a[href='/admin/jobs']").click()
+        j.wait_for_id("jobs")
+        listed = d().find_element(By.ID, "jobs").text
+        expect(listed.startswith("Suspend") and "Dry run: Suspend" in listed, f"the jobs list says {listed[:200]!r}")
+        return stem + ", " + j.shot("console-jobs")
+    j.step("confirmed, the job suspends them; its page shows the bar full and the result, the list both jobs", bulk_confirm)
 
 
 def support_journey(j, person):

@@ -29,6 +29,8 @@ struct AdminModule: WebModule {
         let supportSignIn: SupportSignIn
         /// Clients, as the API and the shell administer them.
         let clients: ClientAdministration
+        /// Bulk jobs (issue 11 item 4), as the API and the shell make them.
+        let bulkJobs: BulkJobs
         /// The server's token lifetimes (a client's may only be shorter).
         let settings: ProviderSettings
         let clock: any Clock
@@ -45,6 +47,7 @@ struct AdminModule: WebModule {
         SupportSignInActions(dependencies: dependencies).register(on: routes)
         ClientPages(dependencies: dependencies).register(on: routes)
         AuditPage(dependencies: dependencies).register(on: routes)
+        JobPages(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }

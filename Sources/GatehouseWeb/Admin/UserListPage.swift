@@ -39,13 +39,14 @@ struct UserListPage {
         return query
     }
 
-    func show(_ page: PageRequest, _ admin: ConsoleAccess.Administrator) async throws -> Response {
-        let query = Self.read(try page.query)
+    /// The directory's filters the query names. An organization outside a client_admin's own
+    /// reads as unknown (`unknownOrganization`): its address says nothing.
+    static func filters(_ query: Query, by admin: ConsoleAccess.Administrator, organizations: any OrganizationStore) async throws
+        -> (filters: [UserFilter], unknownOrganization: Bool) {
         var filters: [UserFilter] = []
         var unknownOrganization = false
         if !query.organizationSlug.isEmpty {
-            // An organization outside a client_admin's own reads as unknown: its address says nothing.
-            if let organization = try await dependencies.organizations.find(slug: query.organizationSlug),
+            if let organization = try await organizations.find(slug: query.organizationSlug),
                ConsoleUserAccess.scope(of: admin.principal.roles).map({ scope in
                    if case .members(let ids) = scope { ids.contains(organization.id) } else { true } }) == true {
                 filters.append(.organization(organization.id))
@@ -55,6 +56,12 @@ struct UserListPage {
         }
         if let role = query.role { filters.append(.role(role)) }
         if let enrolled = query.secondFactor { filters.append(.secondFactor(enrolled: enrolled)) }
+        return (filters, unknownOrganization)
+    }
+
+    func show(_ page: PageRequest, _ admin: ConsoleAccess.Administrator) async throws -> Response {
+        let query = Self.read(try page.query)
+        let (filters, unknownOrganization) = try await Self.filters(query, by: admin, organizations: dependencies.organizations)
         let text = UserSearchText(query.text)
         let search = UserSearch(text: text, filters: filters, order: query.order,
                                 position: query.cursor.flatMap { UserPosition(cursor: $0, order: query.order) }, limit: Self.perPage)
@@ -84,7 +91,9 @@ struct UserListPage {
             previousURL: link(found.previous), nextURL: link(found.next),
             filtered: text != nil || !filters.isEmpty || unknownOrganization,
             notice: unknownOrganization ? "No organization has the address “\(query.organizationSlug)”."
-                : (try page.query["done"] == "erased" ? "The account was erased. Its audit events remain under its id, without its address or email." : nil))
+                : (try page.query["done"] == "erased" ? "The account was erased. Its audit events remain under its id, without its address or email." : nil),
+            bulkKinds: JobWords.userKinds.map { AdminUsersView.Choice(value: $0.rawValue, label: JobWords.name($0), selected: false) },
+            csrfToken: page.csrfToken().value)
         return dependencies.pages.responder.page(view)
     }
 
@@ -115,6 +124,9 @@ struct AdminUsersView: PageView {
     /// A search or a filter was applied (an empty list then says nothing matched).
     let filtered: Bool
     let notice: String?
+    /// The bulk actions' menu (issue 11 item 4): the ticked users, or every user the filter matches.
+    let bulkKinds: [Choice]
+    let csrfToken: String
 
     struct Choice: TemplateContent {
         let value: String
@@ -140,7 +152,11 @@ struct AdminUsersView: PageView {
     var templateValues: TemplateValues {
         ["title": .text("Users"), "search": .text(search), "organization": .text(organization), "roles": .list(roles),
          "secondFactors": .list(secondFactors), "orders": .list(orders), "users": .list(users), "previousURL": .text(previousURL),
-         "nextURL": .text(nextURL), "filtered": .flag(filtered), "notice": .text(notice)]
+         "nextURL": .text(nextURL), "filtered": .flag(filtered), "notice": .text(notice), "bulkKinds": .list(bulkKinds),
+         "roleChoices": .list([Choice(value: Role.clientUser.rawValue, label: RoleWords.name(.clientUser), selected: true),
+                               Choice(value: Role.clientAdmin.rawValue, label: RoleWords.name(.clientAdmin), selected: false)]),
+         "csrfToken": .text(csrfToken), "mfa": .text(secondFactors.first(where: \.selected)?.value),
+         "role": .text(roles.first(where: \.selected)?.value)]
     }
 
     static let sample = AdminUsersView(
@@ -149,5 +165,6 @@ struct AdminUsersView: PageView {
         orders: [Choice(value: "created", label: "Newest accounts", selected: true)],
         users: [Line(id: "3f2c…", email: "ada@example.test", name: "Ada Lovelace", created: "1 Dec 2026, 10:00 UTC",
                      lastSignIn: "never", secondFactor: true, role: "Operator")],
-        previousURL: "/admin/users?cursor=b", nextURL: "/admin/users?cursor=a", filtered: true, notice: "No organization has the address “x”.")
+        previousURL: "/admin/users?cursor=b", nextURL: "/admin/users?cursor=a", filtered: true, notice: "No organization has the address “x”.",
+        bulkKinds: [Choice(value: "suspend_user", label: "Suspend", selected: false)], csrfToken: "token")
 }

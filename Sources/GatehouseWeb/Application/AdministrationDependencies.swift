@@ -7,10 +7,14 @@ public struct AdministrationDependencies: Sendable {
     public var directory: any UserDirectoryStore
     public var reader: any AdministrationReader
     public var requireSecondFactor: Bool
+    /// Bulk jobs and their items (issue 11 item 4).
+    public var bulkJobs: any BulkJobStore
 
-    public init(directory: any UserDirectoryStore, reader: any AdministrationReader, requireSecondFactor: Bool = true) {
+    public init(directory: any UserDirectoryStore, reader: any AdministrationReader, bulkJobs: any BulkJobStore,
+                requireSecondFactor: Bool = true) {
         self.directory = directory
         self.reader = reader
+        self.bulkJobs = bulkJobs
         self.requireSecondFactor = requireSecondFactor
     }
 }

@@ -131,6 +131,7 @@ struct GatehouseModules {
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             apiKeys: shared.apiKeys,
             auditTrail: AuditTrail(reader: d.administration.reader),
+            bulkJobs: JobComposition.jobs(d, shared),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -151,6 +152,7 @@ struct GatehouseModules {
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             supportSignIn: shared.supportSignIn,
             clients: shared.clients,
+            bulkJobs: JobComposition.jobs(d, shared),
             settings: d.settings,
             clock: d.clock)
     }

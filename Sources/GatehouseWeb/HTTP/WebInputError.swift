@@ -79,5 +79,8 @@ enum WebInputError: Error, Equatable {
         "actor", "subject", "type", "from", "to",
         // Support sign-in's form on a user's console page.
         "reason",
+        // The console's bulk actions (`/admin/users`' tick boxes and action form; a job's results: `status`, `after`; the jobs' list: `before`).
+        "user", "everyone", "filter_q", "filter_organization", "filter_role", "filter_mfa", "target_organization", "target_role",
+        "status", "before",
     ]
 }

@@ -22,7 +22,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     init(crypto: any CryptoPrimitives, https: Bool) {
         strictTransportSecurity = https ? Self.strictTransportSecurityValue : nil
-        let scripts = [Self.formPostScript, LiveNoticeScript.text, AuditTailScript.text].map { "'sha256-\(Self.base64(crypto.sha256($0)))'" }
+        let scripts = [Self.formPostScript, LiveNoticeScript.text, AuditTailScript.text, JobProgressScript.text].map { "'sha256-\(Self.base64(crypto.sha256($0)))'" }
         // connect-src: the organization page's notice and the audit page's tail read our own `/events`.
         contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
             + "script-src \(scripts.joined(separator: " ")); connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"

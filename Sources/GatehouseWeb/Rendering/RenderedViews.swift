@@ -21,7 +21,7 @@ enum RenderedViews {
             // Invitations and organizations
             InvitationView.self, OrganizationView.self, PeopleView.self,
             // The console
-            AdminDashboardView.self, AdminUsersView.self, AdminUserView.self, AdminClientsView.self, AdminClientView.self, AdminAuditView.self,
+            AdminDashboardView.self, AdminUsersView.self, AdminUserView.self, AdminClientsView.self, AdminClientView.self, AdminAuditView.self, AdminJobView.self, AdminJobsView.self,
             // API keys
             APIKeysView.self,
             // Development mode
