@@ -22,6 +22,8 @@ struct APIModule: WebModule {
         let apiKeys: APIKeys
         /// The audit trail by filters (`/api/v1/audit-events`, issue 11 item 7).
         let auditTrail: AuditTrail
+        /// Users and invitations from a file (`/api/v1/imports`, issue 11 item 4).
+        let imports: Imports
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -53,6 +55,7 @@ struct APIModule: WebModule {
             + UserLifecycleOperations(dependencies: dependencies).all
             + APIKeyOperations(dependencies: dependencies).all
             + AuditOperations(dependencies: dependencies).all
+            + ImportOperations(dependencies: dependencies).all
     }
 }
 

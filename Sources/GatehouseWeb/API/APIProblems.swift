@@ -19,6 +19,8 @@ enum APIProblems {
         case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let refusal as APIKeys.Refusal: return problem(refusal)
         case AuditTrail.Refusal.notPermitted: return forbidden("only the platform roles read the audit trail")
+        case let refusal as Imports.Refusal: return problem(refusal)
+        case let error as ImportFileError: return problem(error)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])

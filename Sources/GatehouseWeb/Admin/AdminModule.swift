@@ -29,6 +29,8 @@ struct AdminModule: WebModule {
         let clients: ClientAdministration
         /// The server's token lifetimes (a client's may only be shorter).
         let settings: ProviderSettings
+        /// Users and invitations from a file (`/admin/imports`).
+        let imports: Imports
         let clock: any Clock
     }
 
@@ -42,6 +44,7 @@ struct AdminModule: WebModule {
         UserActions(dependencies: dependencies).register(on: routes)
         ClientPages(dependencies: dependencies).register(on: routes)
         AuditPage(dependencies: dependencies).register(on: routes)
+        ImportPage(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }
