@@ -81,6 +81,7 @@ public struct TestProvider: Sendable {
                                                     customRoles: PostgresCustomRoleStore(pool: postgres)),
             administration: AdministrationDependencies(directory: PostgresUserDirectoryStore(pool: postgres),
                                                        reader: PostgresAdministrationReader(pool: postgres),
+                                                       bulkJobs: PostgresBulkJobStore(pool: postgres),
                                                        externalIdentities: PostgresExternalIdentityStore(pool: postgres)),
             apiKeys: APIKeyDependencies(store: PostgresAPIKeyStore(pool: postgres)),
             liveEvents: liveEvents,

@@ -73,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
                 mfa: try backends.mfaDependencies(settings: MFAConfiguration.settings(accounts: accountSettings)),
                 organizations: try backends.organizationDependencies,
                 administration: AdministrationDependencies(directory: backends.userDirectory, reader: backends.administrationReader,
+                                                           bulkJobs: backends.bulkJobs,
                                                            requireSecondFactor: config.adminMFA,
                                                            externalIdentities: backends.externalIdentities),
                 apiKeys: try backends.apiKeyDependencies,
@@ -99,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
                     SessionPurgeService.every(.seconds(3600), sessions: BrowserSessions(
                         store: backends.sessions, crypto: backends.crypto, settings: config.providerSettings, clock: backends.clock),
                         logger: logger),
+                    BulkWorkerService(worker: GatehouseApplication.bulkWorker(dependencies), logger: logger),
                     InvitationSweepService.every(.seconds(60), invitations: Invitations(
                         invitations: backends.invitations, organizations: backends.organizations, memberships: backends.memberships,
                         users: backends.users, crypto: backends.crypto, audit: dependencies.audit, clock: backends.clock,

@@ -30,6 +30,7 @@ final class Backends: Sendable {
     var consents: PostgresConsentStore { PostgresConsentStore(pool: postgres) }
     var userDirectory: PostgresUserDirectoryStore { PostgresUserDirectoryStore(pool: postgres) }
     var administrationReader: PostgresAdministrationReader { PostgresAdministrationReader(pool: postgres) }
+    var bulkJobs: PostgresBulkJobStore { PostgresBulkJobStore(pool: postgres) }
     var sessions: PostgresSessionStore { PostgresSessionStore(pool: postgres) }
     var refreshTokens: PostgresRefreshTokenStore { PostgresRefreshTokenStore(pool: postgres) }
     var instanceSecrets: PostgresInstanceSecrets { PostgresInstanceSecrets(pool: postgres) }

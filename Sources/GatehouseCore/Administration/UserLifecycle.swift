@@ -135,7 +135,7 @@ public struct UserLifecycle: Sendable {
 
     /// The account, when `principal` may do `action` to it; otherwise the refusal. The caller's
     /// standing is asked before the account is read, so a plain user learns nothing about ids.
-    private func target(_ userID: UUID, _ action: UserAdministrationRules.Action, by principal: Principal) async throws -> User {
+    func target(_ userID: UUID, _ action: UserAdministrationRules.Action, by principal: Principal) async throws -> User {
         guard UserAdministrationRules.administersUsers(principal.roles) else { throw Refusal.notPermitted }
         guard let user = try await users.find(id: userID) else { throw Refusal.notFound }
         let platformRole = try await memberships.platformRole(userID: userID)

@@ -1,0 +1,114 @@
+import Foundation
+
+/// One target of a job: what it acts on (`payload`: `{"user_id": …}`, an import's row), and once
+/// applied, how it ended and why.
+public struct BulkItem: Sendable, Equatable {
+    public var jobID: UUID
+    /// Its place in the job, from 1, in the order the targets were given.
+    public var ordinal: Int
+    public var payload: [String: String]
+    public var status: BulkItemStatus
+    /// What happened or, in a dry run, would happen ("suspended", "would suspend", "already suspended").
+    public var reason: String?
+    public var processedAt: Date?
+
+    public init(jobID: UUID, ordinal: Int, payload: [String: String], status: BulkItemStatus = .pending, reason: String? = nil,
+                processedAt: Date? = nil) {
+        self.jobID = jobID
+        self.ordinal = ordinal
+        self.payload = payload
+        self.status = status
+        self.reason = reason
+        self.processedAt = processedAt
+    }
+}
+
+public enum BulkItemStatus: String, Sendable, CaseIterable, Codable {
+    /// Waiting for a worker.
+    case pending
+    /// Claimed by a worker, under a lease.
+    case running
+    /// Applied (in a dry run: would be applied).
+    case done
+    /// Not applied, with why (not allowed, already in that state, no such user).
+    case skipped
+    /// Applying it failed unexpectedly.
+    case failed
+
+    /// Whether this is an outcome (not pending or running).
+    public var isOutcome: Bool { self == .done || self == .skipped || self == .failed }
+}
+
+/// How one item ended, as its handler reports it.
+public struct BulkItemOutcome: Sendable, Equatable {
+    public var status: BulkItemStatus
+    public var reason: String
+
+    public init(_ status: BulkItemStatus, _ reason: String) {
+        precondition(status.isOutcome, "an outcome is done, skipped or failed")
+        self.status = status
+        self.reason = reason
+    }
+
+    public static func done(_ reason: String) -> BulkItemOutcome { BulkItemOutcome(.done, reason) }
+    public static func skipped(_ reason: String) -> BulkItemOutcome { BulkItemOutcome(.skipped, reason) }
+    public static func failed(_ reason: String) -> BulkItemOutcome { BulkItemOutcome(.failed, reason) }
+}
+
+/// An item a worker holds: the claim that guards recording its outcome.
+public struct ClaimedBulkItem: Sendable, Equatable {
+    public var item: BulkItem
+    /// The token of the claim; the outcome is recorded only while the item is still held by it.
+    public var claim: UUID
+
+    public init(item: BulkItem, claim: UUID) {
+        self.item = item
+        self.claim = claim
+    }
+}
+
+/// Where a page of a job's items starts: strictly after this ordinal.
+public struct BulkItemCursor: Sendable, Equatable {
+    public var afterOrdinal: Int
+
+    public init(afterOrdinal: Int) {
+        self.afterOrdinal = afterOrdinal
+    }
+
+    /// As it travels in URLs: the ordinal in decimal; nil for anything else.
+    public init?(_ text: String) {
+        guard (1...9).contains(text.utf8.count), text.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int(text) else { return nil }
+        afterOrdinal = value
+    }
+
+    public var text: String { String(afterOrdinal) }
+}
+
+/// Where a page of jobs starts: strictly older than this job (newest first).
+public struct BulkJobCursor: Sendable, Equatable {
+    public var createdAt: Date
+    public var id: UUID
+
+    public init(createdAt: Date, id: UUID) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+
+    public init(after job: BulkJob) {
+        self.init(createdAt: job.createdAt, id: job.id)
+    }
+
+    /// Opaque in URLs (base64url of microseconds and id); nil when it is not one.
+    public var text: String {
+        let micros = Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded())
+        return Base64URL.encode(Array("\(micros)|\(id.uuidString.lowercased())".utf8))
+    }
+
+    public init?(_ text: String) {
+        guard text.utf8.count <= 120, let bytes = Base64URL.decode(text), let decoded = String(bytes: bytes, encoding: .utf8) else { return nil }
+        let parts = decoded.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), abs(micros) < 253_402_300_800_000_000,
+              let id = UUID(uuidString: String(parts[1])) else { return nil }
+        self.init(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
+    }
+}
