@@ -336,7 +336,7 @@ struct APITests {
             let dependencies = GatehouseModules.api(provider.dependencies, SharedServices(provider.dependencies))
             let routed = Set(APIModule.operations(dependencies).map { "\($0.method.rawValue) \($0.path)" })
             #expect(routed == OpenAPIDocument.bundled.operations)
-            #expect(routed.count == 39, "22 of organizations and roles, 6 of clients, 2 of the directory, 5 of the user lifecycle, 3 of API keys, 1 of the audit trail")
+            #expect(routed.count == 41, "22 of organizations and roles, 6 of clients, 2 of the directory, 5 of the user lifecycle, 3 of API keys, 1 of the audit trail, 2 of imports")
         }
     }
 

@@ -122,19 +122,19 @@ public struct ImportFile: Sendable, Equatable {
     static let notAnObject = "is not a JSON object"
 
     static func jsonRow(_ bytes: [UInt8], line: Int, kind: ImportKind) -> Row {
-        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: Data(bytes)) else {
-            // Not an object, or an object with an array or object inside: which, the first tells.
-            if (try? JSONDecoder().decode([String: JSONAny].self, from: Data(bytes))) != nil {
-                return Row(line: line, fields: [:], problem: "has a value that is not a string, number or boolean")
-            }
+        let data = Data(bytes)
+        guard let keys = try? JSONDecoder().decode([String: JSONAny].self, from: data).keys else {
             return Row(line: line, fields: [:], problem: notAnObject)
+        }
+        if let unknown = keys.sorted().first(where: { !kind.columns.contains($0) }) {
+            return Row(line: line, fields: [:],
+                       problem: "has the key \"\(unknown.prefix(40))\", which is not one of \(kind.columns.joined(separator: ", "))")
+        }
+        guard let object = try? JSONDecoder().decode([String: JSONScalar].self, from: data) else {
+            return Row(line: line, fields: [:], problem: "has a value that is not a string, number or boolean")
         }
         var fields: [String: String] = [:]
         for (key, value) in object {
-            guard kind.columns.contains(key) else {
-                return Row(line: line, fields: [:],
-                           problem: "has the key \"\(key.prefix(40))\", which is not one of \(kind.columns.joined(separator: ", "))")
-            }
             if let text = value.text {
                 guard !text.utf8.contains(0) else { return Row(line: line, fields: [:], problem: "\(key) contains a NUL byte") }
                 fields[key] = text

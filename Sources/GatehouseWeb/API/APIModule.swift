@@ -23,7 +23,7 @@ struct APIModule: WebModule {
         /// The audit trail by filters (`/api/v1/audit-events`, issue 11 item 7).
         let auditTrail: AuditTrail
         /// Users and invitations from a file (`/api/v1/imports`, issue 11 item 4).
-        let imports: Imports
+        let importJobs: ImportJobs
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument

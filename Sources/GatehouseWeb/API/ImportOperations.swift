@@ -17,7 +17,8 @@ struct ImportOperations {
     let dependencies: APIModule.Dependencies
 
     var all: [APIOperation] {
-        [APIOperation(method: .post, path: "/api/v1/imports", handler: create)]
+        [APIOperation(method: .post, path: "/api/v1/imports", handler: create),
+         APIOperation(method: .get, path: "/api/v1/imports/{id}", handler: get)]
     }
 
     /// The request read: kind, format, the file's bytes, dry run, source.
@@ -29,12 +30,51 @@ struct ImportOperations {
         var source: String
     }
 
+    /// Starts the import as a bulk job (202): the workers apply its rows; `GET /api/v1/imports/{id}`
+    /// follows it and lists every row's result.
     @Sendable func create(_ call: APIRequest) async throws -> Response {
         let principal = try await dependencies.caller.principal(for: call.request)
         let upload = try await read(call)
         let file = try ImportFile(kind: upload.kind, format: upload.format, bytes: upload.bytes)
-        let report = try await dependencies.imports.run(file, source: upload.source, dryRun: upload.dryRun, by: principal)
-        return Responses.api(APIRepresentation.ImportBody(report, source: upload.kind == .users ? upload.source : nil))
+        let job = try await Self.refusing { try await dependencies.importJobs.start(file, source: upload.source, dryRun: upload.dryRun, by: principal) }
+        var response = Responses.api(APIRepresentation.ImportJobBody(job, results: nil, next: nil), status: .accepted)
+        response.headers[.location] = "/api/v1/imports/" + job.id.uuidString.lowercased()
+        return response
+    }
+
+    /// The import's job and a page of its rows' results, in file order.
+    @Sendable func get(_ call: APIRequest) async throws -> Response {
+        let principal = try await dependencies.caller.principal(for: call.request)
+        let id = try call.id("id")
+        let after = try call.query("after").map { text in
+            guard let cursor = BulkItemCursor(text) else { throw APIInputError.invalidQuery("after") }
+            return cursor
+        }
+        let limit = try call.limit(fallback: 100, maximum: BulkJobs.maximumPageSize - 1)
+        let (job, items) = try await Self.refusing {
+            let job = try await dependencies.importJobs.job(id, by: principal)
+            return (job, try await dependencies.importJobs.items(of: id, after: after, limit: limit + 1, by: principal))
+        }
+        let page = Array(items.prefix(limit))
+        let next = items.count > limit ? page.last.map { BulkItemCursor(afterOrdinal: $0.ordinal).text } : nil
+        return Responses.api(APIRepresentation.ImportJobBody(job, results: page, next: next))
+    }
+
+    /// The engine's refusals as this operation's problems: 403 for who may not import, 404 for a
+    /// job the caller does not see (or no import), 422 for a bad parameter.
+    static func refusing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let refusal as BulkJobs.Refusal {
+            switch refusal {
+            case .notAnAdministrator, .notPermitted: throw APIProblems.forbidden("your role does not allow importing this kind")
+            case .notFound: throw APIProblems.notFound
+            case .invalidParameters(let why): throw APIProblems.invalid(why)
+            case .tooManyTargets: throw ImportFileError.tooManyRows(limit: BulkJobs.maximumItems)
+            case .unknownKind, .targetsDoNotFitKind, .notOpen:
+                throw APIProblems.invalid("the import could not be started")
+            }
+        }
     }
 
     func read(_ call: APIRequest) async throws -> Upload {
@@ -112,58 +152,78 @@ struct ImportOperations {
 }
 
 extension APIRepresentation {
-    /// A finished import: counts and every row's result in file order.
-    struct ImportBody: Encodable {
+    /// An import's job: where it stands, and (reading it) a page of its rows' results.
+    struct ImportJobBody: Encodable {
+        let id: String
         let kind: String
-        let status = "completed"
+        let status: String
         let dryRun: Bool
         let source: String?
-        let created: Int
-        let updated: Int
+        let total: Int
+        let done: Int
         let skipped: Int
-        let results: [Row]
+        let failed: Int
+        let createdAt: String
+        let finishedAt: String?
+        let results: [Row]?
+        let next: String?
 
+        /// One row: its line in the file, how it ended (pending, running, done, skipped, failed), why.
         struct Row: Encodable {
             let line: Int
-            let outcome: String
-            let email: String?
+            let status: String
             let reason: String?
 
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(line, forKey: .line)
-                try container.encode(outcome, forKey: .outcome)
-                try container.encode(email, forKey: .email)
+                try container.encode(status, forKey: .status)
                 try container.encode(reason, forKey: .reason)
             }
 
-            enum CodingKeys: String, CodingKey { case line, outcome, email, reason }
+            enum CodingKeys: String, CodingKey { case line, status, reason }
         }
 
-        init(_ report: ImportReport, source: String?) {
-            kind = report.kind.rawValue
-            dryRun = report.dryRun
-            self.source = source
-            created = report.count(.created)
-            updated = report.count(.updated)
-            skipped = report.count(.skipped)
-            results = report.results.map { Row(line: $0.line, outcome: $0.outcome.rawValue, email: $0.subject, reason: $0.reason) }
+        init(_ job: BulkJob, results: [BulkItem]?, next: String?) {
+            id = job.id.uuidString.lowercased()
+            kind = ImportJobHandler.importKind(job.kind)?.rawValue ?? job.kind.rawValue
+            status = job.status.rawValue
+            dryRun = job.dryRun
+            source = job.parameters["source"]
+            total = job.counts.total
+            done = job.counts.done
+            skipped = job.counts.skipped
+            failed = job.counts.failed
+            createdAt = APIRepresentation.time(job.createdAt)
+            finishedAt = job.finishedAt.map(APIRepresentation.time)
+            self.results = results?.map { item in
+                Row(line: item.payload["_line"].flatMap { Int($0) } ?? item.ordinal, status: item.status.rawValue, reason: item.reason)
+            }
+            self.next = next
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, status, dryRun = "dry_run", source, created, updated, skipped, results
+            case id, kind, status, dryRun = "dry_run", source, total, done, skipped, failed, createdAt = "created_at",
+                 finishedAt = "finished_at", results, next
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
             try container.encode(kind, forKey: .kind)
             try container.encode(status, forKey: .status)
             try container.encode(dryRun, forKey: .dryRun)
             try container.encode(source, forKey: .source)
-            try container.encode(created, forKey: .created)
-            try container.encode(updated, forKey: .updated)
+            try container.encode(total, forKey: .total)
+            try container.encode(done, forKey: .done)
             try container.encode(skipped, forKey: .skipped)
-            try container.encode(results, forKey: .results)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(finishedAt, forKey: .finishedAt)
+            if let results {
+                try container.encode(results, forKey: .results)
+                try container.encode(next, forKey: .next)
+            }
         }
     }
 }

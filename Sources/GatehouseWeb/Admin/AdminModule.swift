@@ -30,7 +30,7 @@ struct AdminModule: WebModule {
         /// The server's token lifetimes (a client's may only be shorter).
         let settings: ProviderSettings
         /// Users and invitations from a file (`/admin/imports`).
-        let imports: Imports
+        let importJobs: ImportJobs
         let clock: any Clock
     }
 

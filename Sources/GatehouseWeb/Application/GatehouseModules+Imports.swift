@@ -9,4 +9,9 @@ extension GatehouseModules {
                                   audit: shared.audit, clock: d.clock),
                 invitations: InvitationImport(invitations: shared.invitations))
     }
+
+    /// Imports as bulk jobs: started by the API and the console, applied by the worker.
+    static func importJobs(_ d: WebDependencies, _ shared: SharedServices) -> ImportJobs {
+        ImportJobs(jobs: JobComposition.jobs(d, shared))
+    }
 }

@@ -131,7 +131,7 @@ struct GatehouseModules {
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             apiKeys: shared.apiKeys,
             auditTrail: AuditTrail(reader: d.administration.reader),
-            imports: Self.imports(d, shared),
+            importJobs: Self.importJobs(d, shared),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -152,7 +152,7 @@ struct GatehouseModules {
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
             clients: shared.clients,
             settings: d.settings,
-            imports: Self.imports(d, shared),
+            importJobs: Self.importJobs(d, shared),
             clock: d.clock)
     }
 
