@@ -124,8 +124,8 @@ struct ImportPage {
             skipped: String(job.counts.skipped), failed: String(job.counts.failed),
             percent: String(job.counts.total == 0 ? 100 : job.counts.processed * 100 / job.counts.total),
             rows: shown.map { item in
-                AdminImportView.Row(line: item.payload["_line"] ?? String(item.ordinal), status: item.status.rawValue,
-                                    reason: item.reason ?? AdminImportView.words(item.status))
+                AdminImportView.Row(status: item.status.rawValue,
+                                    reason: item.reason ?? "line \(item.payload["_line"] ?? String(item.ordinal)): " + AdminImportView.words(item.status))
             },
             moreURL: items.count > Self.perPage ? shown.last.map { path + "?after=" + BulkItemCursor(afterOrdinal: $0.ordinal).text } : nil,
             confirmable: job.dryRun && job.status == .done && job.counts.done > 0,
@@ -210,10 +210,10 @@ struct AdminImportView: PageView {
     let confirms: String?
 
     struct Row: TemplateContent {
-        let line: String
         let status: String
+        /// `line 3 · ada@example.com: created`, or the line and where it stands while it waits.
         let reason: String
-        var templateValues: TemplateValues { ["line": .text(line), "status": .text(status), "reason": .text(reason)] }
+        var templateValues: TemplateValues { ["status": .text(status), "reason": .text(reason)] }
     }
 
     static func words(_ status: BulkJobStatus) -> String {
@@ -245,7 +245,7 @@ struct AdminImportView: PageView {
     static let sample = AdminImportView(
         csrfToken: "csrf", path: "/admin/imports/6f1c", kind: "Invitations", dryRun: true, status: "finished", finished: true,
         total: "2", processed: "2", done: "1", skipped: "1", failed: "0", percent: "100",
-        rows: [Row(line: "2", status: "done", reason: "line 2 · ada@example.com: would create"),
-               Row(line: "3", status: "skipped", reason: "line 3: would skip. email is not a valid address.")],
+        rows: [Row(status: "done", reason: "line 2 · ada@example.com: would create"),
+               Row(status: "skipped", reason: "line 3: would skip. email is not a valid address.")],
         moreURL: "/admin/imports/6f1c?after=200", confirmable: true, confirms: "/admin/imports/5e0b")
 }
