@@ -130,6 +130,10 @@ struct ImportTests {
             #expect(try await provider.dependencies.administration.externalIdentities.userID(source: "okta", externalID: id) == nil)
             let events = try await provider.dependencies.administration.reader.auditEvents(subject: created.id, limit: 10)
             #expect(events.map(\.event.type.rawValue).prefix(2) == ["user_import_updated", "user_imported"])
+
+            // An erasure takes the external id with the rest of the personal data.
+            try await SharedServices(provider.dependencies).userLifecycle.erase(userID: created.id, by: .serverOperator)
+            #expect(try await provider.dependencies.administration.externalIdentities.userID(source: "auth0", externalID: id) == nil)
         }
     }
 
