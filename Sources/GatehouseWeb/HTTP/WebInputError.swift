@@ -77,5 +77,7 @@ enum WebInputError: Error, Equatable {
         "days",
         // The console's audit trail (`/admin/audit`: its filters; `client`, `organization` and `cursor` are named above).
         "actor", "subject", "type", "from", "to",
+        // The console's imports (`/admin/imports`: its multipart form; `kind` is named above).
+        "format", "source", "file", "data",
     ]
 }
