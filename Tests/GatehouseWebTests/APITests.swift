@@ -498,7 +498,7 @@ struct APITests {
                 #expect(refused.text == #"{"detail":"the access token was not granted the scope gatehouse:manage","status":403,"title":"Insufficient scope","type":"urn:gatehouse:problem:insufficient-scope"}"#)
                 checked += 1
             }
-            #expect(checked == 37)
+            #expect(checked == 39)
         }
     }
 }
