@@ -3,16 +3,17 @@ import GatehouseCore
 import Hummingbird
 import NIOCore
 
-/// `POST /api/v1/imports`: users or invitations from a file, through `Imports` (the console's
-/// and the CLI's service). The file comes one of two ways:
+/// `POST /api/v1/imports`: users or invitations from a file, as a bulk job of `ImportJobs` (the
+/// console's too; its rows applied by `Imports.apply`, the CLI's service). The file comes one of
+/// two ways:
 ///
 /// - as the body itself, `Content-Type: text/csv` or `application/jsonl` (or
 ///   `application/x-ndjson`), with `kind`, `dry_run` and `source` in the query;
 /// - as `application/json` `{"kind", "format", "data", "dry_run", "source"}`, `data` the file's text.
 ///
 /// Order of refusals: the token (401/403), the body's type (415), its size (413: over 10 MB of
-/// file), the fields (400), who may import (403), the file (422). The rows then run in order; the
-/// answer is the finished import with every row's result.
+/// file), the fields (400), the file (422), who may import (403). The answer is the job (202);
+/// `GET /api/v1/imports/{id}` follows it, with every row's result once the workers applied it.
 struct ImportOperations {
     let dependencies: APIModule.Dependencies
 
