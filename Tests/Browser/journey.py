@@ -1068,8 +1068,9 @@ def console_journey(j):
         expect(j.heading() == "Imports", f"the imports page's heading is {j.heading()!r}")
         Select(d().find_element(By.ID, "kind")).select_by_value("invitations")
         invited = f"imported-{int(time.time())}@example.com"
-        j.type_into("data", f"email,name,role,organization\n{invited},Ada,client_user,{ORGANIZATION_SLUG}\n"
-                            "not-an-address,Bob,client_user,\n")
+        # An operator invites administrators of an organization (RoleRules); the second row is no address.
+        j.type_into("data", f"email,name,role,organization\n{invited},Ada,client_admin,{ORGANIZATION_SLUG}\n"
+                            "not-an-address,Bob,client_admin,\n")
         j.click_and_leave("import-dry-run")
         finished("Dry run finished")
         rows = d().find_element(By.ID, "import-rows").text

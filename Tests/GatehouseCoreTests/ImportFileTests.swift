@@ -116,7 +116,8 @@ struct ImportFileTests {
         #expect(refusal(base.merging(["role": "client_user"]) { $1 }) == "role needs an organization")
         #expect(refusal(base.merging(["role": "super_admin", "organization": "acme"]) { $1 })
                 == "role must be client_admin or client_user (platform roles are not imported)")
-        #expect(try UserImport.entry(base.merging(["organization": "acme"]) { $1 }).role == .clientUser)
+        #expect(refusal(base.merging(["organization": "acme"]) { $1 }) == "organization needs a role (client_admin or client_user)")
+        #expect(try UserImport.entry(base.merging(["organization": "acme", "role": "client_admin"]) { $1 }).role == .clientAdmin)
         #expect(refusal(["external_id": String(repeating: "x", count: 257), "email": "a@b.co"]) == "external_id is longer than 256 characters")
     }
 

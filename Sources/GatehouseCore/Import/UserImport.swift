@@ -69,8 +69,9 @@ public struct UserImport: Sendable {
             }
         }
         let organization = try row.optional("organization", maximumLength: 100)
-        var role = try row.role(required: false)
-        if organization != nil, role == nil { role = .clientUser }
+        let role = try row.role(required: false)
+        // No default: which role the importer may give there is RoleRules' to say, row by row.
+        if organization != nil, role == nil { throw ImportRowRefusal("organization needs a role (client_admin or client_user)") }
         if let role {
             guard !role.isPlatformRole else { throw ImportRowRefusal("role must be client_admin or client_user (platform roles are not imported)") }
             guard organization != nil else { throw ImportRowRefusal("role needs an organization") }
