@@ -25,6 +25,8 @@ Configuration comes from the environment (Tests/Browser/run.sh sets it):
   BROWSER_MAILDIR, BROWSER_OUTPUT, BROWSER_CHROMIUM, BROWSER_CHROMEDRIVER
   BROWSER_ADMIN_EMAIL, BROWSER_ORGANIZATION_NAME, BROWSER_ORGANIZATION_SLUG (the invited administrator),
   BROWSER_STAFF_EMAIL (an invited operator, who opens the people page)
+  BROWSER_SUPPORT_EMAIL, BROWSER_SUPPORT_PASSWORD (a site admin made at the shell, who signs in
+  as the journey's user for support)
 optional: BROWSER_SEEN_MAIL_FILE (the maildir's .json names before the suite mailed anything),
 BROWSER_CHROMEDRIVER_LOG, BROWSER_STARTTLS (1: the mail must have come over STARTTLS
 with AUTH), BROWSER_SUMMARY_FILE, BROWSER_STEP_TIMEOUT (seconds per wait, default 30).
@@ -84,6 +86,9 @@ ADMIN_EMAIL = env("BROWSER_ADMIN_EMAIL")
 ORGANIZATION_NAME = env("BROWSER_ORGANIZATION_NAME")
 ORGANIZATION_SLUG = env("BROWSER_ORGANIZATION_SLUG")
 STAFF_EMAIL = env("BROWSER_STAFF_EMAIL")
+# Support sign-in (issue 11 item 8): a site admin, made by run.sh with `user create` and `role grant`.
+SUPPORT_EMAIL = env("BROWSER_SUPPORT_EMAIL")
+SUPPORT_PASSWORD = env("BROWSER_SUPPORT_PASSWORD")
 SEEN_MAIL_FILE = os.environ.get("BROWSER_SEEN_MAIL_FILE")
 
 DESKTOP = (1280, 900)
@@ -408,6 +413,7 @@ def main():
         organization_journey(j, set(before))
         people_journey(j, set(before))
         console_journey(j)
+        support_journey(j, person)
     except Exception:  # noqa: BLE001 - counted and reported by step()
         pass
     finally:
@@ -1084,6 +1090,75 @@ def console_journey(j):
         expect("line 3: skipped. email is not a valid address." in rows, f"the import does not give the bad row's reason: {rows!r}")
         return stem + ", " + j.shot("console-import-done")
     j.step("an invitation CSV with one bad row: the dry run lists the reason, the import sends the rest", import_invitations)
+
+
+def support_journey(j, person):
+    """Issue 11 item 8: a site admin, made at the shell, signs in to the console in a browser of
+    their own (enrolling the second factor the console asks of every administrator), finds the
+    journey's user and signs in as them for support with a reason: the user's account page shows
+    the banner (who, why, the time left), the console refuses the support session, and the
+    banner's button ends it, back on the user's console page as themselves."""
+    d = lambda: j.driver  # noqa: E731
+
+    def admin_signs_in():
+        j.use(j.new_window())
+        d().get(ISSUER + "/admin")
+        j.loaded()
+        j.type_into("email", SUPPORT_EMAIL)
+        j.type_into("password", SUPPORT_PASSWORD)
+        j.click_and_leave("submit")
+        j.no_alert()
+        secret = j.wait_for_id("totp-secret")
+        j.type_into("totp-code", totp(re.sub(r"\s+", "", secret.text), int(time.time()) // 30))
+        j.click_and_leave("enable-totp")
+        j.no_alert()
+        j.wait(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "#recovery-codes li")), "the recovery codes")
+        j.click_and_leave("continue")
+        j.wait(lambda drv: drv.current_url == ISSUER + "/admin", "the console after the enrolment")
+        return "a site admin with a new authenticator, on the dashboard"
+    j.step("a site admin made at the shell signs in to the console in a browser of their own", admin_signs_in)
+
+    def start_support():
+        d().get(ISSUER + "/admin/users?" + urlencode({"q": person["email"]}))
+        j.loaded()
+        link = j.wait(EC.presence_of_element_located((By.LINK_TEXT, person["email"])), "the user in the directory")
+        d().get(link.get_attribute("href"))
+        j.loaded()
+        d().find_element(By.XPATH, "//summary[normalize-space()='Sign in as this user (support)']").click()
+        j.type_into("support_reason", "Journey check: how the account page looks to them")
+        d().find_element(By.XPATH, "//details[contains(@class, 'support-sign-in')]//button[@type='submit']").click()
+        j.wait(lambda drv: drv.current_url == ISSUER + "/account", "the user's account page in the support session")
+        j.wait_for_id("support-sign-ins")
+        banner = d().find_element(By.CSS_SELECTOR, "aside.support-banner").text
+        expect(SUPPORT_EMAIL in banner and person["email"] in banner, f"the banner does not name both: {banner!r}")
+        expect("Journey check: how the account page looks to them" in banner and "min left" in banner,
+               f"the banner lacks the reason or the time left: {banner!r}")
+        listed = d().find_element(By.ID, "support-sign-ins").text
+        expect(SUPPORT_EMAIL in listed and "still going" in listed, f"the account page's list says {listed!r}")
+        return j.shot("support-session-account")
+    j.step("'Sign in as this user (support)' with a reason opens their account page under the banner", start_support)
+
+    def console_refused():
+        d().get(ISSUER + "/admin")
+        j.loaded()
+        expect("The console is not available while you act as a user" in j.page_text(),
+               f"/admin in the support session says {j.page_text()[:300]!r}")
+        expect(d().find_elements(By.CSS_SELECTOR, "aside.support-banner"), "no banner on the refusal")
+        return j.shot("support-session-console-refused")
+    j.step("the console refuses the support session (the banner stays, to end it)", console_refused)
+
+    def end_support():
+        d().find_element(By.XPATH, "//aside[contains(@class, 'support-banner')]//button[normalize-space()='End support session']").click()
+        j.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")), "the notice after ending the support session")
+        expect(j.path().startswith("/admin/users/"), f"ending led to {d().current_url}")
+        notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
+        expect(notice == "The support session ended; you are signed in as yourself again.", f"the notice is {notice!r}")
+        expect(not d().find_elements(By.CSS_SELECTOR, "aside.support-banner"), "the banner outlived the session")
+        events = d().find_element(By.ID, "events").text
+        expect("support session ended" in events and "support session started" in events,
+               f"the user's audit list does not show the support session: {events[:300]!r}")
+        return j.shot("support-session-ended")
+    j.step("'End support session' brings the site admin back to the user's page, audited", end_support)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,13 @@ env GATEHOUSE_DEV_MODE=1 GATEHOUSE_ISSUER="$ISSUER" GATEHOUSE_SMTP_URL="$SMTP_UR
     GATEHOUSE_MAIL_FROM="$MAIL_FROM" "$GATEHOUSE_BIN" invite create --email "$STAFF_EMAIL" --role operator --json >/dev/null \
     || die "gatehouse invite create --role operator failed"
 say "invited $STAFF_EMAIL as operator"
+# Support sign-in (issue 11 item 8): a site admin made at the shell, who acts as the journey's user.
+SUPPORT_EMAIL="site-admin-$STAMP@example.com"
+SUPPORT_PASSWORD="Quartz lantern $STAMP"
+printf '%s\n' "$SUPPORT_PASSWORD" | "$GATEHOUSE_BIN" user create --email "$SUPPORT_EMAIL" --name "Sam Support" --verified \
+    --password-stdin >/dev/null || die "gatehouse user create (the site admin) failed"
+"$GATEHOUSE_BIN" role grant site_admin --user "$SUPPORT_EMAIL" >/dev/null || die "gatehouse role grant site_admin failed"
+say "made $SUPPORT_EMAIL a site admin"
 
 # --- the journey ------------------------------------------------------------------------------
 
@@ -110,7 +117,7 @@ set +e
 BROWSER_ISSUER="$ISSUER" BROWSER_CLIENT_ID="$CLIENT_ID" BROWSER_CLIENT_SECRET="$CLIENT_SECRET" \
 BROWSER_REDIRECT_URI="$REDIRECT_URI" BROWSER_MAILDIR="$GATEHOUSE_TEST_MAILDIR" BROWSER_OUTPUT="$OUTPUT" \
 BROWSER_CHROMIUM="$CHROMIUM" BROWSER_CHROMEDRIVER="$CHROMEDRIVER" BROWSER_CHROMEDRIVER_LOG="$WORK/chromedriver.log" \
-BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_STAFF_EMAIL="$STAFF_EMAIL" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
+BROWSER_SEEN_MAIL_FILE="$WORK/seen-mail" BROWSER_ADMIN_EMAIL="$ADMIN_EMAIL" BROWSER_STAFF_EMAIL="$STAFF_EMAIL" BROWSER_SUPPORT_EMAIL="$SUPPORT_EMAIL" BROWSER_SUPPORT_PASSWORD="$SUPPORT_PASSWORD" BROWSER_ORGANIZATION_NAME="$ORGANIZATION_NAME" BROWSER_ORGANIZATION_SLUG="$ORGANIZATION_SLUG" \
 BROWSER_SUMMARY_FILE="$WORK/summary" BROWSER_STARTTLS="$([ -n "$SMTP_CA_FILE" ] && echo 1 || echo 0)" \
 SE_OFFLINE=true PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     setsid "$PY" "$HERE/journey.py" 8>&- 9>&- &

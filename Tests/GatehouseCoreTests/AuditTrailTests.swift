@@ -3,24 +3,43 @@ import GatehouseCore
 import GatehouseTesting
 import Testing
 
-@Suite("AuditTrail: who searches the trail, actors and cursors")
+@Suite("AuditTrail: who searches what of the trail, actors and cursors")
 struct AuditTrailTests {
-    @Test("only the platform roles search the trail; a client_admin and a member are refused")
+    @Test("the platform roles search the whole trail; a client_admin one organization of theirs, without personal parts; a member nothing")
     func access() async throws {
         let log = InMemoryAuditLog()
+        let mine = UUID(), theirs = UUID()
+        for organization in [mine, theirs] {
+            await log.record(AuditEvent(type: .memberRoleChanged, occurredAt: Date(timeIntervalSince1970: 1_800_000_000), ip: "192.0.2.1",
+                                        userAgent: "Mozilla/5.0", details: ["organization_id": organization.uuidString.lowercased()]))
+        }
         await log.record(AuditEvent(type: .signInSucceeded, occurredAt: Date(timeIntervalSince1970: 1_800_000_000)))
         let trail = AuditTrail(reader: log)
         for role in [Role.superAdmin, .siteAdmin, .operator] {
             let page = try await trail.search(AuditQuery(), by: Principal(userID: UUID(), roles: RoleRules.Actor(platformRole: role)))
-            #expect(page.records.count == 1)
+            #expect(page.records.count == 3)
+            #expect(page.records.filter { $0.revealedEvent.ip == "192.0.2.1" }.count == 2)
             #expect(page.next == nil)
         }
-        for role in [Role.clientAdmin, .clientUser] {
-            let principal = Principal(userID: UUID(), roles: RoleRules.Actor(organizationRoles: [UUID(): role]))
-            await #expect(throws: AuditTrail.Refusal.notPermitted) { try await trail.search(AuditQuery(), by: principal) }
-            await #expect(throws: AuditTrail.Refusal.notPermitted) {
-                try await trail.walk(AuditQuery(), by: principal, cap: 10) { _ in true }
-            }
+        let admin = Principal(userID: UUID(), roles: RoleRules.Actor(organizationRoles: [mine: .clientAdmin, theirs: .clientUser]))
+        let own = try await trail.search(AuditQuery(), by: admin)
+        #expect(own.records.map { $0.event.details["organization_id"] } == [mine.uuidString.lowercased()])
+        #expect(own.records.first?.revealedEvent.ip == nil && own.records.first?.revealedEvent.userAgent == nil)
+        var walked: [AuditRecord] = []
+        try await trail.walk(AuditQuery(), by: admin, cap: 10) { walked += $0; return true }
+        #expect(walked == own.records)
+        await #expect(throws: AuditTrail.Refusal.organizationNotFound) { try await trail.search(AuditQuery(organizationID: theirs), by: admin) }
+        await #expect(throws: AuditTrail.Refusal.organizationNotFound) {
+            try await trail.walk(AuditQuery(organizationID: theirs), by: admin, cap: 10) { _ in true }
+        }
+        let ofTwo = Principal(userID: UUID(), roles: RoleRules.Actor(organizationRoles: [mine: .clientAdmin, theirs: .clientAdmin]))
+        await #expect(throws: AuditTrail.Refusal.organizationRequired) { try await trail.search(AuditQuery(), by: ofTwo) }
+        #expect(try await trail.search(AuditQuery(organizationID: theirs), by: ofTwo).records.count == 1)
+
+        let member = Principal(userID: UUID(), roles: RoleRules.Actor(organizationRoles: [mine: .clientUser]))
+        await #expect(throws: AuditTrail.Refusal.notPermitted) { try await trail.search(AuditQuery(organizationID: mine), by: member) }
+        await #expect(throws: AuditTrail.Refusal.notPermitted) {
+            try await trail.walk(AuditQuery(), by: member, cap: 10) { _ in true }
         }
     }
 

@@ -43,6 +43,34 @@ struct UserLifecycleServiceTests {
         #expect(events.allSatisfy { $0.actor == AuditEvent.user(admin.id) })
     }
 
+    @Test("the changes a status offers are exactly the ones the lifecycle then makes from it, for every status and change")
+    func offeredChanges() async throws {
+        #expect(AccountStatus.active.changes == [.suspend, .deactivate])
+        #expect(AccountStatus.suspended.changes == [.reactivate, .deactivate])
+        #expect(AccountStatus.deactivated.changes == [.reactivate])
+        let world = World()
+        let principal = try await world.principal(try await world.user(.siteAdmin))
+        let lifecycle = world.lifecycle
+        func apply(_ change: AccountStatus.Change, _ id: UUID) async throws -> User {
+            switch change {
+            case .suspend: try await lifecycle.suspend(userID: id, by: principal)
+            case .reactivate: try await lifecycle.reactivate(userID: id, by: principal)
+            case .deactivate: try await lifecycle.deactivate(userID: id, by: principal)
+            }
+        }
+        for status in AccountStatus.allCases {
+            for change in AccountStatus.Change.allCases {
+                let target = try await world.user()
+                if status != .active { _ = try await apply(status == .suspended ? .suspend : .deactivate, target.id) }
+                if status.changes.contains(change) {
+                    #expect(try await apply(change, target.id).status == change.to, "\(change) from \(status)")
+                } else {
+                    await #expect(throws: UserLifecycle.Refusal.status(status), "\(change) from \(status)") { _ = try await apply(change, target.id) }
+                }
+            }
+        }
+    }
+
     @Test("refusals: a plain user (403, before any lookup), an unknown id (404), oneself (409), a higher role (403), the last super_admin (409)")
     func refusals() async throws {
         let world = World()

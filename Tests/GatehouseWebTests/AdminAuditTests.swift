@@ -122,23 +122,45 @@ struct AdminAuditTests {
         }
     }
 
-    @Test("a client_admin is refused the trail (403) and a client_user the console; neither sees an event")
+    @Test("a client_admin sees their organization's events without addresses, another organization as an unknown one; a client_user gets the console's 403")
     func access() async throws {
         try await AdminConsoleTests.withConsole { provider, browser in
-            let organization = try await AdminConsoleTests.organization(provider)
+            let organization = try await AdminConsoleTests.organization(provider), other = try await AdminConsoleTests.organization(provider)
             let clientAdmin = try await AdminConsoleTests.member(provider, of: organization, as: .clientAdmin)
-            _ = try await browser.signInDirectly(clientAdmin.email, clientAdmin.password)
-            for path in ["/admin/audit", "/admin/audit/export"] {
-                let page = try await browser.get(path)
-                #expect(page.status == .forbidden, "\(path)")
-                #expect(page.text.contains("The audit trail is for the platform roles (super admin, site admin, operator)."))
+            let subject = UUID()
+            for place in [organization, other] {
+                await provider.audit.record(AuditEvent(
+                    type: .memberRoleChanged, occurredAt: provider.clock.now, actor: AuditEvent.user(clientAdmin.user.id), subject: subject,
+                    ip: "203.0.113.7", userAgent: "Mozilla/5.0", details: ["organization_id": place.id.uuidString.lowercased(), "to": "client_admin"]))
             }
+            _ = try await browser.signInDirectly(clientAdmin.email, clientAdmin.password)
+            let page = try await browser.get("/admin/audit?subject=" + subject.uuidString.lowercased())
+            #expect(page.status == .ok)
+            #expect(page.text.contains("You see the events of an organization you administer (its members, invitations, roles and clients), without the addresses and devices they came from."))
+            #expect(page.text.components(separatedBy: "<li id=\"event-").count == 2, "one event: their organization's")
+            #expect(page.text.contains("organization " + organization.id.uuidString.lowercased()))
+            #expect(!page.text.contains("203.0.113.7"))
+            #expect(!page.text.contains("audit.appended"), "no live tail: it reaches the platform roles only")
+            let export = try await browser.get("/admin/audit/export?subject=" + subject.uuidString.lowercased())
+            #expect(export.status == .ok)
+            #expect(export.text.contains(#""ip":null,"user_agent":null"#))
+            #expect(!export.text.contains(other.id.uuidString.lowercased()))
+
+            let theirs = try await browser.get("/admin/audit?organization=" + other.slug)
+            let nowhere = try await browser.get("/admin/audit?organization=no-such-" + other.slug)
+            #expect(theirs.status == .badRequest)
+            #expect(theirs.text.contains("No organization has the address “\(other.slug)”."))
+            #expect(nowhere.text.contains("No organization has the address “no-such-\(other.slug)”."))
+            #expect(!theirs.text.contains("<li id=\"event-"))
+            let refusedExport = try await browser.get("/admin/audit/export?organization=" + other.slug)
+            #expect(refusedExport.text.contains("No organization has the address “\(other.slug)”."))
+
             let user = try await AdminConsoleTests.member(provider, of: organization)
-            let other = TestBrowser(browser.client)
-            _ = try await other.signInDirectly(user.email, user.password)
-            let page = try await other.get("/admin/audit")
-            #expect(page.status == .forbidden)
-            #expect(page.text.contains("The console is for administrators."))
+            let another = TestBrowser(browser.client)
+            _ = try await another.signInDirectly(user.email, user.password)
+            let refused = try await another.get("/admin/audit")
+            #expect(refused.status == .forbidden)
+            #expect(refused.text.contains("The console is for administrators."))
         }
     }
 

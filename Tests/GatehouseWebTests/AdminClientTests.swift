@@ -108,7 +108,11 @@ struct AdminClientTests {
             #expect(platform.text.contains("Only the platform roles register platform clients: name one of your organizations."))
             let elsewhere = try await browser.post("/admin/clients", form: [("csrf_token", csrf), ("name", "Mine"), ("kind", "service"),
                                                                           ("organization", globex.slug)])
-            #expect(elsewhere.text.contains("You do not administer the organization"))
+            #expect(elsewhere.text.contains("None of the organizations you administer has the address “\(globex.slug)”."))
+            // An address nobody has reads the same: the form is no way to learn which organizations exist.
+            let nowhere = try await browser.post("/admin/clients", form: [("csrf_token", csrf), ("name", "Mine"), ("kind", "service"),
+                                                                        ("organization", "no-such-\(globex.slug)")])
+            #expect(nowhere.text.contains("None of the organizations you administer has the address “no-such-\(globex.slug)”."))
             let own = try await browser.post("/admin/clients", form: [("csrf_token", csrf), ("name", "Acme app"), ("kind", "public"),
                                                                     ("organization", acme.slug), ("redirect_uris", "https://acme.example/cb")])
             #expect(own.status == .created)

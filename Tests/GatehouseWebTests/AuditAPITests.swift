@@ -5,8 +5,8 @@ import HummingbirdTesting
 import Testing
 
 /// `GET /api/v1/audit-events` (issue 11 items 7 and 10) on PostgreSQL: the filters, the exact
-/// body of an event, keyset pages by cursor, bad parameters as problems, and the platform roles
-/// only. Each test records under a client id of its own.
+/// body of an event, keyset pages by cursor, bad parameters as problems; the platform roles read
+/// everything, a client_admin one organization of theirs. Each test records under ids of its own.
 @Suite("API: the audit trail")
 struct AuditAPITests {
     @Test("an operator pages a client's events by cursor; each event exactly as stored, address revealed")
@@ -53,15 +53,40 @@ struct AuditAPITests {
         }
     }
 
-    @Test("a client_admin is refused the trail with 403")
+    @Test("a client_admin reads their organization's events without addresses; another organization is 404, none of several is 400; a client_user 403")
     func clientAdmin() async throws {
         try await withProvider { provider, browser in
-            let organization = try await provider.makeOrganization()
-            let admin = try await provider.makeMember(of: organization, role: .clientAdmin)
+            let mine = try await provider.makeOrganization(), theirs = try await provider.makeOrganization()
+            let admin = try await provider.makeMember(of: mine, role: .clientAdmin)
+            let subject = UUID()
+            for organization in [mine, theirs] {
+                await provider.audit.record(AuditEvent(
+                    type: .memberRoleChanged, occurredAt: Date(timeIntervalSince1970: 1_800_000_000), actor: AuditEvent.user(admin.user.id),
+                    subject: subject, ip: "203.0.113.7", userAgent: "Mozilla/5.0",
+                    details: ["organization_id": apiID(organization.id), "from": "client_user", "to": "client_admin"]))
+            }
             let api = APIClient(browser: browser, token: try await provider.apiToken(for: admin, client: browser.client))
-            let refused = try await api.call(.get, "/api/v1/audit-events")
+            let own = try await api.call(.get, "/api/v1/audit-events?subject=\(apiID(subject))")
+            #expect(own.status == .ok)
+            let items = try #require(try own.json()["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            let id = try #require(items.first?["id"] as? Int)
+            #expect(own.text == #"{"items":[{"id":\#(id),"type":"member_role_changed","occurred_at":"2027-01-15T08:00:00.000000Z","actor":"user:\#(apiID(admin.user.id))","subject":"\#(apiID(subject))","client_id":null,"ip":null,"user_agent":null,"details":{"from":"client_user","organization_id":"\#(apiID(mine.id))","to":"client_admin"}}],"next":null}"#)
+            let named = try await api.call(.get, "/api/v1/audit-events?subject=\(apiID(subject))&organization_id=\(apiID(mine.id))")
+            #expect(named.text == own.text)
+            let elsewhere = try await api.call(.get, "/api/v1/audit-events?organization_id=\(apiID(theirs.id))")
+            #expect(elsewhere.text == notFoundProblem)
+            #expect(try await api.call(.get, "/api/v1/audit-events?organization_id=\(apiID(UUID()))").text == notFoundProblem)
+
+            try await provider.addMember(admin.user.id, to: theirs, role: .clientAdmin)
+            let several = try await api.call(.get, "/api/v1/audit-events")
+            #expect(several.text == #"{"detail":"name one of the organizations you administer in organization_id","status":400,"title":"Bad request","type":"urn:gatehouse:problem:bad-request"}"#)
+
+            let member = try await provider.makeMember(of: mine, role: .clientUser)
+            let refused = try await APIClient(browser: browser, token: try await provider.apiToken(for: member, client: browser.client))
+                .call(.get, "/api/v1/audit-events?organization_id=\(apiID(mine.id))")
             #expect(refused.status == .forbidden)
-            #expect(refused.text == #"{"detail":"only the platform roles read the audit trail","status":403,"title":"Forbidden","type":"urn:gatehouse:problem:forbidden"}"#)
+            #expect(refused.text == #"{"detail":"only the platform roles and organization admins read the audit trail","status":403,"title":"Forbidden","type":"urn:gatehouse:problem:forbidden"}"#)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import GatehouseCore
 import GatehouseTestingStack
-import GatehouseWeb
+@testable import GatehouseWeb
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -103,4 +103,37 @@ struct LiveEventsTests {
             }
         }
     }
+
+    @Test("a stream reads its watcher's platform role at most every five seconds: a role taken away still reaches it until then, not after; their own events always do")
+    func roleReadEveryFiveSeconds() async throws {
+        let provider = try await TestProvider(liveEventsKey: "gh-test:events:\(UUID().uuidString)")
+        let operatorUser = try await provider.makeUser(name: "Olu Operator")
+        let memberships = provider.dependencies.organizations.memberships
+        try await memberships.setPlatformRole(.operator, userID: operatorUser.user.id, at: provider.clock.now, by: nil)
+        let bus = provider.dependencies.liveEvents
+        let clock = provider.clock
+        @Sendable func publish(_ marker: String, to audience: LiveEventAudience) async throws {
+            try await bus.publish(LiveEvent(type: .invitationRevoked, occurredAt: clock.now, data: ["marker": marker], audience: audience))
+        }
+        let staff = LiveEventAudience(userID: nil, platformRole: .operator)
+        try await provider.application().test(.live) { client in
+            let browser = TestBrowser(client)
+            _ = try await browser.signInDirectly(operatorUser.email, operatorUser.password)
+            let (text, after) = try await EventStreamClient(port: try #require(client.port), headers: ["Cookie: " + browser.cookies.header])
+                .read(limit: .seconds(15), opened: {
+                    try await publish("one", to: staff)
+                    try await Task.sleep(for: .milliseconds(500))
+                    try await memberships.setPlatformRole(nil, userID: operatorUser.user.id, at: clock.now, by: nil)
+                    try await publish("two", to: staff)
+                    try await Task.sleep(for: WatcherRole.freshFor + .milliseconds(700))
+                    try await publish("three", to: staff)
+                    try await publish("four", to: LiveEventAudience(userID: operatorUser.user.id, platformRole: nil))
+                }) { $0.contains(#""marker":"four""#) }
+            #expect(after != nil, "their own event arrived: \(text)")
+            #expect(text.contains(#""marker":"one""#))
+            #expect(text.contains(#""marker":"two""#), "the role read for one is still fresh")
+            #expect(!text.contains(#""marker":"three""#), "read again after five seconds: no role")
+        }
+    }
 }
+

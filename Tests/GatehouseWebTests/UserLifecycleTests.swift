@@ -115,6 +115,10 @@ struct UserLifecycleTests {
             #expect(before.count >= 4)
             #expect(before.contains { $0.revealedEvent.details["email"] == user.email })
             let since = try await provider.dependencies.liveEvents.newestID()
+            // A lock keyed by the address (as after repeated failed passwords).
+            let lockouts = provider.dependencies.protection.lockouts
+            let addressLock = AttemptSubject.password(email: user.email).digest(provider.crypto)
+            #expect(try await lockouts.lock(subject: addressLock, at: provider.clock.now, until: provider.clock.now.addingTimeInterval(900)))
 
             let erased = try await api.call(.delete, "/api/v1/users/\(user.subject)")
             #expect(erased.status == .noContent)
@@ -139,6 +143,7 @@ struct UserLifecycleTests {
             #expect(after.first?.event.type == .userErased)
             #expect(after.allSatisfy { $0.personalDigest == nil || $0.personal == nil }, "no personal part left")
             #expect(!after.contains { $0.revealedEvent.details["email"] == user.email || $0.revealedEvent.ip != nil })
+            #expect(try await lockouts.lockedUntil(subject: addressLock, now: provider.clock.now) == nil, "no lock keyed by the address outlives it")
             // The real chain check over the whole shared trail.
             _ = try await provider.audit.verify()
 

@@ -125,14 +125,15 @@ public struct APIKeys: Sendable {
         guard expiresAt > now, expiresAt <= created.addingTimeInterval(TimeInterval(maximumLifetimeDays) * 86_400) else {
             throw Refusal.invalidExpiry(maximumDays: maximumLifetimeDays)
         }
-        guard try await keys.countLive(userID: owner, now: now) < Self.maximumLiveKeys else { throw Refusal.tooManyKeys(Self.maximumLiveKeys) }
         let token = APIKeyToken.generate(crypto)
         let key = APIKey(id: UUID(), userID: owner, name: name, scopes: scopes.sorted(), createdAt: created, expiresAt: expiresAt)
+        let stored: Bool
         do {
-            try await keys.create(key, digest: crypto.tokenDigest(token))
+            stored = try await keys.create(key, digest: crypto.tokenDigest(token), liveLimit: Self.maximumLiveKeys)
         } catch StoreError.conflict {
             throw Refusal.notFound   // the owner was deleted meanwhile
         }
+        guard stored else { throw Refusal.tooManyKeys(Self.maximumLiveKeys) }
         await record(.apiKeyCreated, key, actor: principal.auditActor, at: now,
                      details: ["scopes": Scope.join(key.scopes), "expires_at": String(key.expiresAt.numericDate)])
         return Issued(key: key, token: token)

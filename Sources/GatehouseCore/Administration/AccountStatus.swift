@@ -11,6 +11,34 @@ public enum AccountStatus: String, Sendable, CaseIterable, Codable {
     case deactivated
 }
 
+extension AccountStatus {
+    /// An administrator's change of status: where it may start and where it leads. The one table
+    /// `UserLifecycle` applies and the console offers.
+    public enum Change: String, Sendable, CaseIterable {
+        case suspend, reactivate, deactivate
+
+        /// The statuses it may start from (anything else is `UserLifecycle.Refusal.status`).
+        public var from: Set<AccountStatus> {
+            switch self {
+            case .suspend: [.active]
+            case .reactivate: [.suspended, .deactivated]
+            case .deactivate: [.active, .suspended]
+            }
+        }
+
+        public var to: AccountStatus {
+            switch self {
+            case .suspend: .suspended
+            case .reactivate: .active
+            case .deactivate: .deactivated
+            }
+        }
+    }
+
+    /// The changes an administrator may make to an account of this status, in `Change` order.
+    public var changes: [Change] { Change.allCases.filter { $0.from.contains(self) } }
+}
+
 /// Whether a stored account still stands behind a credential: the one check `/userinfo`,
 /// `/introspect`, `/api/v1` and `/events` make (through `BearerTokenValidator`) on the user row
 /// they read anyway, so it costs no query of its own.

@@ -2,7 +2,8 @@ import Foundation
 
 /// Everything Gatehouse stores about one account, as one JSON document (GDPR Art. 15 and 20):
 /// the profile and status, platform role, memberships, custom roles, consents, live sessions,
-/// second factors (which and when, never a secret) and the audit events about or by the user.
+/// second factors (which and when, never a secret), the support sign-ins as the user (who, when,
+/// why) and the audit events about or by the user.
 /// Secrets (password hash, factor secrets, recovery codes, token digests) are never in it.
 public struct UserExport: Sendable, Encodable, Equatable {
     public struct Profile: Sendable, Encodable, Equatable {
@@ -51,6 +52,15 @@ public struct UserExport: Sendable, Encodable, Equatable {
         public var userAgent: String?
     }
 
+    /// An administrator who signed in as the user for support (issue 11 item 8).
+    public struct SupportSignInEntry: Sendable, Encodable, Equatable {
+        public var administratorID: String?
+        public var administratorEmail: String?
+        public var reason: String
+        public var startedAt: String
+        public var endedAt: String
+    }
+
     public struct FactorEntry: Sendable, Encodable, Equatable {
         public var kind: String
         public var createdAt: String
@@ -76,6 +86,7 @@ public struct UserExport: Sendable, Encodable, Equatable {
     public var customRoles: [CustomRoleEntry]
     public var consents: [ConsentEntry]
     public var sessions: [SessionEntry]
+    public var supportSignIns: [SupportSignInEntry]
     public var secondFactors: [FactorEntry]
     public var auditEvents: [AuditEntry]
 
@@ -142,6 +153,10 @@ public struct UserExporter: Sendable {
             sessions: try await sessions.list(userID: user.id, now: now).map {
                 .init(id: Self.text($0.id), signedInAt: Self.time($0.authTime), lastSeenAt: Self.time($0.lastSeenAt),
                       expiresAt: Self.time($0.expiresAt), methods: $0.amr, ipAddress: $0.ipAddress, userAgent: $0.userAgent)
+            },
+            supportSignIns: try await sessions.supportSignIns(userID: user.id, limit: 1000).map {
+                .init(administratorID: $0.impersonatorID.map(Self.text), administratorEmail: $0.impersonatorEmail, reason: $0.reason,
+                      startedAt: Self.time($0.startedAt), endedAt: Self.time($0.endedAt))
             },
             secondFactors: try await factors.credentials(userID: user.id).filter(\.isConfirmed).map {
                 .init(kind: $0.kind.rawValue, createdAt: Self.time($0.createdAt), confirmedAt: $0.confirmedAt.map(Self.time))

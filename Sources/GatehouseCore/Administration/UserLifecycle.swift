@@ -20,10 +20,13 @@ public struct UserLifecycle: Sendable {
     let outbox: (any MailOutbox)?
     /// Where `user.erased` is announced (nil where nobody watches: a CLI without Redis).
     let events: (any LiveEventBus)?
+    /// The brute-force locks and counts, lifted at an erasure (they are keyed by the address);
+    /// nil in the shell, where their counters (Redis) may not be configured, and they expire.
+    let attempts: AttemptLimiter?
 
     public init(users: any UserStore, memberships: any MembershipStore, store: any UserLifecycleStore, audit: any AuditLog,
                 clock: any Clock, notices: (any AccountClosingNotice)? = nil, outbox: (any MailOutbox)? = nil,
-                events: (any LiveEventBus)? = nil) {
+                events: (any LiveEventBus)? = nil, attempts: AttemptLimiter? = nil) {
         self.users = users
         self.memberships = memberships
         self.store = store
@@ -32,6 +35,7 @@ public struct UserLifecycle: Sendable {
         self.notices = notices
         self.outbox = outbox
         self.events = events
+        self.attempts = attempts
     }
 
     /// Why an action was refused; each maps to one status in the API and one message in the CLI.
@@ -51,15 +55,15 @@ public struct UserLifecycle: Sendable {
     // MARK: - Administration
 
     public func suspend(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .suspend, from: [.active], to: .suspended, event: .userSuspended, by: principal)
+        try await change(userID, .suspend, .suspend, event: .userSuspended, by: principal)
     }
 
     public func reactivate(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .reactivate, from: [.suspended, .deactivated], to: .active, event: .userReactivated, by: principal)
+        try await change(userID, .reactivate, .reactivate, event: .userReactivated, by: principal)
     }
 
     public func deactivate(userID: UUID, by principal: Principal) async throws -> User {
-        try await change(userID, .deactivate, from: [.active, .suspended], to: .deactivated, event: .userDeactivated, by: principal)
+        try await change(userID, .deactivate, .deactivate, event: .userDeactivated, by: principal)
     }
 
     /// Erases the account (GDPR Art. 17). Returns the id, which now names nobody.
@@ -98,11 +102,11 @@ public struct UserLifecycle: Sendable {
 
     // MARK: - The steps
 
-    private func change(_ userID: UUID, _ action: UserAdministrationRules.Action, from: Set<AccountStatus>, to: AccountStatus,
+    private func change(_ userID: UUID, _ action: UserAdministrationRules.Action, _ change: AccountStatus.Change,
                         event: AuditEventType, by principal: Principal) async throws -> User {
         var user = try await target(userID, action, by: principal)
-        let now = clock.now
-        switch try await store.changeStatus(userID: userID, from: from, to: to, notBefore: AccountStanding.notBefore(at: now),
+        let now = clock.now, to = change.to
+        switch try await store.changeStatus(userID: userID, from: change.from, to: to, notBefore: AccountStanding.notBefore(at: now),
                                             by: principal.userID, at: now) {
         case .changed: break
         case .notFound: throw Refusal.notFound
@@ -128,6 +132,8 @@ public struct UserLifecycle: Sendable {
         }
         await record(.userErased, user.id, by: principal)
         try await store.erasePersonalAuditData(userID: user.id, at: clock.now)
+        // After the erasure committed: a failure here leaves locks that expire, never an account.
+        try? await attempts?.liftEverything(of: user)
         let id = user.id.uuidString.lowercased()
         try? await events?.publish(LiveEvent(type: .userErased, occurredAt: now, data: ["user_id": id],
                                              audience: LiveEventAudience(userID: nil, platformRole: .operator)))

@@ -55,10 +55,7 @@ public struct UserSupport: Sendable {
             try await recoveryCodes.removeAll(userID: user.id)
             type = .mfaRemoved
         case .unlock:
-            try await attempts.lift(.password(email: user.email))
-            try await attempts.lift(.emailCode(email: user.email))
-            try await attempts.lift(.secondFactor(userID: user.id))
-            try await attempts.lift(.emailCode(userID: user.id))
+            try await attempts.liftEverything(of: user)
             type = .accountUnlocked
         case .signOutEverywhere:
             try await accountSecurity.signOutEverywhere(userID: user.id)

@@ -22,6 +22,8 @@ public struct AuditPersonalData: Sendable, Equatable, Codable {
     /// Whether a detail of an event of `type` is about a person (moved into the personal part).
     public static func isPersonal(detail name: String, of type: AuditEventType) -> Bool {
         name == "email" || (type == .emailChanged && (name == "from" || name == "to"))
+            // A support session's reason is free text an administrator typed: it may name the person.
+            || (name == "reason" && [.supportSessionStarted, .supportTokensIssued, .supportSessionEnded].contains(type))
     }
 
     /// Splits a (sanitized) event into what is MACed as it is and the personal part's bytes.

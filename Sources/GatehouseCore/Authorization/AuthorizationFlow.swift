@@ -94,10 +94,14 @@ public struct AuthorizationFlow: Sendable {
             if pending.prompt.contains(.none) { throw failure(.interactionRequired, .secondFactorNeeded) }
             return .secondFactor
         }
+        // A support session (`SupportSignIn`) never consents for the user: what an app may see is
+        // theirs to decide, so only apps they allowed already can be used in one.
         if answer == .approve {
+            if session.support != nil { throw failure(.accessDenied, .consentInSupportSession) }
             try await recordConsent(pending, session: session)
         } else if try await needsConsent(pending, session: session) {
             if pending.prompt.contains(.none) { throw failure(.consentRequired, .consentNeeded) }
+            if session.support != nil { throw failure(.accessDenied, .consentInSupportSession) }
             return .consent
         }
         return .issue(code: try await issueCode(pending, session: session, organizationID: organization?.id), redirect: redirect)
@@ -185,7 +189,8 @@ public struct AuthorizationFlow: Sendable {
         let record = AuthorizationCodeRecord(
             clientID: pending.clientID, redirectURI: pending.redirectURI, userID: session.userID, scopes: pending.scopes,
             nonce: pending.nonce, codeChallenge: pending.codeChallenge, sessionID: session.id,
-            authTime: session.authTime, amr: session.amr, issuedAt: clock.now, organizationID: organizationID)
+            authTime: session.authTime, amr: session.amr, issuedAt: clock.now, organizationID: organizationID,
+            impersonatorID: session.support?.impersonatorID)
         try await states.saveCode(record, digest: crypto.tokenDigest(code), ttl: settings.authorizationCodeLifetime)
         return code
     }

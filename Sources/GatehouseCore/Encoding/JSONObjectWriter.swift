@@ -34,6 +34,13 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A nested object (`act`'s `{"sub": …}`, RFC 8693 §4.1).
+    public mutating func write(_ key: StaticString, _ object: JSONObjectWriter?) {
+        guard let object else { return }
+        writeKey(key)
+        bytes.append(contentsOf: object.finish())
+    }
+
     /// The finished object.
     public func finish() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
 

@@ -61,6 +61,10 @@ extension OAuthError {
         case organizationChoiceNeeded
         /// A grant's organization no longer has the user as a member (token endpoint and userinfo).
         case organizationMembershipEnded
+        /// The support session a code or token was issued in has ended, expired or is no longer allowed.
+        case supportSessionEnded
+        /// A support session asked for an app the user has not allowed: it cannot consent for them.
+        case consentInSupportSession
 
         // Bearer tokens at protected resources (RFC 6750 §3.1, RFC 9068 §4, OIDC Core §5.3).
         case accessTokenRequired
@@ -137,6 +141,8 @@ extension OAuthError {
             case .organizationNotAvailable: return "the user may not sign in to the requested organization"
             case .organizationChoiceNeeded: return "the user must choose an organization"
             case .organizationMembershipEnded: return "the user no longer belongs to the organization of this grant"
+            case .supportSessionEnded: return "the support session this was issued in has ended"
+            case .consentInSupportSession: return "a support session cannot approve an application for the user"
 
             case .accessTokenRequired: return "an access token is required"
             case .accessTokenSentTwice: return "send the access token once, not in two places"
@@ -177,7 +183,7 @@ extension OAuthError {
                    .challengeMethodWithoutChallenge, .pkceRequired, .challengeMethodNotS256, .malformedCodeChallenge,
                    .unsupportedPrompt, .promptNoneCombined, .malformedMaxAge, .foreignIDTokenHint, .malformedOrganization,
                    .notSignedIn, .userDenied, .secondFactorNeeded, .consentNeeded,
-                   .organizationNotAvailable, .organizationChoiceNeeded, .organizationMembershipEnded,
+                   .organizationNotAvailable, .organizationChoiceNeeded, .organizationMembershipEnded, .supportSessionEnded, .consentInSupportSession,
                    .accessTokenRequired, .accessTokenSentTwice, .notBearerScheme, .accessTokenUnverifiable,
                    .notAnAccessToken, .accessTokenMalformed, .accessTokenFromAnotherIssuer, .accessTokenExpired,
                    .accessTokenRevoked, .accessTokenLacksOpenID, .accessTokenUserGone, .accessTokenOfNoUser,

@@ -7,6 +7,10 @@ import Foundation
 /// learns a code can neither burn it nor, once it is used, revoke what it issued.
 /// A refresh token comes only with a consented `offline_access` (`OfflineAccess`); it stays
 /// bound to the code's organization. The claims of `organization` and `roles` are read now.
+/// A code issued in a support session (`AuthorizationCodeRecord.impersonatorID`) is exchanged
+/// only while that session may still be used (`SupportSignIn`, one read of the session and the
+/// rule's, for such codes only); its tokens carry `act` and end with the session, no refresh
+/// token comes with them, and the exchange is audited.
 public struct AuthorizationCodeGrant: Sendable {
     let states: any AuthorizationStateStore
     let refreshTokens: any RefreshTokenStore
@@ -16,10 +20,12 @@ public struct AuthorizationCodeGrant: Sendable {
     let settings: ProviderSettings
     let audit: any AuditLog
     let clock: any Clock
+    /// Nil: no support sessions here, and a code from one is refused.
+    let support: SupportSignIn?
 
     public init(states: any AuthorizationStateStore, refreshTokens: any RefreshTokenStore, issuer: TokenIssuer,
                 organizationClaims: OrganizationClaimsReader, crypto: any CryptoPrimitives, settings: ProviderSettings,
-                audit: any AuditLog, clock: any Clock) {
+                audit: any AuditLog, clock: any Clock, support: SupportSignIn? = nil) {
         self.states = states
         self.refreshTokens = refreshTokens
         self.issuer = issuer
@@ -28,6 +34,7 @@ public struct AuthorizationCodeGrant: Sendable {
         self.settings = settings
         self.audit = audit
         self.clock = clock
+        self.support = support
     }
 
     public func exchange(_ request: Request, client: Client) async throws -> TokenResponse {
@@ -79,17 +86,31 @@ public struct AuthorizationCodeGrant: Sendable {
         case .membershipEnded: throw OAuthError(.invalidGrant, .organizationMembershipEnded)
         }
 
+        // A support session's code: only while the session may still be used (the rule read again).
+        var supportSession: BrowserSession?
+        if let impersonatorID = record.impersonatorID {
+            guard let support, let live = try await support.liveSession(id: record.sessionID, userID: record.userID,
+                                                                        impersonatorID: impersonatorID) else {
+                throw OAuthError(.invalidGrant, .supportSessionEnded)
+            }
+            supportSession = live
+        }
+        let actor = record.impersonatorID.map(ActingParty.init(impersonatorID:))
         let subject = record.userID.uuidString.lowercased()
         let access = try issuer.accessToken(id: accessTokenID, subject: subject, client: client, scopes: record.scopes,
                                             authTime: record.authTime, sessionID: record.sessionID, grantID: grantID,
-                                            organization: organization, now: now)
+                                            organization: organization, actor: actor, notAfter: supportSession?.expiresAt, now: now)
         let idToken = record.scopes.contains(Scope.openid)
             ? try issuer.idToken(subject: subject, clientID: client.id, nonce: record.nonce, authTime: record.authTime,
                                  amr: record.amr, sessionID: record.sessionID, accessToken: access.token,
-                                 organization: organization, now: now)
+                                 organization: organization, actor: actor, notAfter: supportSession?.expiresAt, now: now)
             : nil
+        if let supportSession {
+            await support?.recordTokensIssued(supportSession, clientID: client.id, scopes: record.scopes)
+        }
         var refreshToken: String?
-        if OfflineAccess.grantsRefreshToken(scopes: record.scopes, client: client) {
+        // Never from a support session: nothing issued in one may outlive it.
+        if supportSession == nil, OfflineAccess.grantsRefreshToken(scopes: record.scopes, client: client) {
             let token = crypto.randomToken()
             try await refreshTokens.insert(RefreshTokenRecord(
                 digest: crypto.tokenDigest(token), familyID: grantID, clientID: client.id, userID: record.userID,
@@ -99,7 +120,7 @@ public struct AuthorizationCodeGrant: Sendable {
                 organizationID: record.organizationID))
             refreshToken = token
         }
-        return TokenResponse(accessToken: access.token, expiresIn: Int(settings.accessTokenLifetime(for: client).timeInterval),
+        return TokenResponse(accessToken: access.token, expiresIn: Int(access.expiresAt.timeIntervalSince(now).rounded()),
                              scope: Scope.join(record.scopes), refreshToken: refreshToken, idToken: idToken)
     }
 

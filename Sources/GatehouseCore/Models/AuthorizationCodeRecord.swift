@@ -15,10 +15,14 @@ public struct AuthorizationCodeRecord: Sendable, Codable, Equatable {
     /// The sign-in's active organization (issue 10): the tokens, and the refresh token's whole
     /// family, act for it. Nil: none (a user without memberships).
     public var organizationID: UUID?
+    /// The administrator acting as the user when the code was issued in a support session
+    /// (`SupportSignIn`): the tokens carry `act` naming them, and the session is checked again
+    /// at the exchange. Nil for the user's own sign-in (nothing more happens at the exchange).
+    public var impersonatorID: UUID?
 
     public init(clientID: String, redirectURI: String, userID: UUID, scopes: [String], nonce: String?,
                 codeChallenge: String?, sessionID: UUID, authTime: Date, amr: [String], issuedAt: Date,
-                organizationID: UUID? = nil) {
+                organizationID: UUID? = nil, impersonatorID: UUID? = nil) {
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.userID = userID
@@ -30,6 +34,7 @@ public struct AuthorizationCodeRecord: Sendable, Codable, Equatable {
         self.amr = amr
         self.issuedAt = issuedAt
         self.organizationID = organizationID
+        self.impersonatorID = impersonatorID
     }
 }
 

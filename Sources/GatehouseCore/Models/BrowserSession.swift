@@ -17,6 +17,9 @@ public struct BrowserSession: Sendable, Equatable {
     /// The second factor this session proved (`amr` has `mfa`); nil when none was, or for a
     /// session from before it was recorded (which meets only a requirement allowing every method).
     public var secondFactor: ProvenSecondFactor?
+    /// Set when an administrator acts as the user (`SupportSignIn`, issue 11 item 8): who, and
+    /// why. Nil for the user's own sessions.
+    public var support: SupportMark?
 
     public init(id: UUID, userID: UUID, authTime: Date, amr: [String], createdAt: Date, expiresAt: Date,
                 lastSeenAt: Date, ipAddress: String?, userAgent: String?) {
@@ -29,5 +32,17 @@ public struct BrowserSession: Sendable, Equatable {
         self.lastSeenAt = lastSeenAt
         self.ipAddress = ipAddress
         self.userAgent = userAgent
+    }
+}
+
+/// What marks a browser session as a support session: the administrator acting as the user and
+/// the reason they gave (shown to the user on `/account` and in the audit trail).
+public struct SupportMark: Sendable, Equatable {
+    public var impersonatorID: UUID
+    public var reason: String
+
+    public init(impersonatorID: UUID, reason: String) {
+        self.impersonatorID = impersonatorID
+        self.reason = reason
     }
 }

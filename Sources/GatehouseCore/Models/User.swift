@@ -21,6 +21,9 @@ public struct User: Sendable, Equatable {
     /// Access tokens issued before this instant no longer count (set when the account was
     /// suspended, deactivated or erased); nil when that never happened. See `AccountStanding`.
     public var credentialsNotBefore: Date?
+    /// Who made the account: the inviter of the invitation it was made from (or whoever an import
+    /// names); nil when the person registered themselves or the server's shell made it.
+    public var createdBy: UUID?
 
     public init(id: UUID, email: String, emailVerified: Bool, name: String? = nil, givenName: String? = nil,
                 familyName: String? = nil, picture: String? = nil, passwordHash: String?, createdAt: Date, updatedAt: Date) {

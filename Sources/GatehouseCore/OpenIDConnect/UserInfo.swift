@@ -24,6 +24,9 @@ public struct UserInfo: Sendable {
         guard let user = validated.holder else { throw OAuthError(.invalidToken, .accessTokenUserGone) }
         let id = user.id
         var claims = UserInfoClaims(user: user, scopes: Set(token.scopes))
+        // A relying party that builds its session from /userinfo alone must learn, as one reading
+        // the ID token does, that an administrator is acting (the validator checked the session).
+        claims.act = token.act
         switch try await organizationClaims.read(userID: id, organizationID: token.organization, scopes: token.scopes) {
         case .claims(let organization): claims.add(organization)
         case .membershipEnded: throw OAuthError(.invalidToken, .organizationMembershipEnded)
@@ -45,6 +48,8 @@ public struct UserInfoClaims: Encodable, Sendable, Equatable {
     public var orgSlug: String?
     public var orgName: String?
     public var roles: [String]?
+    /// In a support session: the administrator acting as the user (RFC 8693 §4.1).
+    public var act: ActingParty?
 
     public init(user: User, scopes: Set<String>) {
         sub = user.id.uuidString.lowercased()
@@ -70,7 +75,7 @@ public struct UserInfoClaims: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sub, name, picture, email, roles
+        case sub, name, picture, email, roles, act
         case orgID = "org_id"
         case orgSlug = "org_slug"
         case orgName = "org_name"

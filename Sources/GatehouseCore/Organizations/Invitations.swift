@@ -174,8 +174,12 @@ public struct Invitations: Sendable {
     /// roles and the caller's own for everyone else.
     public func list(organizationID: UUID?, by principal: Principal, before: InvitationCursor?, limit: Int) async throws -> [Invitation] {
         if let organizationID {
-            guard principal.roles.role(in: organizationID) != nil else { throw Refusal.notFound }
-            return try await invitations.list(invitedBy: nil, organizationID: organizationID, before: before, limit: limit)
+            guard let role = principal.roles.role(in: organizationID) else { throw Refusal.notFound }
+            // Whoever may invite there sees every invitation there; anyone else (a member) only
+            // those they sent, which is none: an invitation names who was asked, at which address.
+            let seesAll = RoleRules.allowed[.invite]?[role]?.isEmpty == false
+            return try await invitations.list(invitedBy: seesAll ? nil : principal.userID, organizationID: organizationID,
+                                              before: before, limit: limit)
         }
         if principal.roles.platformRole != nil {
             return try await invitations.list(invitedBy: nil, organizationID: nil, before: before, limit: limit)

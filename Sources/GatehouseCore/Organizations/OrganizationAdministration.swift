@@ -166,9 +166,11 @@ public struct OrganizationAdministration: Sendable {
     public func changeMemberRole(of userID: UUID, in id: UUID, to role: Role, by principal: Principal) async throws -> Membership {
         guard !role.isPlatformRole else { throw Refusal.roleDoesNotFitPlace }
         var membership = try await member(userID, of: id, actedOnBy: principal)
-        guard membership.role != role else { return membership }
+        // Judged before the no-op below: otherwise anyone who may see the organization learns a
+        // member's role by asking to give them one (200 for theirs, 403 for any other).
         try check(principal, may: .remove, membership.role, in: id)
         try check(principal, may: .assign, role, in: id)
+        guard membership.role != role else { return membership }
         let now = clock.now, previous = membership.role
         membership.role = role
         do {

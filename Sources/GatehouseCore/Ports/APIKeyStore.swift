@@ -3,9 +3,11 @@ import Foundation
 /// API keys (PostgreSQL `api_keys`), each stored under the SHA-256 digest of its text; the text
 /// itself is never stored. A user's deletion deletes their keys (`ON DELETE CASCADE`).
 public protocol APIKeyStore: Sendable {
-    /// Stores a new key. Throws `StoreError.conflict` when its owner does not exist (or, never in
-    /// practice, the digest is taken).
-    func create(_ key: APIKey, digest: [UInt8]) async throws
+    /// Stores a new key unless its owner has `liveLimit` live keys at `key.createdAt` already
+    /// (false, nothing stored): the count and the insert are one step per owner, so two requests
+    /// at once cannot both take the last place. Throws `StoreError.conflict` when the owner does
+    /// not exist (or, never in practice, the digest is taken).
+    func create(_ key: APIKey, digest: [UInt8], liveLimit: Int) async throws -> Bool
     /// The key stored under `digest`, revoked or expired or not; nil when there is none.
     func find(digest: [UInt8]) async throws -> APIKey?
     /// The user's keys that are not revoked (expired ones included), newest first, at most `limit`.
@@ -24,4 +26,11 @@ public protocol APIKeyStore: Sendable {
     /// was recorded in the last `resolution`, so a script hammering with a revoked key cannot
     /// flood the audit trail.
     func claimRefusalNotice(id: UUID, at: Date, resolution: TimeInterval) async throws -> Bool
+}
+
+extension APIKeyStore {
+    /// Stores a new key, however many its owner has (fixtures and tests).
+    public func create(_ key: APIKey, digest: [UInt8]) async throws {
+        _ = try await create(key, digest: digest, liveLimit: .max)
+    }
 }

@@ -76,6 +76,32 @@ public protocol SessionStore: Sendable {
     func revokeAll(userID: UUID, at: Date) async throws
     /// Ends every session of the user but `except` (the one making a change), in one statement.
     func revokeAll(userID: UUID, except: UUID, at: Date) async throws
+    /// The support sessions ever started as the user (`BrowserSession.support`), newest first, at
+    /// most `limit`, live or ended. `list` never returns them and `purgeEnded` keeps them: they
+    /// are the user's record of who acted as them (erasing the user removes them).
+    func supportSignIns(userID: UUID, limit: Int) async throws -> [SupportSignInRecord]
+}
+
+/// One support session as the user is shown it on `/account`.
+public struct SupportSignInRecord: Sendable, Equatable {
+    public var sessionID: UUID
+    /// Nil once the administrator's account was deleted.
+    public var impersonatorID: UUID?
+    /// The administrator's address now; nil once their account was erased or deleted.
+    public var impersonatorEmail: String?
+    public var reason: String
+    public var startedAt: Date
+    /// When it was ended, or its expiry when nobody ended it.
+    public var endedAt: Date
+
+    public init(sessionID: UUID, impersonatorID: UUID?, impersonatorEmail: String?, reason: String, startedAt: Date, endedAt: Date) {
+        self.sessionID = sessionID
+        self.impersonatorID = impersonatorID
+        self.impersonatorEmail = impersonatorEmail
+        self.reason = reason
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+    }
 }
 
 extension SessionStore {

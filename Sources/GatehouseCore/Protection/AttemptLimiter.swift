@@ -93,6 +93,15 @@ public struct AttemptLimiter: Sendable {
         try await unlessUnavailable { try await counter.clear(key: key) }
     }
 
+    /// Lifts every lock and count about the account and its address: an administrator's unlock,
+    /// and an erasure (nothing keyed by the address outlives the account).
+    public func liftEverything(of user: User) async throws {
+        try await lift(.password(email: user.email))
+        try await lift(.emailCode(email: user.email))
+        try await lift(.secondFactor(userID: user.id))
+        try await lift(.emailCode(userID: user.id))
+    }
+
     /// Lifts what a reset link emailed to the account's address may lift: the password lock and
     /// the emailed-code counts of that address and account (the link proved the mailbox, so an
     /// attacker guessing passwords or codes cannot keep the owner out). Never the second-factor

@@ -4,21 +4,26 @@ import Foundation
 /// signature, `typ: at+jwt` (so an ID token is refused), our issuer, not expired, not revoked —
 /// neither the token itself nor the grant it was issued from — and, for a token issued to a user,
 /// that the user still stands behind it (`AccountStanding`: active, and the token issued after
-/// the account's `credentialsNotBefore`), read from the database on every call.
+/// the account's `credentialsNotBefore`), read from the database on every call. A token issued in
+/// a support session (`act`) lives only as long as that session may still be used (`SupportSignIn`:
+/// its row and the rule read again — for such tokens only; a plain token costs nothing more).
 public struct BearerTokenValidator: Sendable {
     let verifier: any TokenVerifier
     let states: any AuthorizationStateStore
     let users: any UserStore
     let issuer: String
     let clock: any Clock
+    /// Nil: no support sessions here, and a token with `act` is refused.
+    let support: SupportSignIn?
 
     public init(verifier: any TokenVerifier, states: any AuthorizationStateStore, users: any UserStore, issuer: String,
-                clock: any Clock) {
+                clock: any Clock, support: SupportSignIn? = nil) {
         self.verifier = verifier
         self.states = states
         self.users = users
         self.issuer = issuer
         self.clock = clock
+        self.support = support
     }
 
     /// A live access token: its claims and, when it was issued to a user, that user as stored now.
@@ -50,6 +55,13 @@ public struct BearerTokenValidator: Sendable {
         // from a sign-in before it (a code redeemed late) is as dead as the sign-in.
         guard AccountStanding.admits(user, issuedAt: min(claims.iat, claims.authTime ?? claims.iat)) else {
             throw invalid(.accessTokenAccountNotActive)
+        }
+        if let act = claims.act {
+            guard let support, let sessionID = claims.sid.flatMap(UUID.init(uuidString:)),
+                  let impersonatorID = UUID(uuidString: act.sub),
+                  try await support.liveSession(id: sessionID, userID: userID, impersonatorID: impersonatorID) != nil else {
+                throw invalid(.supportSessionEnded)
+            }
         }
         return Validated(claims: claims, holder: user)
     }

@@ -21,9 +21,11 @@ public struct IDTokenClaims: Codable, Sendable, Equatable {
     public var orgName: String?
     /// Scope `roles` (issue 10): the platform role and the active organization's roles.
     public var roles: [String]?
+    /// Issued in a support session: the administrator acting as `sub` (RFC 8693 §4.1).
+    public var act: ActingParty?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nonce, sid, amr, acr, azp, roles
+        case iss, sub, aud, exp, iat, nonce, sid, amr, acr, azp, roles, act
         case authTime = "auth_time"
         case atHash = "at_hash"
         case orgID = "org_id"
@@ -59,9 +61,11 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
     /// Scope `roles` (issue 10): the roles there, and the permissions of its custom roles.
     public var roles: [String]?
     public var permissions: [String]?
+    /// Issued in a support session: the administrator acting as `sub` (RFC 8693 §4.1).
+    public var act: ActingParty?
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, jti, scope, sid, roles, permissions
+        case iss, sub, aud, exp, iat, jti, scope, sid, roles, permissions, act
         case clientID = "client_id"
         case authTime = "auth_time"
         case grantID = "grant_id"
@@ -112,6 +116,7 @@ public struct AccessTokenClaims: Codable, Sendable, Equatable {
         orgID = try container.decodeIfPresent(String.self, forKey: .orgID)
         roles = try container.decodeIfPresent([String].self, forKey: .roles)
         permissions = try container.decodeIfPresent([String].self, forKey: .permissions)
+        act = try container.decodeIfPresent(ActingParty.self, forKey: .act)
     }
 
     /// Every audience: the client, then the resource servers.
@@ -131,6 +136,7 @@ extension IDTokenClaims {
     public var jsonBytes: [UInt8] {
         var json = JSONObjectWriter()
         json.write("acr", acr)
+        json.write("act", act?.json)
         json.write("amr", amr)
         json.write("at_hash", atHash)
         json.write("aud", aud)
@@ -154,6 +160,7 @@ extension AccessTokenClaims {
     /// The claims as JSON, keys sorted: the JWS payload.
     public var jsonBytes: [UInt8] {
         var json = JSONObjectWriter()
+        json.write("act", act?.json)
         if resourceAudiences?.isEmpty == false { json.write("aud", audiences) } else { json.write("aud", aud) }
         json.write("auth_time", authTime)
         json.write("client_id", clientID)
@@ -169,6 +176,22 @@ extension AccessTokenClaims {
         json.write("sid", sid)
         json.write("sub", sub)
         return json.finish()
+    }
+}
+
+/// The `act` claim (RFC 8693 §4.1): who acts for the token's subject — in Gatehouse, the
+/// administrator of a support session (`SupportSignIn`), by their subject.
+public struct ActingParty: Codable, Sendable, Equatable {
+    public var sub: String
+
+    public init(sub: String) { self.sub = sub }
+
+    public init(impersonatorID: UUID) { sub = impersonatorID.uuidString.lowercased() }
+
+    var json: JSONObjectWriter {
+        var json = JSONObjectWriter()
+        json.write("sub", sub)
+        return json
     }
 }
 

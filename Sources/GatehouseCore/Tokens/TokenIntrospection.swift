@@ -78,6 +78,9 @@ public struct IntrospectionResponse: Encodable, Sendable, Equatable {
     /// `refresh_token` for refresh tokens, which have no such type.
     public var tokenType: String?
     public var jti: String?
+    /// The administrator acting as `sub` in a support session (RFC 8693 §4.1, which names the
+    /// claim for introspection responses too).
+    public var act: ActingParty?
 
     public static let inactive = IntrospectionResponse(active: false)
 
@@ -96,6 +99,7 @@ public struct IntrospectionResponse: Encodable, Sendable, Equatable {
         aud = claims.aud
         tokenType = "Bearer"
         jti = claims.jti
+        act = claims.act
     }
 
     init(refreshToken stored: StoredRefreshToken, issuer: String) {
@@ -124,7 +128,7 @@ public struct IntrospectionResponse: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case active, scope, sub, exp, iat, iss, aud, jti
+        case active, scope, sub, exp, iat, iss, aud, jti, act
         case clientID = "client_id"
         case tokenType = "token_type"
     }

@@ -25,12 +25,14 @@ public struct TokenIssuer: Sendable {
     /// `grantID` names the grant the token belongs to (nil for `client_credentials`), so that
     /// revoking the grant refuses the token (RFC 7009 §2.1). `organization` is what the scopes
     /// `organization` and `roles` add (`OrganizationClaimsReader`). The lifetime is the client's
-    /// (`ProviderSettings.accessTokenLifetime(for:)`).
+    /// (`ProviderSettings.accessTokenLifetime(for:)`). In a support session `actor` names the
+    /// administrator (`act`) and `notAfter` is the session's end: the token expires with it.
     public func accessToken(id: String, subject: String, client: Client, scopes: [String], authTime: Date?,
                             sessionID: UUID?, grantID: UUID? = nil, organization: OrganizationClaims = .none,
-                            now: Date) throws -> AccessToken {
+                            actor: ActingParty? = nil, notAfter: Date? = nil, now: Date) throws -> AccessToken {
         let clientID = client.id
-        let expiresAt = now.addingTimeInterval(settings.accessTokenLifetime(for: client).timeInterval)
+        let lifetimeEnd = now.addingTimeInterval(settings.accessTokenLifetime(for: client).timeInterval)
+        let expiresAt = notAfter.map { min($0, lifetimeEnd) } ?? lifetimeEnd
         var claims = AccessTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID, exp: expiresAt.numericDate, iat: now.numericDate,
             jti: id, clientID: clientID, scope: scopes.isEmpty ? nil : Scope.join(scopes), authTime: authTime?.numericDate,
@@ -39,16 +41,18 @@ public struct TokenIssuer: Sendable {
             permissions: organization.permissions)
         // Gatehouse's own API is a resource server the token is then meant for, too.
         if scopes.contains(Scope.manage) { claims.resourceAudiences = [Scope.manage] }
+        claims.act = actor
         return AccessToken(token: try signer.sign(payload: claims.jsonBytes, type: TokenType.accessToken),
                            id: id, expiresAt: expiresAt)
     }
 
     public func idToken(subject: String, clientID: String, nonce: String?, authTime: Date, amr: [String],
                         sessionID: UUID?, accessToken: String, organization: OrganizationClaims = .none,
-                        now: Date) throws -> String {
+                        actor: ActingParty? = nil, notAfter: Date? = nil, now: Date) throws -> String {
+        let lifetimeEnd = now.addingTimeInterval(settings.idTokenLifetime.timeInterval)
         var claims = IDTokenClaims(
             iss: settings.issuer, sub: subject, aud: clientID,
-            exp: now.addingTimeInterval(settings.idTokenLifetime.timeInterval).numericDate, iat: now.numericDate,
+            exp: (notAfter.map { min($0, lifetimeEnd) } ?? lifetimeEnd).numericDate, iat: now.numericDate,
             authTime: authTime.numericDate, nonce: nonce, atHash: atHash(accessToken),
             sid: sessionID?.uuidString.lowercased(), amr: amr.isEmpty ? nil : amr,
             acr: amr.isEmpty ? nil : AuthenticationMethods.contextClass(for: amr), azp: clientID)
@@ -58,6 +62,7 @@ public struct TokenIssuer: Sendable {
         claims.orgSlug = organization.organization?.slug
         claims.orgName = organization.organization?.name
         claims.roles = organization.roles
+        claims.act = actor
         return try signer.sign(payload: claims.jsonBytes, type: TokenType.idToken)
     }
 

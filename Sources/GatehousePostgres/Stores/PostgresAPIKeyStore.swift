@@ -11,15 +11,26 @@ public struct PostgresAPIKeyStore: APIKeyStore {
 
     static let columns = "id, user_id, name, scopes, created_at, expires_at, last_used_at, revoked_at, revoked_by"
 
-    public func create(_ key: APIKey, digest: [UInt8]) async throws {
+    public func create(_ key: APIKey, digest: [UInt8], liveLimit: Int) async throws -> Bool {
         do {
-            _ = try await pool.query(
-                """
-                INSERT INTO api_keys (id, token_digest, user_id, name, scopes, created_at, expires_at)
-                VALUES ($1, $2, $3, $4, $5::text[], $6, $7)
-                """,
-                [.uuid(key.id), .bytes(digest), .uuid(key.userID), .text(key.name), .textArray(key.scopes), .timestamp(key.createdAt),
-                 .timestamp(key.expiresAt)])
+            return try await pool.transaction { connection in
+                // The owner's row is the lock: a second create for them waits here, and its count
+                // (a statement of its own, so a snapshot taken after the first committed) sees the
+                // first one's key.
+                guard !(try connection.query("SELECT 1 FROM users WHERE id = $1 AND status <> 'erased' FOR UPDATE",
+                                             [.uuid(key.userID)]).rows.isEmpty) else {
+                    throw StoreError.conflict("the key's owner no longer exists")
+                }
+                return !(try connection.query(
+                    """
+                    INSERT INTO api_keys (id, token_digest, user_id, name, scopes, created_at, expires_at)
+                    SELECT $1, $2, $3, $4, $5::text[], $6, $7
+                    WHERE (SELECT count(*) FROM api_keys WHERE user_id = $3 AND revoked_at IS NULL AND expires_at > $6) < $8
+                    RETURNING id
+                    """,
+                    [.uuid(key.id), .bytes(digest), .uuid(key.userID), .text(key.name), .textArray(key.scopes), .timestamp(key.createdAt),
+                     .timestamp(key.expiresAt), .int(liveLimit)]).rows.isEmpty)
+            }
         } catch let error as PostgresError where error.isUniqueViolation {
             throw StoreError.conflict("the key's digest is taken")
         } catch let error as PostgresError where error.sqlState == "23503" {

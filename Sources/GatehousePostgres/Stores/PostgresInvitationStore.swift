@@ -94,7 +94,9 @@ public struct PostgresInvitationStore: InvitationStore {
                 guard state == .pending else { return .unavailable(state) }
                 let userID: UUID
                 switch acceptor {
-                case .newUser(let user):
+                case .newUser(var user):
+                    // The account outlives its invitation's link: who asked for it stays on its row.
+                    user.createdBy = invitation.invitedBy
                     let (sql, parameters) = PostgresUserStore.insert(user)
                     _ = try connection.query(sql, parameters)
                     userID = user.id

@@ -7,16 +7,16 @@ public struct PostgresUserStore: UserStore {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at"
+    static let columns = "id, email, email_verified, name, given_name, family_name, picture, password_hash, created_at, updated_at, created_by"
     static let selectColumns = columns + ", password_changed_at, status, credentials_not_before"
 
     /// The INSERT of a new user, shared with stores that create one inside their own
     /// transaction (accepting an invitation). A verified email records when.
     static func insert(_ user: User) -> (sql: String, parameters: [PostgresValue]) {
-        ("INSERT INTO users (\(columns), email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        ("INSERT INTO users (\(columns), email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
          [.uuid(user.id), .text(user.email), .bool(user.emailVerified), .optionalText(user.name),
           .optionalText(user.givenName), .optionalText(user.familyName), .optionalText(user.picture),
-          .optionalText(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt),
+          .optionalText(user.passwordHash), .timestamp(user.createdAt), .timestamp(user.updatedAt), .optionalUUID(user.createdBy),
           user.emailVerified ? .timestamp(user.createdAt) : .null])
     }
 
@@ -85,6 +85,7 @@ public struct PostgresUserStore: UserStore {
         // An unknown status (a newer version's) counts as not active: it must not sign in.
         user.status = AccountStatus(rawValue: try row.string("status")) ?? .suspended
         user.credentialsNotBefore = try row.optionalDate("credentials_not_before")
+        user.createdBy = try row.optionalUUID("created_by")
         return user
     }
 }

@@ -51,6 +51,24 @@ public enum APIKeyStoreConformance {
             try await stores.keys.create(key(user.id), digest: digest)
             await #expect(throws: StoreError.self) { try await stores.keys.create(key(user.id), digest: digest) }
         },
+        ConformanceCheck("APIKeyStore: a create beyond the owner's live limit stores nothing, even 12 at once; revoked and expired keys leave room") { stores async throws in
+            let user = try await owner(stores), now = Fixtures.now
+            let expired = key(user.id, name: "expired", at: now.addingTimeInterval(-40 * 86_400), days: 30)
+            let revoked = key(user.id, name: "revoked", at: now.addingTimeInterval(-60))
+            for created in [expired, revoked] { #expect(try await stores.keys.create(created, digest: Fixtures.digest(), liveLimit: 3)) }
+            _ = try await stores.keys.revoke(id: revoked.id, userID: user.id, at: now, by: "operator")
+            let keys = stores.keys
+            let stored = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for number in 0..<12 {
+                    group.addTask { try await keys.create(key(user.id, name: "k\(number)", at: now), digest: Fixtures.digest(), liveLimit: 3) }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(stored == 3)
+            #expect(try await stores.keys.countLive(userID: user.id, now: now) == 3)
+            #expect(try await stores.keys.create(key(user.id, at: now), digest: Fixtures.digest(), liveLimit: 3) == false)
+            #expect(try await stores.keys.create(key(user.id, at: now), digest: Fixtures.digest(), liveLimit: 4) == true)
+        },
         ConformanceCheck("APIKeyStore: the list is the user's unrevoked keys, expired ones included, newest first, within the limit") { stores async throws in
             let user = try await owner(stores), other = try await owner(stores), now = Fixtures.now
             let old = key(user.id, name: "old", at: now.addingTimeInterval(-200 * 86_400), days: 100)

@@ -504,7 +504,7 @@ public enum OrganizationStoresConformance {
                 try await stores.invitations.create(invitation(address, .clientUser, in: UUID(), at: now), digest: Fixtures.digest())
             }
         },
-        ConformanceCheck("InvitationStore: accepting as a new person makes the verified account, the membership and an active organization, once") { stores async throws in
+        ConformanceCheck("InvitationStore: accepting as a new person makes the verified account (made by the inviter), the membership and an active organization, once") { stores async throws in
             let (user, organization) = try await world(stores)
             let now = user.createdAt, person = person(now), digest = Fixtures.digest()
             try await stores.invitations.create(invitation(person.email, .clientAdmin, in: organization.id, by: user.id, at: now), digest: digest)
@@ -515,7 +515,9 @@ public enum OrganizationStoresConformance {
             #expect(invitation.acceptedAt == accepted)
             #expect(invitation.acceptedBy == person.id)
             #expect(try await stores.invitations.find(digest: digest) == invitation)
-            #expect(try await stores.users.find(email: person.email)?.emailVerified == true)
+            let made = try await stores.users.find(email: person.email)
+            #expect(made?.emailVerified == true)
+            #expect(made?.createdBy == user.id, "users.created_by: the inviter")
             #expect(try await stores.memberships.membership(organizationID: organization.id, userID: person.id)
                     == Membership(organizationID: organization.id, userID: person.id, role: .clientAdmin, createdAt: accepted, createdBy: user.id))
             let active = try #require(try await stores.organizations.find(id: organization.id))

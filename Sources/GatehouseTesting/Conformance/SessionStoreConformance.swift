@@ -103,6 +103,28 @@ public enum SessionStoreConformance {
             #expect(try await stores.sessions.find(tokenDigest: digest, now: user.createdAt) == nil)
             #expect(try await stores.sessions.find(id: session.id) == nil)
         },
+        ConformanceCheck("SessionStore: a support session reads back marked, is left out of list, and supportSignIns lists it with the administrator, newest first") { stores async throws in
+            let user = try await Fixtures.createdUser(stores), admin = try await Fixtures.createdUser(stores)
+            let now = user.createdAt
+            var first = session(user, at: now, lifetime: 900), second = session(user, at: now.addingTimeInterval(60), lifetime: 900)
+            first.support = SupportMark(impersonatorID: admin.id, reason: "Ticket 1: the invoice page")
+            second.support = SupportMark(impersonatorID: admin.id, reason: "Ticket 2")
+            let digest = Fixtures.digest()
+            try await stores.sessions.create(first, tokenDigest: digest)
+            try await stores.sessions.create(second, tokenDigest: Fixtures.digest())
+            #expect(try await stores.sessions.find(tokenDigest: digest, now: now) == first)
+            #expect(try await stores.sessions.find(id: second.id)?.support == second.support)
+            #expect(try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(61)) == [], "not among the user's own sessions")
+            try await stores.sessions.revoke(id: second.id, at: now.addingTimeInterval(120))
+            #expect(try await stores.sessions.supportSignIns(userID: user.id, limit: 10) == [
+                SupportSignInRecord(sessionID: second.id, impersonatorID: admin.id, impersonatorEmail: admin.email, reason: "Ticket 2",
+                                    startedAt: second.createdAt, endedAt: now.addingTimeInterval(120)),
+                SupportSignInRecord(sessionID: first.id, impersonatorID: admin.id, impersonatorEmail: admin.email,
+                                    reason: "Ticket 1: the invoice page", startedAt: first.createdAt, endedAt: first.expiresAt),
+            ])
+            #expect(try await stores.sessions.supportSignIns(userID: user.id, limit: 1).map(\.sessionID) == [second.id])
+            #expect(try await stores.sessions.supportSignIns(userID: admin.id, limit: 10) == [])
+        },
     ]
 
     /// Checks over every row of the store (a purge takes other tests' rows too): run on a
@@ -113,7 +135,10 @@ public enum SessionStoreConformance {
             let now = user.createdAt
             let live = session(user, at: now, lifetime: 3600), expired = session(user, at: now, lifetime: 5)
             let revoked = session(user, at: now), revokedLater = session(user, at: now)
-            for item in [live, expired, revoked, revokedLater] { try await stores.sessions.create(item, tokenDigest: Fixtures.digest()) }
+            // A support session is the user's record of who acted as them: never purged.
+            var support = session(user, at: now, lifetime: 5)
+            support.support = SupportMark(impersonatorID: user.id, reason: "kept")
+            for item in [live, expired, revoked, revokedLater, support] { try await stores.sessions.create(item, tokenDigest: Fixtures.digest()) }
             try await stores.sessions.revoke(id: revoked.id, at: now.addingTimeInterval(1))
             try await stores.sessions.revoke(id: revokedLater.id, at: now.addingTimeInterval(100))
             #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(50), limit: 1_000_000) == 2)
@@ -121,6 +146,7 @@ public enum SessionStoreConformance {
             #expect(try await stores.sessions.list(userID: user.id, now: now.addingTimeInterval(10)).map(\.id) == [live.id])
             #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(200), limit: 1_000_000) == 1, "revoked at 100")
             #expect(try await stores.sessions.purgeEnded(before: now.addingTimeInterval(200), limit: 1_000_000) == 0)
+            #expect(try await stores.sessions.supportSignIns(userID: user.id, limit: 10).map(\.sessionID) == [support.id])
         },
     ]
 }

@@ -20,7 +20,7 @@ public actor InMemoryAPIKeyStore: APIKeyStore {
     /// The digests stored, for tests that check nothing else of a key is kept.
     public func digests() -> [[UInt8]] { rows.values.map(\.digest) }
 
-    public func create(_ key: APIKey, digest: [UInt8]) async throws {
+    public func create(_ key: APIKey, digest: [UInt8], liveLimit: Int) async throws -> Bool {
         do {
             try await references.requireUser(key.userID)
         } catch {
@@ -29,7 +29,10 @@ public actor InMemoryAPIKeyStore: APIKeyStore {
         guard !rows.values.contains(where: { $0.digest == digest }), rows[key.id] == nil else {
             throw StoreError.conflict("the key's digest is taken")
         }
+        // No suspension point between the count and the insert: the actor makes them one step.
+        guard rows.values.filter({ $0.key.userID == key.userID && $0.key.isLive(at: key.createdAt) }).count < liveLimit else { return false }
         rows[key.id] = Row(key: key, digest: digest)
+        return true
     }
 
     public func find(digest: [UInt8]) async throws -> APIKey? {

@@ -89,7 +89,8 @@ public actor InMemoryInvitationStore: InvitationStore {
         // Taken before any suspension point: a second accept of this link now finds it accepted.
         rows[id]?.invitation.acceptedAt = now
         rows[id]?.invitation.acceptedBy = userID
-        if case .newUser(let user) = acceptor, let users {
+        if case .newUser(var user) = acceptor, let users {
+            user.createdBy = row.invitation.invitedBy
             do {
                 try await users.create(user)
             } catch StoreError.conflict {

@@ -40,14 +40,14 @@ public actor InMemorySessionStore: SessionStore {
     /// Live sessions, most recently seen first.
     public func list(userID: UUID, now: Date, after cursor: SessionCursor?, limit: Int) async throws -> [BrowserSession] {
         await forgetOrphans()
-        let live = rows.values.filter { $0.session.userID == userID && $0.revokedAt == nil && $0.session.expiresAt > now }
+        let live = rows.values.filter { $0.session.userID == userID && $0.revokedAt == nil && $0.session.expiresAt > now && $0.session.support == nil }
             .map(\.session).sorted { ($0.lastSeenAt, $0.id.uuidString) > ($1.lastSeenAt, $1.id.uuidString) }
         let after = cursor.map { cursor in live.filter { ($0.lastSeenAt, $0.id.uuidString) < (cursor.lastSeenAt, cursor.id.uuidString) } } ?? live
         return Array(after.prefix(max(0, limit)))
     }
 
     public func purgeEnded(before date: Date, limit: Int) async throws -> Int {
-        let ended = rows.filter { $0.value.session.expiresAt < date || ($0.value.revokedAt.map { $0 < date } ?? false) }
+        let ended = rows.filter { ($0.value.session.expiresAt < date || ($0.value.revokedAt.map { $0 < date } ?? false)) && $0.value.session.support == nil }
             .map(\.key).prefix(max(0, limit))
         for id in ended { rows[id] = nil }
         return ended.count
@@ -59,6 +59,19 @@ public actor InMemorySessionStore: SessionStore {
 
     public func revokeAll(userID: UUID, except kept: UUID, at date: Date) async throws {
         for (id, row) in rows where row.session.userID == userID && id != kept && row.revokedAt == nil { rows[id]?.revokedAt = date }
+    }
+
+    public func supportSignIns(userID: UUID, limit: Int) async throws -> [SupportSignInRecord] {
+        await forgetOrphans()
+        var records: [SupportSignInRecord] = []
+        for row in rows.values where row.session.userID == userID {
+            guard let mark = row.session.support else { continue }
+            let admin = try await references.users?.find(id: mark.impersonatorID)
+            records.append(SupportSignInRecord(
+                sessionID: row.session.id, impersonatorID: mark.impersonatorID, impersonatorEmail: admin?.email, reason: mark.reason,
+                startedAt: row.session.createdAt, endedAt: min(row.session.expiresAt, row.revokedAt ?? row.session.expiresAt)))
+        }
+        return Array(records.sorted { ($0.startedAt, $0.sessionID.uuidString) > ($1.startedAt, $1.sessionID.uuidString) }.prefix(max(0, limit)))
     }
 
     func forgetOrphans() async {

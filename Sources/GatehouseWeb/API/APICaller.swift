@@ -39,6 +39,9 @@ struct APICaller: Sendable {
         guard Scope.parse(claims.scope)?.contains(Scope.manage) == true, claims.audiences.contains(Scope.manage) else {
             throw APIProblems.insufficientScope
         }
+        // A support session's token speaks for the user, with an administrator behind it: the
+        // admin API, like the console, is never reached from one (issue 11 item 8).
+        guard claims.act == nil else { throw APIProblems.supportSession }
         return Caller(principal: try await principals.principal(userID: try claims.userID()), key: nil)
     }
 }

@@ -18,7 +18,7 @@ enum APIProblems {
         case let refusal as ConsoleUserAccess.Refusal: return problem(refusal)
         case let refusal as UserLifecycle.Refusal: return problem(refusal)
         case let refusal as APIKeys.Refusal: return problem(refusal)
-        case AuditTrail.Refusal.notPermitted: return forbidden("only the platform roles read the audit trail")
+        case let refusal as AuditTrail.Refusal: return problem(refusal)
         case let refusal as Imports.Refusal: return problem(refusal)
         case let error as ImportFileError: return problem(error)
         case let oauth as OAuthError: return problem(oauth)
@@ -57,6 +57,14 @@ enum APIProblems {
         status: .preconditionRequired, name: "precondition-required", title: "Precondition required",
         detail: "send If-Match with the ETag of the revision you read")
 
+    static func problem(_ refusal: AuditTrail.Refusal) -> APIProblem {
+        switch refusal {
+        case .notPermitted: forbidden("only the platform roles and organization admins read the audit trail")
+        case .organizationRequired: badRequest("name one of the organizations you administer in organization_id")
+        case .organizationNotFound: notFound
+        }
+    }
+
     static func problem(_ refusal: ClientAdministration.Refusal) -> APIProblem {
         switch refusal {
         case .invalid(let problem): invalid(problem.description)
@@ -77,6 +85,12 @@ enum APIProblems {
         status: .forbidden, name: "insufficient-scope", title: "Insufficient scope",
         detail: "the access token was not granted the scope gatehouse:manage",
         challenge: #"Bearer realm="gatehouse", error="insufficient_scope", scope="gatehouse:manage""#)
+
+    /// A token issued in a support session (`act`): the admin API is not for one.
+    static let supportSession = APIProblem(
+        status: .forbidden, name: "support-session", title: "Not during a support session",
+        detail: "the access token was issued in a support session; the admin API is not available in one",
+        challenge: #"Bearer realm="gatehouse", error="insufficient_scope""#)
 
     static func problem(_ input: APIInputError) -> APIProblem {
         switch input {

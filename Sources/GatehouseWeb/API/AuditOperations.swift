@@ -4,8 +4,9 @@ import Hummingbird
 
 /// `GET /api/v1/audit-events` (issue 11 items 7 and 10): the audit trail by the console's
 /// filters, newest first, with an opaque keyset cursor. Through Core's `AuditTrail`: the platform
-/// roles only (403 for anyone else). Each event as the export writes it (`AuditExport`): revealed,
-/// its address and user agent null once erased.
+/// roles read everything, a `client_admin` one organization of theirs without personal parts (403
+/// for anyone else). Each event as the export writes it (`AuditExport`): revealed, its address and
+/// user agent null once erased or withheld.
 struct AuditOperations {
     let dependencies: APIModule.Dependencies
 

@@ -10,8 +10,8 @@ struct AccountClosingPage {
     var responder: PageResponder { dependencies.pages.responder }
 
     func register(on routes: PageRoutes) {
-        routes.accountGet("/account/export", export)
-        routes.accountGet("/account/delete") { page, account in try await form(page, account, errors: []) }
+        routes.accountGet("/account/export", use: .sensitive, export)
+        routes.accountGet("/account/delete", use: .sensitive) { page, account in try await form(page, account, errors: []) }
         routes.accountPost("/account/delete", close)
     }
 

@@ -19,7 +19,7 @@ struct AccountActions {
             let after = try page.query["sessions_after"].flatMap(CursorText.session)
             return try await accountPage.show(page, account, notice: done, errors: [], sessionsAfter: after)
         }
-        routes.accountPost("/account/profile", updateProfile)
+        routes.accountPost("/account/profile", use: .profile, updateProfile)
         routes.accountPost("/account/email", changeEmail)
         routes.accountPost("/account/password", changePassword)
         routes.accountPost("/account/sessions/revoke", revokeSession)

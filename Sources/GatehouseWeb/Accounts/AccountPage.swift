@@ -15,6 +15,8 @@ struct AccountPage: Sendable {
     /// What the user administers, for the links to those pages (read on each view).
     let memberships: any MembershipStore
     let organizations: any OrganizationStore
+    /// Who signed in as the user for support (the list on the page).
+    let support: SupportSignIn
     let clock: any Clock
 
     /// Notices by key, so no text from the URL ever reaches the page.
@@ -65,6 +67,7 @@ struct AccountPage: Sendable {
                                passwordRules: passwordPolicy.rules,
                                twoStep: try await twoStep.section(for: user), sessions: Array(sessions), sessionPages: sessionPages, apps: apps,
                                administration: try await administration(of: user.id),
+                               supportSignIns: try await support.history(userID: user.id).map { AccountView.SupportSignInLine($0, now: now) },
                                notice: notice, errors: errors, open: AccountView.OpenSections(open))
         return responder.form(view, refused: !errors.isEmpty, cookies: csrf.cookies)
     }

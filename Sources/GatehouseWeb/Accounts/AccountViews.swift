@@ -1,3 +1,5 @@
+import Foundation
+import GatehouseCore
 /// View models of the self-service pages.
 
 /// The registration form, or why registration is closed.
@@ -159,6 +161,8 @@ struct AccountView: PageView {
     /// The organizations the user administers (their pages), and the people page for a
     /// platform role: the section shows only when there is something in it.
     let administration: AdministrationLinks
+    /// Every time an administrator signed in as the user for support (issue 11 item 8).
+    let supportSignIns: [SupportSignInLine]
     let notice: String?
     let errors: [String]
     /// Which folded form shows open: the one whose submission came back with errors.
@@ -180,6 +184,7 @@ struct AccountView: PageView {
             "sessionPages": .nested(sessionPages?.templateValues),
             "apps": .list(apps),
             "administration": .nested(administration),
+            "supportSignIns": .list(supportSignIns),
             "notice": .text(notice),
             "errors": .list(errors),
             "open": .nested(open),
@@ -257,6 +262,34 @@ struct AccountView: PageView {
         }
     }
 
+    /// One support session as the user: who, when, why, for how long.
+    struct SupportSignInLine: TemplateContent {
+        let administrator: String
+        let started: String
+        let reason: String
+        let duration: String
+
+        var templateValues: TemplateValues {
+            ["administrator": .text(administrator), "started": .text(started), "reason": .text(reason), "duration": .text(duration)]
+        }
+
+        init(_ record: SupportSignInRecord, now: Date) {
+            administrator = record.impersonatorEmail ?? "A former administrator"
+            started = AccountPage.format(record.startedAt)
+            reason = record.reason
+            let end = min(record.endedAt, max(now, record.startedAt))
+            let minutes = Int((end.timeIntervalSince(record.startedAt) / 60).rounded(.up))
+            duration = (record.endedAt > now ? "still going, " : "") + (minutes == 1 ? "1 minute" : "\(minutes) minutes")
+        }
+
+        init(administrator: String, started: String, reason: String, duration: String) {
+            self.administrator = administrator
+            self.started = started
+            self.reason = reason
+            self.duration = duration
+        }
+    }
+
     static let sample = AccountView(
         csrfToken: "csrf", email: "ada@example.test", emailVerified: true, name: "Ada Lovelace", givenName: "Ada",
         familyName: "Lovelace", picture: "https://example.test/ada.png", passwordRules: ["At least 12 characters"],
@@ -267,6 +300,8 @@ struct AccountView: PageView {
         apps: [AppLine(clientID: "example-app", name: "Example App", access: "Your name and email address",
                        grantedAt: "5 March 2024", csrfToken: "csrf")],
         administration: AdministrationLinks(organizations: [.init(name: "Northwind Traders", slug: "northwind")], people: true),
+        supportSignIns: [SupportSignInLine(administrator: "grace@example.test", started: "5 March 2024, 09:00",
+                                           reason: "Ticket 4711: the invoice page is empty", duration: "15 minutes")],
         notice: "Your profile is saved.", errors: ["Enter a valid picture URL."], open: OpenSections(.profile))
 }
 

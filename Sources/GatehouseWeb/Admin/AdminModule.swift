@@ -25,6 +25,8 @@ struct AdminModule: WebModule {
         /// Suspend, reactivate, deactivate, erase and export: the API's and the CLI's service.
         let lifecycle: UserLifecycle
         let exporter: UserExporter
+        /// Support sign-in: started from a user's page, ended from the banner (`SupportSignInActions`).
+        let supportSignIn: SupportSignIn
         /// Clients, as the API and the shell administer them.
         let clients: ClientAdministration
         /// The server's token lifetimes (a client's may only be shorter).
@@ -42,6 +44,7 @@ struct AdminModule: WebModule {
         UserListPage(dependencies: dependencies).register(on: routes)
         UserPage(dependencies: dependencies).register(on: routes)
         UserActions(dependencies: dependencies).register(on: routes)
+        SupportSignInActions(dependencies: dependencies).register(on: routes)
         ClientPages(dependencies: dependencies).register(on: routes)
         AuditPage(dependencies: dependencies).register(on: routes)
         ImportPage(dependencies: dependencies).register(on: routes)

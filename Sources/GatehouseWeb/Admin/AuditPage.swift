@@ -6,8 +6,9 @@ import Hummingbird
 /// client, organization, type and time (`AuditFilter`), newest first, 50 at a time with an
 /// "Older" keyset link and, with a script, a live count of new events (`AuditTailScript`);
 /// `GET /admin/audit/export` the same filters as JSON lines. Through
-/// `AuditTrail`, for the platform roles only: a `client_admin` gets a 403 page. Every event is
-/// shown as revealed (its address and user agent from the personal part; gone once erased).
+/// `AuditTrail`: the platform roles search everything; a `client_admin` the events of one
+/// organization they administer, without the personal parts; anyone else gets a 403 page. Every
+/// event is shown as revealed (its address and user agent from the personal part; gone once erased).
 struct AuditPage {
     let dependencies: AdminModule.Dependencies
 
@@ -28,7 +29,7 @@ struct AuditPage {
 
     func refused() -> Response {
         dependencies.pages.responder.error(title: "Not for this account",
-                                           message: "The audit trail is for the platform roles (super admin, site admin, operator).",
+                                           message: "The audit trail is for the platform roles (super admin, site admin, operator) and organization admins.",
                                            status: .forbidden)
     }
 
@@ -42,7 +43,10 @@ struct AuditPage {
             found = try await trail.search(query, by: admin.principal)
         } catch let refusal as AuditFilter.Problem {
             problem = refusal.message
+        } catch let refusal as AuditTrail.Refusal {
+            problem = Self.message(refusal, filter)
         }
+        let everything = AuditTrail.readsEverything(admin.principal)
         let link = { (cursor: String?) in "/admin/audit" + Self.queryString(filter.parameters(cursor: cursor)) }
         let view = AdminAuditView(
             filter: filter,
@@ -54,13 +58,24 @@ struct AuditPage {
             olderURL: found.next.map { link($0) },
             newestURL: filter.cursor == nil ? nil : link(nil),
             exportURL: problem == nil ? "/admin/audit/export" + Self.queryString(filter.parameters(cursor: nil)) : nil,
-            problem: problem, filtered: !filter.isEmpty,
+            problem: problem, filtered: !filter.isEmpty, scoped: !everything,
             // The tail counts new events on the newest page when every new event of the type would be
             // listed: no filter but a single type and a start.
-            live: problem == nil && filter.cursor == nil && !filter.type.contains(",")
+            // (The tail reaches the platform roles only: a client_admin's page has none.)
+            live: everything && problem == nil && filter.cursor == nil && !filter.type.contains(",")
                 && [filter.actor, filter.subject, filter.client, filter.organization, filter.to].allSatisfy(\.isEmpty),
             liveType: filter.type.contains(",") ? nil : (filter.type.isEmpty ? nil : filter.type))
         return dependencies.pages.responder.page(view, status: problem == nil ? .ok : .badRequest)
+    }
+
+    /// A client_admin's refusal, said on the page. An organization not theirs reads as one that
+    /// does not exist, word for word.
+    static func message(_ refusal: AuditTrail.Refusal, _ filter: AuditFilter) -> String {
+        switch refusal {
+        case .notPermitted: "The audit trail is for the platform roles and organization admins."
+        case .organizationRequired: "You administer several organizations: name one (its address) to see its events."
+        case .organizationNotFound: "No organization has the address “\(filter.organization)”."
+        }
     }
 
     static func queryString(_ parameters: [(String, String)]) -> String {
@@ -95,6 +110,11 @@ struct AuditPage {
         } catch let refusal as AuditFilter.Problem {
             return dependencies.pages.responder.error(title: "Nothing exported", message: refusal.message)
         }
+        do {
+            _ = try AuditTrail.scoped(query, for: admin.principal)
+        } catch let refusal as AuditTrail.Refusal {
+            return dependencies.pages.responder.error(title: "Nothing exported", message: Self.message(refusal, filter))
+        }
         let trail = self.trail
         let principal = admin.principal
         let name = "gatehouse-audit-" + AuditExport.fileStamp(dependencies.clock.now) + ".jsonl"
@@ -128,6 +148,8 @@ struct AdminAuditView: PageView {
     let exportURL: String?
     let problem: String?
     let filtered: Bool
+    /// A client_admin's page: their organization's events, without addresses.
+    let scoped: Bool
     /// The live tail's notice and script (`AuditTailScript`) are on the page.
     let live: Bool
     let liveType: String?
@@ -160,7 +182,7 @@ struct AdminAuditView: PageView {
         ["title": .text("Audit trail"), "actor": .text(filter.actor), "subject": .text(filter.subject), "client": .text(filter.client),
          "organization": .text(filter.organization), "from": .text(filter.from), "to": .text(filter.to), "types": .list(types),
          "events": .list(events), "olderURL": .text(olderURL), "newestURL": .text(newestURL), "exportURL": .text(exportURL),
-         "problem": .text(problem), "filtered": .flag(filtered), "live": .flag(live), "liveType": .text(liveType)]
+         "problem": .text(problem), "filtered": .flag(filtered), "scoped": .flag(scoped), "live": .flag(live), "liveType": .text(liveType)]
     }
 
     static let sample = AdminAuditView(
@@ -172,5 +194,5 @@ struct AdminAuditView: PageView {
                        organization: "9a1b…", ip: "192.0.2.1", device: "Firefox on Linux", userAgent: "Mozilla/5.0",
                        details: "reason: invalid_credentials")],
         olderURL: "/admin/audit?cursor=b", newestURL: "/admin/audit", exportURL: "/admin/audit/export", problem: "Not an actor.",
-        filtered: true, live: true, liveType: "sign_in_failed")
+        filtered: true, scoped: true, live: true, liveType: "sign_in_failed")
 }

@@ -94,7 +94,7 @@ struct ClientPages {
         var owner: UUID?
         if !entered.organization.isEmpty {
             guard let organization = try await dependencies.organizations.find(slug: entered.organization) else {
-                return try await list(page, admin, entered: entered, errors: ["No organization has the address “\(entered.organization)”."])
+                return try await list(page, admin, entered: entered, errors: [Self.notAdministered(entered.organization)])
             }
             owner = organization.id
         }
@@ -108,9 +108,15 @@ struct ClientPages {
         } catch let refusal as ClientAdministration.Refusal where refusal == .notFound || refusal == .notPermitted {
             let message = entered.organization.isEmpty
                 ? "Only the platform roles register platform clients: name one of your organizations."
-                : "You do not administer the organization “\(entered.organization)”."
+                : Self.notAdministered(entered.organization)
             return try await list(page, admin, entered: entered, errors: [message])
         }
+    }
+
+    /// One answer for an address nobody has and one of an organization the admin does not
+    /// administer, so the form tells a `client_admin` nothing of organizations not theirs.
+    static func notAdministered(_ slug: String) -> String {
+        "None of the organizations you administer has the address “\(slug)”."
     }
 
     // MARK: - One client

@@ -31,6 +31,13 @@ struct ConsoleAccess: Sendable {
             response.setCookie(ReturnAfterSignIn.remember(back, cookies: pages.cookies))
             return response
         }
+        // A support session is the user's browser: the console is never reached from one, whoever
+        // started it (the banner's button ends it and the administrator's own session is back).
+        if account.session.support != nil {
+            return pages.responder.error(title: "Not during a support session",
+                                         message: "The console is not available while you act as a user. End the support session first.",
+                                         status: .forbidden)
+        }
         let principal = try await principals.principal(userID: account.user.id)
         guard ConsoleUserAccess.scope(of: principal.roles) != nil else {
             return pages.responder.error(title: "Not for this account",

@@ -44,21 +44,19 @@ struct ImportPage {
 
     func submit(_ request: Request, _ context: GatehouseRequestContext) async -> Response {
         let pages = dependencies.pages
-        do {
+        return await pages.ownBody(request) { support in
             let upload: ImportUpload
             do {
                 upload = try await ImportUpload.read(request)
             } catch ImportUpload.Failure.notMultipart {
                 return responder.csrfFailure()
+            } catch ImportUpload.Failure.malformed {
+                return responder.error(title: "The upload could not be read",
+                                       message: "Send the form from the imports page again.", status: .badRequest)
             }
             guard pages.csrf.isValid(request, form: upload.fields) else { return responder.csrfFailure() }
-            let page = PageRequest(request: request, context: context, form: upload.fields, pipeline: pages)
+            let page = PageRequest(request: request, context: context, form: upload.fields, pipeline: pages, support: support)
             return try await dependencies.access.admit(page) { admin in try await start(page, admin, upload) }
-        } catch ImportUpload.Failure.malformed {
-            return responder.error(title: "The upload could not be read",
-                                   message: "Send the form from the imports page again.", status: .badRequest)
-        } catch {
-            return responder.failure(error)
         }
     }
 

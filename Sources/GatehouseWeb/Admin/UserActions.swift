@@ -20,6 +20,7 @@ struct UserActions {
                 }
                 if let change = UserLifecycleActions.Change(rawValue: name) { return try await lifecycle.change(change, id, by: admin) }
                 if name == "erase" { return try await lifecycle.erase(id, page, by: admin) }
+                if name == SupportSignInActions.action { return try await SupportSignInActions(dependencies: dependencies).start(id, page, by: admin) }
                 guard let action = UserSupport.Action(rawValue: name) else {
                     return ConsoleWords.refusal(.notVisible, dependencies.pages.responder)
                 }

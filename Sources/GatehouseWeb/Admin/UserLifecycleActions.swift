@@ -9,27 +9,8 @@ import Hummingbird
 struct UserLifecycleActions {
     let dependencies: AdminModule.Dependencies
 
-    /// The status changes a form may ask for, by the path's last segment.
-    enum Change: String, CaseIterable {
-        case suspend, reactivate, deactivate
-
-        var label: String {
-            switch self {
-            case .suspend: "Suspend"
-            case .reactivate: "Reactivate"
-            case .deactivate: "Deactivate"
-            }
-        }
-
-        /// Which changes a user of `status` can take.
-        static func available(from status: AccountStatus) -> [Change] {
-            switch status {
-            case .active: [.suspend, .deactivate]
-            case .suspended: [.reactivate, .deactivate]
-            case .deactivated: [.reactivate]
-            }
-        }
-    }
+    /// The status changes a form may ask for, by the path's last segment: Core's table.
+    typealias Change = AccountStatus.Change
 
     static let notices = [
         Change.suspend.rawValue: "Suspended: they cannot sign in, and every session, refresh token and access token of theirs stopped working.",
@@ -97,6 +78,17 @@ struct UserLifecycleActions {
                 return responder.error(title: "Nothing to change", message: "The account is \(status.rawValue) already, or cannot go there from its status.",
                                        status: .conflict)
             }
+        }
+    }
+}
+
+extension AccountStatus.Change {
+    /// The button's words.
+    var label: String {
+        switch self {
+        case .suspend: "Suspend"
+        case .reactivate: "Reactivate"
+        case .deactivate: "Deactivate"
         }
     }
 }

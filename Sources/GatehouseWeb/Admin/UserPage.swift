@@ -25,7 +25,9 @@ struct UserPage {
                 guard let id = page.context.parameters.get("id").flatMap(UUID.init(uuidString:)) else {
                     return ConsoleWords.refusal(.notVisible, dependencies.pages.responder)
                 }
-                let done = try page.query["done"].flatMap { Self.notices[$0] ?? UserLifecycleActions.notices[$0] }
+                let done = try page.query["done"].flatMap {
+                    Self.notices[$0] ?? UserLifecycleActions.notices[$0] ?? SupportSignInActions.notices[$0]
+                }
                 let after = try page.query["sessions_after"].flatMap(CursorText.session)
                 return try await show(page, admin, id: id, notice: done, sessionsAfter: after)
             }
@@ -98,10 +100,14 @@ struct UserPage {
                                  csrfToken: csrf.value)
         }
         // The lifecycle's own rule (`UserAdministrationRules`) answers when one is tried.
-        let lifecycle = UserLifecycleActions.Change.available(from: user.status).map {
+        let lifecycle = user.status.changes.map {
             AdminUserView.Action(path: path + "/" + $0.rawValue, label: $0.label, danger: $0 != .reactivate, csrfToken: csrf.value)
         }
         let actions = mayAct ? support + lifecycle : []
+        // Support sign-in's own rule (stricter: platform roles above operator, never an administrator).
+        let supportTarget = SupportSignInRules.Target(userID: id, status: user.status, platformRole: target.platformRole,
+                                                      organizationRoles: target.organizationRoles)
+        let maySignInAs = SupportSignInRules.refusal(admin.principal, supportTarget) == nil
         let view = AdminUserView(
             id: id.uuidString.lowercased(), email: user.email, name: user.name, emailVerified: user.emailVerified,
             created: ConsoleWords.date(user.createdAt), updated: ConsoleWords.date(user.updatedAt),
@@ -110,7 +116,8 @@ struct UserPage {
             newestSessionsURL: sessionsAfter == nil ? nil : path + "#sessions", apps: apps, events: events, actions: actions,
             whyNoActions: mayAct ? nil : Self.whyNot(ConsoleUserAccess.refusal(admin.principal, actingOn: target)),
             status: Self.words(user.status), active: user.status == .active,
-            exportURL: mayAct ? path + "/export" : nil, eraseURL: mayAct ? path + "/erase" : nil, csrfToken: csrf.value)
+            exportURL: mayAct ? path + "/export" : nil, eraseURL: mayAct ? path + "/erase" : nil,
+            supportSignInURL: maySignInAs ? path + "/" + SupportSignInActions.action : nil, csrfToken: csrf.value)
         return dependencies.pages.responder.page(view, cookies: csrf.cookies)
     }
 
@@ -166,6 +173,8 @@ struct AdminUserView: PageView {
     /// Everything stored about them as one JSON document; erasing them for good (nil: not allowed).
     let exportURL: String?
     let eraseURL: String?
+    /// Where the support sign-in form posts; nil when `SupportSignInRules` refuses it.
+    let supportSignInURL: String?
     let csrfToken: String
 
     /// An organization (or the platform) with the role there, and a link when it has a page.
@@ -201,7 +210,7 @@ struct AdminUserView: PageView {
             "recoveryCodes": .text(String(recoveryCodes)), "sessions": .list(sessions), "olderSessionsURL": .text(olderSessionsURL),
             "newestSessionsURL": .text(newestSessionsURL), "apps": .list(apps), "events": .list(events), "actions": .list(actions),
             "whyNoActions": .text(whyNoActions), "status": .text(status), "active": .flag(active), "exportURL": .text(exportURL),
-            "eraseURL": .text(eraseURL), "csrfToken": .text(csrfToken),
+            "eraseURL": .text(eraseURL), "supportSignInURL": .text(supportSignInURL), "csrfToken": .text(csrfToken),
         ]
     }
 
@@ -215,5 +224,6 @@ struct AdminUserView: PageView {
         newestSessionsURL: "/admin/users/x", apps: [Fact(label: "Demo", detail: "email")],
         events: [Fact(label: "sign in succeeded", detail: "1 Dec 2026")],
         actions: [Action(path: "/admin/users/x/unlock", label: "Unlock", danger: true, csrfToken: "csrf")], whyNoActions: "They hold a role above yours.",
-        status: "suspended", active: false, exportURL: "/admin/users/x/export", eraseURL: "/admin/users/x/erase", csrfToken: "csrf")
+        status: "suspended", active: false, exportURL: "/admin/users/x/export", eraseURL: "/admin/users/x/erase",
+        supportSignInURL: "/admin/users/x/support-sign-in", csrfToken: "csrf")
 }

@@ -40,7 +40,7 @@ struct GatehouseModules {
     }
 
     static func oauth(_ d: WebDependencies, _ shared: SharedServices) -> OAuthModule.Dependencies {
-        let authenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock)
+        let authenticator = shared.clientAuthenticator
         return OAuthModule.Dependencies(
             issuer: d.settings.issuer, signer: d.signer, grants: shared.grants, userInfo: shared.userInfo,
             revocation: TokenRevocation(authenticator: authenticator, bearer: shared.bearer, states: d.states,
@@ -150,6 +150,7 @@ struct GatehouseModules {
                                  attempts: shared.attemptLimiter, audit: shared.audit, clock: d.clock,
                                  mailResetLink: { [mail = shared.mail] email, token in try await mail.sendReset(to: email, token: token) }),
             lifecycle: shared.userLifecycle, exporter: shared.userExporter,
+            supportSignIn: shared.supportSignIn,
             clients: shared.clients,
             settings: d.settings,
             importJobs: Self.importJobs(d, shared),

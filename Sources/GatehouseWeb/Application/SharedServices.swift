@@ -13,6 +13,8 @@ struct SharedServices {
     let pages: PagePipeline
     let idTokenHints: IDTokenHintReader
     let bearer: BearerTokenValidator
+    /// A client's credentials, checked one way at `/token`, `/revoke` and `/introspect`.
+    let clientAuthenticator: ClientAuthenticator
     let grants: TokenGrants
     let userInfo: UserInfo
     let grantRevocation: GrantRevocation
@@ -40,6 +42,9 @@ struct SharedServices {
     let apiKeys: APIKeys
     /// Clients, for the API and the console (the shell builds its own on the same rules).
     let clients: ClientAdministration
+    /// Support sign-in (issue 11 item 8): the console starts it, the pages, `/token` and every
+    /// bearer check ask it whether a support session may still be used.
+    let supportSignIn: SupportSignIn
 
     init(_ d: WebDependencies) {
         let audit = RequestAuditLog(base: d.audit, clock: d.clock)
@@ -64,21 +69,30 @@ struct SharedServices {
 
         let sessions = BrowserSessions(store: d.sessions, crypto: d.crypto, settings: d.settings, clock: d.clock)
         let responder = PageResponder(pages: d.pages, logger: d.logger)
+
+        let supportSignIn = SupportSignIn(
+            users: d.users, sessions: d.sessions,
+            principals: Principals(memberships: d.organizations.memberships, customRoles: d.organizations.customRoles),
+            crypto: d.crypto, audit: audit, clock: d.clock,
+            notice: d.mailOutbox.isEnabled ? SupportSignInMailer(mail: mail, logger: d.logger) : nil)
+        self.supportSignIn = supportSignIn
         pages = PagePipeline(responder: responder,
                              csrf: CSRFProtection(key: d.csrfKey, crypto: d.crypto, secureCookies: cookies.secure),
-                             cookies: cookies, sessions: sessions, users: d.users, rateLimits: rateLimits, passwordWork: passwordWork,
-                             maxFormBytes: d.web.maxFormBytes)
+                             cookies: cookies, sessions: sessions, support: supportSignIn, users: d.users, rateLimits: rateLimits,
+                             passwordWork: passwordWork, maxFormBytes: d.web.maxFormBytes)
 
         // The protocol's services.
         idTokenHints = IDTokenHintReader(verifier: d.verifier, issuer: d.settings.issuer)
-        bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, users: d.users, issuer: d.settings.issuer, clock: d.clock)
+        bearer = BearerTokenValidator(verifier: d.verifier, states: d.states, users: d.users, issuer: d.settings.issuer, clock: d.clock,
+                                      support: supportSignIn)
         let issuer = TokenIssuer(settings: d.settings, signer: d.signer, crypto: d.crypto)
         let organizationClaims = OrganizationClaimsReader(memberships: d.organizations.memberships)
+        clientAuthenticator = ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock)
         grants = TokenGrants(
-            authenticator: ClientAuthenticator(clients: d.clients, crypto: d.crypto, clock: d.clock),
+            authenticator: clientAuthenticator,
             authorizationCode: AuthorizationCodeGrant(states: d.states, refreshTokens: d.refreshTokens, issuer: issuer,
                                                       organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
-                                                      audit: audit, clock: d.clock),
+                                                      audit: audit, clock: d.clock, support: supportSignIn),
             refreshToken: RefreshTokenGrant(refreshTokens: d.refreshTokens, states: d.states, issuer: issuer,
                                             organizationClaims: organizationClaims, crypto: d.crypto, settings: d.settings,
                                             audit: audit, clock: d.clock),
@@ -109,7 +123,8 @@ struct SharedServices {
             responder: responder, sessions: d.sessions, consents: d.consents, passwordPolicy: d.accounts.passwordPolicy,
             twoStep: TwoStepSummary(credentials: d.mfa.credentials, recoveryCodes: recoveryCodes, mailEnabled: d.mailOutbox.isEnabled,
                                     required: d.settings.requireMFA),
-            memberships: d.organizations.memberships, organizations: d.organizations.organizations, clock: d.clock)
+            memberships: d.organizations.memberships, organizations: d.organizations.organizations, support: supportSignIn,
+            clock: d.clock)
 
         // The continuation of every sign-in.
         let flow = AuthorizationFlow(
@@ -141,7 +156,7 @@ struct SharedServices {
         userLifecycle = UserLifecycle(
             users: d.users, memberships: d.organizations.memberships, store: d.lifecycle, audit: audit, clock: d.clock,
             notices: d.mailOutbox.isEnabled ? AccountClosingMailer(pages: d.pages, serviceName: d.accounts.settings.serviceName) : nil,
-            outbox: d.mailOutbox, events: d.liveEvents)
+            outbox: d.mailOutbox, events: d.liveEvents, attempts: attemptLimiter)
         userExporter = UserExporter(
             memberships: d.organizations.memberships, organizations: d.organizations.organizations,
             customRoles: d.organizations.customRoles, consents: d.consents, sessions: d.sessions, factors: d.mfa.credentials,

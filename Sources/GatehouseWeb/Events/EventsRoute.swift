@@ -8,8 +8,9 @@ import ServiceLifecycle
 /// `GET /events` (issue 10 item 5): a `text/event-stream` of the live events that concern the
 /// caller — `invitation.accepted`, `invitation.revoked`, `invitation.expired` — authenticated by
 /// the browser's session or a bearer access token. `Last-Event-ID` resumes after an event from the
-/// last 10 minutes (the bus keeps 15). Who hears an event is decided per event from the database
-/// (`LiveEventAudience.reaches`); every heartbeat checks that the session or token still holds,
+/// last 10 minutes (the bus keeps 15). Who hears an event is decided per event by Core's rule
+/// (`LiveEventAudience.reaches`), with the watcher's platform role read from the database at most
+/// every five seconds (`WatcherRole`); every heartbeat checks that the session or token still holds,
 /// and a stream ends after `maxDuration` (the browser reconnects, resuming where it was).
 struct EventsRoute {
     let dependencies: EventsModule.Dependencies
@@ -45,11 +46,12 @@ struct EventsRoute {
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let deadline = ContinuousClock.now + Self.maxDuration
+            var role = WatcherRole()
             do {
                 try await writer.write(ByteBuffer(string: ServerSentEvents.opening))
                 var replayedUpTo = LiveEventID.start
                 if let resumeAfter {
-                    replayedUpTo = try await replay(after: resumeAfter, to: watcher, writer: &writer)
+                    replayedUpTo = try await replay(after: resumeAfter, to: watcher, role: &role, writer: &writer)
                 }
                 // A server shutting down ends its streams at once (browsers reconnect to another
                 // instance and resume), instead of waiting out each one.
@@ -59,7 +61,7 @@ struct EventsRoute {
                         case .event(let event):
                             // The replay already sent what the bus held when this stream opened.
                             guard let id = event.id.flatMap(LiveEventID.init), id > replayedUpTo else { continue }
-                            if try await reaches(event, watcher) { try await writer.write(ByteBuffer(string: ServerSentEvents.frame(event))) }
+                            if try await reaches(event, watcher, role: &role) { try await writer.write(ByteBuffer(string: ServerSentEvents.frame(event))) }
                         case .heartbeat:
                             guard ContinuousClock.now < deadline, await watcher.stillSignedIn() else { break watching }
                             try await writer.write(ByteBuffer(string: ServerSentEvents.heartbeat))
@@ -77,24 +79,26 @@ struct EventsRoute {
     }
 
     /// Sends the events after `id` that the bus still holds; returns the last id read.
-    func replay(after id: LiveEventID, to watcher: Watcher, writer: inout any ResponseBodyWriter) async throws -> LiveEventID {
+    func replay(after id: LiveEventID, to watcher: Watcher, role: inout WatcherRole,
+                writer: inout any ResponseBodyWriter) async throws -> LiveEventID {
         var after = id
         while true {
             let batch = try await dependencies.bus.events(after: after, limit: 100)
             for event in batch {
                 if let read = event.id.flatMap(LiveEventID.init) { after = max(after, read) }
-                if try await reaches(event, watcher) { try await writer.write(ByteBuffer(string: ServerSentEvents.frame(event))) }
+                if try await reaches(event, watcher, role: &role) { try await writer.write(ByteBuffer(string: ServerSentEvents.frame(event))) }
             }
             if batch.count < 100 { return after }
         }
     }
 
-    /// The rule is Core's; the watcher's platform role is read now, from the database.
-    func reaches(_ event: LiveEvent, _ watcher: Watcher) async throws -> Bool {
+    /// The rule is Core's; the watcher's platform role is the database's of the last five seconds.
+    func reaches(_ event: LiveEvent, _ watcher: Watcher, role: inout WatcherRole) async throws -> Bool {
         if event.audience.userID == watcher.userID { return true }
         guard event.audience.platformRole != nil else { return false }
-        let role = try await dependencies.memberships.platformRole(userID: watcher.userID)
-        return event.audience.reaches(Principal(userID: watcher.userID, roles: RoleRules.Actor(platformRole: role)))
+        let memberships = dependencies.memberships
+        let platformRole = try await role.current { try await memberships.platformRole(userID: watcher.userID) }
+        return event.audience.reaches(Principal(userID: watcher.userID, roles: RoleRules.Actor(platformRole: platformRole)))
     }
 
     /// A bearer token (a user's access token) when the request has an Authorization header, else

@@ -20,6 +20,9 @@ enum BrowserCookies {
     static let session = BrowserCookie(name: "gh_session")
     static let csrf = BrowserCookie(name: "gh_csrf")
     static let demo = BrowserCookie(name: "gh_demo")
+    /// A support session (`SupportSignIn`): beside the administrator's own `gh_session`, which it
+    /// outranks while it lives; ending it leaves the administrator signed in as themselves.
+    static let support = BrowserCookie(name: "gh_support")
 
     static let hostPrefix = "__Host-"
 

@@ -69,6 +69,11 @@ struct CSRFProtection {
         } else if let signIn = BrowserCookies.value(SecondFactorGate.cookie, in: request, secure: secureCookies) {
             parts.append(("sign_in", signIn))
         }
+        // A support session's pages bind to it too: a form shown as the user does not post as the
+        // administrator once it ended, nor the other way round.
+        if let support = BrowserCookies.value(BrowserCookies.support, in: request, secure: secureCookies) {
+            parts.append(("support", support))
+        }
         if let requestID, !requestID.isEmpty { parts.append(("request", requestID)) }
         return parts
     }

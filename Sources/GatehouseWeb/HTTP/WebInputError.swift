@@ -77,6 +77,8 @@ enum WebInputError: Error, Equatable {
         "days",
         // The console's audit trail (`/admin/audit`: its filters; `client`, `organization` and `cursor` are named above).
         "actor", "subject", "type", "from", "to",
+        // Support sign-in's form on a user's console page.
+        "reason",
         // The console's imports (`/admin/imports`: its multipart form; `kind` is named above).
         "format", "source", "file", "data",
     ]

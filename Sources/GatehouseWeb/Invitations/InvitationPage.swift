@@ -60,6 +60,8 @@ struct InvitationPage {
         guard let details = try await dependencies.invitations.details(token: token) else { return notALink() }
         guard details.state == .pending else { return stopped(details.state) }
         if let session = try await page.session() {
+            // Joining an organization is the user's own decision, never taken in a support session.
+            if session.support != nil { return page.pipeline.refusedInSupportSession() }
             guard let user = try await dependencies.users.find(id: session.userID), user.email == details.invitation.email else {
                 return try await show(page, token: token, name: "", errors: [])
             }

@@ -24,7 +24,7 @@ struct AccountMFAActions {
 
     func register(on routes: PageRoutes) {
         routes.accountPost("/account/mfa/totp/start", startTOTP)
-        routes.accountGet("/account/mfa/totp") { page, account in
+        routes.accountGet("/account/mfa/totp", use: .sensitive) { page, account in
             let id = try page.query["enrolment"].flatMap(UUID.init(uuidString:))
             guard let id, let pending = try await dependencies.totp.pendingEnrolment(userID: account.user.id, id: id) else {
                 return try await setupExpired(page, account)

@@ -12,6 +12,8 @@ struct PagePipeline: Sendable {
     let csrf: CSRFProtection
     let cookies: IssuerCookies
     let sessions: BrowserSessions
+    /// Whether a support session may still be used (asked on every request that carries one).
+    let support: SupportSignIn
     let users: any UserStore
     /// Per-address limits of the routes that name one (`RateLimitedAction`).
     let rateLimits: NetworkRateLimiter
@@ -38,26 +40,29 @@ struct PagePipeline: Sendable {
     }
 
     func get(_ request: Request, _ context: GatehouseRequestContext, _ handler: Handler) async -> Response {
-        await answering {
-            try await handler(PageRequest(request: request, context: context, form: RequestParameters([]), pipeline: self))
+        await answering(request) { support in
+            try await handler(PageRequest(request: request, context: context, form: RequestParameters([]), pipeline: self, support: support))
         }
     }
 
     func post(_ request: Request, _ context: GatehouseRequestContext, from origin: FormOrigin, limit: RateLimitedAction?,
               _ handler: Handler) async -> Response {
-        await answering {
+        await answering(request) { support in
             let form = try await FormBody.read(request, limit: maxFormBytes)
             guard isSent(form, of: request, from: origin) else { return responder.csrfFailure() }
             // Counted before any work: a flood is refused (429) without touching a store.
             if let limit { try await rateLimits.reserve(limit, from: context.origin) }
-            return try await handler(PageRequest(request: request, context: context, form: form, pipeline: self))
+            return try await handler(PageRequest(request: request, context: context, form: form, pipeline: self, support: support))
         }
     }
 
-    /// An account page's GET: the signed-in account, or a redirect to sign in.
-    func accountGet(_ request: Request, _ context: GatehouseRequestContext, _ handler: AccountHandler) async -> Response {
+    /// An account page's GET: the signed-in account, or a redirect to sign in. In a support
+    /// session only what `SupportSignInRules.permits` (looking, by default).
+    func accountGet(_ request: Request, _ context: GatehouseRequestContext, use: SupportSignInRules.SelfService,
+                    _ handler: AccountHandler) async -> Response {
         await get(request, context) { page in
             guard let account = try await signedIn(page) else { return Responses.seeOther("/login") }
+            if account.session.support != nil, !SupportSignInRules.permits(use) { return refusedInSupportSession() }
             return try await handler(page, account)
         }
     }
@@ -66,9 +71,13 @@ struct PagePipeline: Sendable {
     /// and — when the form carries the current password, so the action will run argon2 (up to
     /// `historyCount + 2` hashes for a new password) — that work admitted per address and per
     /// account before it runs (`PasswordWorkLimiter`).
-    func accountPost(_ request: Request, _ context: GatehouseRequestContext, _ handler: AccountHandler) async -> Response {
+    /// In a support session only what `SupportSignInRules.permits` (nothing, unless the route
+    /// says otherwise: the default is `.sensitive`).
+    func accountPost(_ request: Request, _ context: GatehouseRequestContext, use: SupportSignInRules.SelfService,
+                     _ handler: AccountHandler) async -> Response {
         await post(request, context, from: .gatehousePage, limit: nil) { page in
             guard let account = try await signedIn(page) else { return Responses.seeOther("/login") }
+            if account.session.support != nil, !SupportSignInRules.permits(use) { return refusedInSupportSession() }
             // Actions hash only a password that was sent: charge exactly those.
             if page.form["current_password"] != nil {
                 try await passwordWork.admit(.user(account.user.id), from: page.origin)
@@ -94,13 +103,52 @@ struct PagePipeline: Sendable {
         }
     }
 
-    /// The one place a page's error becomes a page.
-    private func answering(_ body: () async throws -> Response) async -> Response {
+    /// The page for what a support session may not do on the user's own pages.
+    func refusedInSupportSession() -> Response {
+        responder.error(title: "Not during a support session",
+                        message: "Passwords, second factors, the email address, API keys, exporting or deleting the account and signing out elsewhere are for the user alone. End the support session to go back to your own account.",
+                        status: .forbidden)
+    }
+
+    /// A POST whose body its route reads itself (the console's multipart import form, `ImportPage`),
+    /// with the support session read and errors answered here as for every page; the route checks
+    /// the form's CSRF token before it does anything.
+    func ownBody(_ request: Request, _ body: (BrowserSession?) async throws -> Response) async -> Response {
+        await answering(request, body)
+    }
+
+    /// The one place a page's error becomes a page. A browser that carries a support session has
+    /// it read (and its rule asked) once, here; its pages render with the banner
+    /// (`PageChrome.current`), and a cookie of one that ended is expired.
+    private func answering(_ request: Request, _ body: (BrowserSession?) async throws -> Response) async -> Response {
+        let cookie = cookies.value(BrowserCookies.support, in: request)
         do {
-            return try await body()
+            var support: BrowserSession?
+            var chrome: PageChrome?
+            if let cookie {
+                support = try await liveSupportSession(cookie)
+                if let support { chrome = try await PageChrome(support: support, request: request, pipeline: self) }
+            }
+            var response = try await PageChrome.$current.withValue(chrome) {
+                do {
+                    return try await body(support)
+                } catch {
+                    return responder.failure(error)
+                }
+            }
+            if cookie != nil, support == nil { cookies.expire(BrowserCookies.support, on: &response) }
+            if let csrf = chrome?.csrfCookie { response.setCookieUnlessSet(csrf) }
+            return response
         } catch {
             return responder.failure(error)
         }
+    }
+
+    /// The support session behind `cookie`, if it may still be used.
+    private func liveSupportSession(_ cookie: String?) async throws -> BrowserSession? {
+        guard let session = try await sessions.find(cookie: cookie), session.support != nil,
+              try await support.admits(session) else { return nil }
+        return session
     }
 }
 
@@ -126,11 +174,13 @@ struct PageRoutes {
         }
     }
 
-    func accountGet(_ path: RouterPath, _ handler: @escaping PagePipeline.AccountHandler) {
-        collection.get(path) { [pipeline] request, context in await pipeline.accountGet(request, context, handler) }
+    /// A signed-in page; `use` says what it does, for a support session (looking, unless told).
+    func accountGet(_ path: RouterPath, use: SupportSignInRules.SelfService = .viewing, _ handler: @escaping PagePipeline.AccountHandler) {
+        collection.get(path) { [pipeline] request, context in await pipeline.accountGet(request, context, use: use, handler) }
     }
 
-    func accountPost(_ path: RouterPath, _ handler: @escaping PagePipeline.AccountHandler) {
-        collection.post(path) { [pipeline] request, context in await pipeline.accountPost(request, context, handler) }
+    /// A signed-in action; refused in a support session unless `use` says it is not sensitive.
+    func accountPost(_ path: RouterPath, use: SupportSignInRules.SelfService = .sensitive, _ handler: @escaping PagePipeline.AccountHandler) {
+        collection.post(path) { [pipeline] request, context in await pipeline.accountPost(request, context, use: use, handler) }
     }
 }

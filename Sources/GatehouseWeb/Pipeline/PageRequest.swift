@@ -11,6 +11,9 @@ struct PageRequest: Sendable {
     /// The form of a POST; empty for a GET.
     let form: RequestParameters
     let pipeline: PagePipeline
+    /// The browser's live support session (`gh_support`), read once by the pipeline; nil for
+    /// nearly every request (no cookie, no query).
+    let support: BrowserSession?
 
     /// The query string's parameters. Read when a page asks (a page that ignores its query never
     /// refuses a malformed one); a malformed query is a `WebInputError` (400).
@@ -27,9 +30,11 @@ struct PageRequest: Sendable {
     }
 
     /// The browser's live session; nil when it is signed out (or sent no cookie: a cross-site POST
-    /// arrives without the SameSite=Lax cookie).
+    /// arrives without the SameSite=Lax cookie). A live support session comes first: while it
+    /// lives the browser is the user's (the administrator's own session waits behind it).
     func session() async throws -> BrowserSession? {
-        try await pipeline.sessions.find(cookie: cookie(BrowserCookies.session))
+        if let support { return support }
+        return try await pipeline.sessions.find(cookie: cookie(BrowserCookies.session))
     }
 
     /// A CSRF token for the forms of the page answering this request (forms for the pending

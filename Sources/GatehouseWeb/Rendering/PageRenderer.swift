@@ -109,6 +109,9 @@ public struct PageRenderer: Sendable {
             throw PageRendererError(message: "template \(template.name) belongs to no view in RenderedViews")
         }
         let unknownKeys = UnknownKeys()
+        var values = values
+        // The layout's banner of a support session (`PageChrome`): every HTML page has the key.
+        if template.format == .html, values[PageChrome.key] == nil { values[PageChrome.key] = PageChrome.values(PageChrome.current) }
         let scope = TemplateScope(values: values, format: template.format, unknownKeys: unknownKeys)
         guard let text = library.render(scope, withTemplate: template.name) else {
             throw PageRendererError(message: "template \(template.name) did not render")

@@ -41,21 +41,32 @@ struct LogoutRoute {
         case .confirm:
             return try await confirmPage(page, parameters, browser: browser)
         case .signOut(let redirect, let state, let clientID):
+            // Signing out of a support session ends it alone: the administrator's own session stays.
+            if case .signedIn(let session) = browser, session.support != nil {
+                try await dependencies.pages.support.end(session, why: "signed out")
+                // Ended now: the "signed out" page shows no banner (the request began inside it).
+                var response = PageChrome.$current.withValue(nil) { redirectOrPage(redirect, state, parameters) }
+                response.setCookie(dependencies.pages.cookies.expired(BrowserCookies.support))
+                return response
+            }
             if case .signedIn(let session) = browser {
                 try await dependencies.pages.sessions.end(session)
                 await dependencies.audit.record(.signedOut, subject: session.userID, clientID: clientID,
                                                 details: ["session_id": session.id.uuidString.lowercased(),
                                                           "via": confirmed ? "confirmation" : "id_token_hint"])
             }
-            var response: Response
-            if let redirect {
-                response = Responses.seeOther(FormEncoding.appendingQuery(to: redirect.uri, state.map { [("state", $0)] } ?? []))
-            } else {
-                response = responder.page(SignedOutView(unverifiedRedirect: parameters.postLogoutRedirectURI != nil))
-            }
+            var response = redirectOrPage(redirect, state, parameters)
             response.setCookie(dependencies.pages.cookies.expired(BrowserCookies.session))
             return response
         }
+    }
+
+    /// Back to the client's verified `post_logout_redirect_uri`, or the "signed out" page.
+    func redirectOrPage(_ redirect: VerifiedPostLogoutRedirect?, _ state: String?, _ parameters: EndSessionRequest) -> Response {
+        if let redirect {
+            return Responses.seeOther(FormEncoding.appendingQuery(to: redirect.uri, state.map { [("state", $0)] } ?? []))
+        }
+        return responder.page(SignedOutView(unverifiedRedirect: parameters.postLogoutRedirectURI != nil))
     }
 
     func confirmPage(_ page: PageRequest, _ parameters: EndSessionRequest, browser: EndSessionBrowser) async throws -> Response {
