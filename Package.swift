@@ -30,6 +30,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        // libxcrypt's crypt_rn, for bcrypt hashes imported from other providers (LegacyPasswordVerifier).
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Typed wrappers for libcurl's variadic curl_easy_setopt / curl_easy_getinfo.
@@ -45,7 +47,7 @@ let package = Package(
                 swiftSettings: swiftSettings),
         .target(
             name: "GatehouseCrypto",
-            dependencies: ["GatehouseCore", "COpenSSL", "CArgon2",
+            dependencies: ["GatehouseCore", "COpenSSL", "CArgon2", "CCrypt",
                            .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")],
             swiftSettings: swiftSettings

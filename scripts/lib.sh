@@ -11,7 +11,7 @@
 # What building Gatehouse and running its PostgreSQL and Redis need on Debian 12. `./dev test`
 # adds python3-venv (the test SMTP server, the suites' venvs) and chromium + chromium-driver (the
 # browser journey); bench/run adds python3-venv, wrk and argon2. README "Two commands" lists them.
-BUILD_PACKAGES=(pkg-config libpq-dev libssl-dev libargon2-dev libhiredis-dev libcurl4-openssl-dev libqrencode-dev
+BUILD_PACKAGES=(pkg-config libpq-dev libssl-dev libargon2-dev libcrypt-dev libhiredis-dev libcurl4-openssl-dev libqrencode-dev
     openssl postgresql redis-server)
 
 # ensure_packages PACKAGE...: installs the missing ones with apt-get (through sudo unless root);

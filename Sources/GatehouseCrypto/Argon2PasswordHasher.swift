@@ -73,12 +73,15 @@ public final class Argon2PasswordHasher: PasswordHasher {
     }
 
     /// A malformed hash, one of another algorithm, or one whose cost exceeds our limits is a
-    /// mismatch, decided without touching the pool.
+    /// mismatch, decided without touching the pool. Besides Gatehouse's own argon2id, a hash
+    /// imported from another provider (bcrypt, argon2i: `ImportedPasswordHash`, within its caps)
+    /// is verified as it is, on the same pool under the same admission.
     public func verify(_ password: String, against encodedHash: String) async throws -> Bool {
-        guard let parsed = EncodedArgon2Hash(encodedHash), parsed.variant == "argon2id",
-              parsed.parameters.problem == nil
-        else { return false }
-        return try await run { Argon2.verify(password: Array(password.utf8), encoded: encodedHash) }
+        if let parsed = EncodedArgon2Hash(encodedHash), parsed.variant == "argon2id", parsed.parameters.problem == nil {
+            return try await run { Argon2.verify(password: Array(password.utf8), encoded: encodedHash) }
+        }
+        guard case .success(let imported) = ImportedPasswordHash.parse(encodedHash) else { return false }
+        return try await run { LegacyPasswordVerifier.verify(password: Array(password.utf8), against: imported) }
     }
 
     /// True unless the hash is argon2id v1.3 with exactly the configured parameters and our salt/tag sizes.

@@ -1111,6 +1111,37 @@ def console_journey(j):
         return stem + ", " + j.shot("console-jobs")
     j.step("confirmed, the job suspends them; its page shows the bar full and the result, the list both jobs", bulk_confirm)
 
+    def finished(status_text):
+        """Reloads an import's page until its status line says `status_text` (the workers run it)."""
+        def done(drv):
+            drv.refresh()
+            elements = drv.find_elements(By.ID, "import-status")
+            return bool(elements) and status_text in elements[0].text
+        j.wait(done, f"the import's page to say {status_text!r}")
+
+    def import_invitations():
+        d().get(ISSUER + "/admin/imports")
+        j.loaded()
+        expect(j.heading() == "Imports", f"the imports page's heading is {j.heading()!r}")
+        Select(d().find_element(By.ID, "kind")).select_by_value("invitations")
+        invited = f"imported-{int(time.time())}@example.com"
+        # An operator invites administrators of an organization (RoleRules); the second row is no address.
+        j.type_into("data", f"email,name,role,organization\n{invited},Ada,client_admin,{ORGANIZATION_SLUG}\n"
+                            "not-an-address,Bob,client_admin,\n")
+        j.click_and_leave("import-dry-run")
+        finished("Dry run finished")
+        rows = d().find_element(By.ID, "import-rows").text
+        expect(f"line 2 · {invited}: would create" in rows, f"the dry run does not list the good row: {rows!r}")
+        expect("line 3: would skip. email is not a valid address." in rows, f"the dry run does not give the bad row's reason: {rows!r}")
+        stem = j.shot("console-import-dry-run")
+        j.click_and_leave("import-confirm-button")
+        finished("Import finished")
+        rows = d().find_element(By.ID, "import-rows").text
+        expect(f"line 2 · {invited}: created" in rows, f"the import does not list the invitation: {rows!r}")
+        expect("line 3: skipped. email is not a valid address." in rows, f"the import does not give the bad row's reason: {rows!r}")
+        return stem + ", " + j.shot("console-import-done")
+    j.step("an invitation CSV with one bad row: the dry run lists the reason, the import sends the rest", import_invitations)
+
 
 def support_journey(j, person):
     """Issue 11 item 8: a site admin, made at the shell, signs in to the console in a browser of

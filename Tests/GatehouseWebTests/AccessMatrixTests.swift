@@ -130,6 +130,8 @@ struct AccessMatrixTests {
         Row(.get, "/api/v1/clients/{client}", "403 403 200 404 200 200 200"),
         Row(.get, "/api/v1/api-keys", "200 200 200 200 200 200 200"),
         Row(.get, "/api/v1/audit-events?organization_id={a}", "403 403 200 404 200 200 200"),
+        // No import has that id (a user's): 404 for administrators, 403 for anyone else.
+        Row(.get, "/api/v1/imports/{user}", "403 403 404 404 404 404 404"),
         Row(.patch, "/api/v1/organizations/{a}", "404 403 200 404 200 200 200", body: #"{"name":"Renamed"}"#),
         Row(.put, "/api/v1/organizations/{a}/members/{user}/role", "404 403 200 404 403 403 403", body: #"{"role":"client_user"}"#),
         Row(.post, "/api/v1/invitations", "404 403 201 404 403 403 403", body: #"{"email":"new-{user}@example.test","role":"client_user","organization_id":"{a}"}"#),
@@ -144,6 +146,9 @@ struct AccessMatrixTests {
         Row(.post, "/api/v1/clients", "403 403 201 404 201 201 201", body: #"{"name":"Made","kind":"service","organization_id":"{a}"}"#),
         Row(.patch, "/api/v1/clients/{client}", "403 403 200 404 200 200 200", body: #"{"name":"Changed"}"#),
         Row(.post, "/api/v1/clients/{client}/secret", "403 403 200 404 200 200 200", body: "{}"),
+        // Any administrator may start an invitations import (a dry run here); each row is judged by the rules when applied.
+        Row(.post, "/api/v1/imports", "403 403 202 202 202 202 202",
+            body: #"{"kind":"invitations","format":"csv","data":"email,role,organization\nimported-{user}@example.test,client_user,{a}\n","dry_run":true}"#),
         Row(.post, "/api/v1/api-keys", "201 201 201 201 201 201 201", body: #"{"name":"matrix","scopes":["gatehouse:manage"]}"#),
         Row(.delete, "/api/v1/api-keys/{key}", "404 404 404 404 404 404 404"),
         Row(.get, "/api/v1/bulk-jobs/{job}", "403 403 404 404 200 200 200"),
@@ -172,6 +177,8 @@ struct AccessMatrixTests {
         Row(.get, "/admin/clients/{client}", "403 403 200 404 200 200 200"),
         Row(.get, "/admin/audit?organization={a}", "403 403 200 400 200 200 200"),
         Row(.get, "/admin/audit/export?organization={a}", "403 403 200 400 200 200 200"),
+        Row(.get, "/admin/imports", "403 403 200 200 200 200 200"),
+        Row(.get, "/admin/imports/{user}", "403 403 404 404 404 404 404"),
         Row(.post, "/admin/clients", "403 403 201 400 201 201 201", body: "name=Made&kind=service&organization={a-slug}"),
         Row(.post, "/admin/clients/{client}", "403 403 303 404 303 303 303", body: "revision=1&name=Changed&grant_type=authorization_code&redirect_uris=https%3A%2F%2Fapp.example%2Fcb"),
         Row(.post, "/admin/clients/{client}/secret", "403 403 200 404 200 200 200", body: "revision=2&grace_hours=0"),
@@ -197,6 +204,9 @@ struct AccessMatrixTests {
         Row(.post, "/people/invitations", "404 404 404 404 303 303 303", body: "email=staff-{user}%40example.test&role=client_admin&organization_name=New+{user}"),
         Row(.post, "/admin/clients/{client}/delete", "403 403 303 404 303 303 303", body: "revision=3&confirm=yes"),
         Row(.post, "/admin/users/{user}/erase", "403 403 303 404 303 303 303", body: "confirm_email={email}"),
+        // The imports form is multipart (ImportPage): a URL-encoded post carries no token it reads, so 403 for all.
+        Row(.post, "/admin/imports", "403 403 403 403 403 403 403", body: "kind=invitations&format=csv"),
+        Row(.post, "/admin/imports/{user}/confirm", "403 403 404 404 404 404 404", body: ""),
         // Last: a support session started here makes the browser the user's for what follows.
         Row(.post, "/admin/users/{leaver}/support-sign-in", "403 403 403 403 403 303 303", body: "reason=Reproducing+ticket+4711"),
     ]

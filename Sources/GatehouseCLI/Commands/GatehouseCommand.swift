@@ -10,7 +10,7 @@ struct GatehouseCommand: AsyncParsableCommand {
         discussion: "Configuration comes from GATEHOUSE_* environment variables; see README.md.",
         subcommands: [ServeCommand.self, MigrateCommand.self, KeysCommand.self, ClientCommand.self, UserCommand.self,
                       OrganizationCommand.self, InviteCommand.self, RoleCommand.self, AdminCommand.self, AuditCommand.self,
-                      BulkCommand.self, DemoCommand.self])
+                      BulkCommand.self, ImportCommand.self, DemoCommand.self])
 }
 
 /// Loads the configuration a command needs, turning problems into a clean exit message.

@@ -38,6 +38,7 @@ final class Backends: Sendable {
     var memberships: PostgresMembershipStore { PostgresMembershipStore(pool: postgres) }
     var customRoles: PostgresCustomRoleStore { PostgresCustomRoleStore(pool: postgres) }
     var invitations: PostgresInvitationStore { PostgresInvitationStore(pool: postgres) }
+    var externalIdentities: PostgresExternalIdentityStore { PostgresExternalIdentityStore(pool: postgres) }
     var lifecycle: PostgresUserLifecycleStore {
         PostgresUserLifecycleStore(pool: postgres, messageIDDomain: URLComponents(string: configuration.issuer)?.host ?? "gatehouse.local")
     }

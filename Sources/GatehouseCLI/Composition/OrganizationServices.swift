@@ -22,6 +22,8 @@ struct OrganizationServices {
     let issuer: String
     /// Why new links are not mailed (nil: they are).
     let mailOff: String?
+    /// The audit trail the services record to (the imports build theirs on it).
+    let audit: any AuditLog
 
     let principal = Principal.serverOperator
 
@@ -43,6 +45,7 @@ struct OrganizationServices {
         self.organizations = organizations
         issuer = backends.configuration.issuer
         self.mailOff = mailOff
+        self.audit = audit
     }
 
     /// The organization named by id or slug.

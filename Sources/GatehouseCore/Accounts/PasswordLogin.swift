@@ -22,14 +22,14 @@ public struct PasswordLogin: Sendable {
         case notActive(AccountStatus)
     }
 
-    public func authenticate(email: String, password: String) async throws -> Outcome {
+    public func authenticate(email: String, password typed: String) async throws -> Outcome {
         // Hashes are made from the NFKC form (PasswordPolicy.normalized), so verify that form.
-        let password = PasswordPolicy.normalized(password)
+        let password = PasswordPolicy.normalized(typed)
         guard let user = try await users.find(email: User.normalizedEmail(email)), let hash = user.passwordHash else {
             try await hasher.verifyDummy(password)
             return .invalidCredentials
         }
-        guard try await hasher.verify(password, against: hash) else {
+        guard try await verifies(typed: typed, normalized: password, against: hash) else {
             return .invalidCredentials
         }
         guard user.status == .active else { return .notActive(user.status) }
@@ -41,5 +41,15 @@ public struct PasswordLogin: Sendable {
             current.passwordHash = upgraded
         }
         return .success(current)
+    }
+
+    /// The NFKC form against the hash; then, for a hash not made with today's parameters (one
+    /// imported from another provider, which hashed the password as its user typed it: bcrypt,
+    /// argon2), the typed form when it differs. Either way the rehash is of the NFKC form.
+    func verifies(typed: String, normalized: String, against hash: String) async throws -> Bool {
+        if try await hasher.verify(normalized, against: hash) { return true }
+        // Bytes, not String's ==, which holds canonically equivalent forms equal.
+        guard !typed.utf8.elementsEqual(normalized.utf8), hasher.needsRehash(hash) else { return false }
+        return try await hasher.verify(typed, against: hash)
     }
 }

@@ -24,6 +24,8 @@ struct APIModule: WebModule {
         let auditTrail: AuditTrail
         /// Bulk jobs (`/api/v1/bulk-jobs`, issue 11 item 4).
         let bulkJobs: BulkJobs
+        /// Users and invitations from a file (`/api/v1/imports`, issue 11 item 4).
+        let importJobs: ImportJobs
         let issuer: String
         let clock: any Clock
         let document: OpenAPIDocument
@@ -56,6 +58,7 @@ struct APIModule: WebModule {
             + APIKeyOperations(dependencies: dependencies).all
             + AuditOperations(dependencies: dependencies).all
             + BulkJobOperations(dependencies: dependencies).all
+            + ImportOperations(dependencies: dependencies).all
     }
 }
 

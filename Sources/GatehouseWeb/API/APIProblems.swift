@@ -20,6 +20,8 @@ enum APIProblems {
         case let refusal as APIKeys.Refusal: return problem(refusal)
         case let refusal as AuditTrail.Refusal: return problem(refusal)
         case let refusal as BulkJobs.Refusal: return problem(refusal)
+        case let refusal as Imports.Refusal: return problem(refusal)
+        case let error as ImportFileError: return problem(error)
         case let oauth as OAuthError: return problem(oauth)
         default:
             logger?.error("api request failed", metadata: ["error": "\(String(reflecting: error))"])

@@ -25,7 +25,7 @@ struct NewAccount: Sendable {
     func read(_ form: RequestParameters, email: String) async throws -> (entry: Entry, problems: [String]) {
         let entry = Entry(name: (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines), password: form["password"] ?? "")
         var problems: [String] = []
-        if entry.name.count > 200 { problems.append("Use at most 200 characters for your name.") }
+        if AccountName.isTooLong(entry.name) { problems.append("Use at most \(AccountName.maximumLength) characters for your name.") }
         if termsURL != nil && form["accept_terms"] != "yes" { problems.append("Accept the terms of service to create an account.") }
         problems += try await newPassword.problems(entry.password, confirmation: nil,
                                                    context: PasswordContext(email: email, names: [entry.name]), user: nil)

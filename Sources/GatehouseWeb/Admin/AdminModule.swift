@@ -33,6 +33,8 @@ struct AdminModule: WebModule {
         let bulkJobs: BulkJobs
         /// The server's token lifetimes (a client's may only be shorter).
         let settings: ProviderSettings
+        /// Users and invitations from a file (`/admin/imports`).
+        let importJobs: ImportJobs
         let clock: any Clock
     }
 
@@ -48,6 +50,7 @@ struct AdminModule: WebModule {
         ClientPages(dependencies: dependencies).register(on: routes)
         AuditPage(dependencies: dependencies).register(on: routes)
         JobPages(dependencies: dependencies).register(on: routes)
+        ImportPage(dependencies: dependencies).register(on: routes)
         return routes.collection
     }
 }

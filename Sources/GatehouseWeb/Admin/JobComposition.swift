@@ -12,6 +12,8 @@ enum JobComposition {
             customRoles: CustomRoles(roles: d.organizations.customRoles, organizations: d.organizations.organizations,
                                      memberships: d.organizations.memberships, users: d.users, audit: d.audit, clock: d.clock),
             invitations: shared.invitations)
+            // Imports' kinds (import_user, import_invitation): GatehouseModules+Imports.
+            .adding(ImportJobHandler.all(GatehouseModules.imports(d, shared)))
     }
 
     static func jobs(_ d: WebDependencies, _ shared: SharedServices) -> BulkJobs {

@@ -9,12 +9,15 @@ public struct AdministrationDependencies: Sendable {
     public var requireSecondFactor: Bool
     /// Bulk jobs and their items (issue 11 item 4).
     public var bulkJobs: any BulkJobStore
+    /// Which account each user imported from another provider became (imports, issue 11 item 4).
+    public var externalIdentities: any ExternalIdentityStore
 
     public init(directory: any UserDirectoryStore, reader: any AdministrationReader, bulkJobs: any BulkJobStore,
-                requireSecondFactor: Bool = true) {
+                requireSecondFactor: Bool = true, externalIdentities: any ExternalIdentityStore) {
         self.directory = directory
         self.reader = reader
         self.bulkJobs = bulkJobs
         self.requireSecondFactor = requireSecondFactor
+        self.externalIdentities = externalIdentities
     }
 }

@@ -132,6 +132,7 @@ struct GatehouseModules {
             apiKeys: shared.apiKeys,
             auditTrail: AuditTrail(reader: d.administration.reader),
             bulkJobs: JobComposition.jobs(d, shared),
+            importJobs: Self.importJobs(d, shared),
             issuer: d.settings.issuer, clock: d.clock, document: .bundled)
     }
 
@@ -154,6 +155,7 @@ struct GatehouseModules {
             clients: shared.clients,
             bulkJobs: JobComposition.jobs(d, shared),
             settings: d.settings,
+            importJobs: Self.importJobs(d, shared),
             clock: d.clock)
     }
 

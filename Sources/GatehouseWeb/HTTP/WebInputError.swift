@@ -82,5 +82,7 @@ enum WebInputError: Error, Equatable {
         // The console's bulk actions (`/admin/users`' tick boxes and action form; a job's results: `status`, `after`; the jobs' list: `before`).
         "user", "everyone", "filter_q", "filter_organization", "filter_role", "filter_mfa", "target_organization", "target_role",
         "status", "before",
+        // The console's imports (`/admin/imports`: its multipart form; `kind` is named above).
+        "format", "source", "file", "data",
     ]
 }

@@ -110,6 +110,13 @@ struct PagePipeline: Sendable {
                         status: .forbidden)
     }
 
+    /// A POST whose body its route reads itself (the console's multipart import form, `ImportPage`),
+    /// with the support session read and errors answered here as for every page; the route checks
+    /// the form's CSRF token before it does anything.
+    func ownBody(_ request: Request, _ body: (BrowserSession?) async throws -> Response) async -> Response {
+        await answering(request, body)
+    }
+
     /// The one place a page's error becomes a page. A browser that carries a support session has
     /// it read (and its rule asked) once, here; its pages render with the banner
     /// (`PageChrome.current`), and a cookie of one that ended is expired.

@@ -22,6 +22,7 @@ enum RenderedViews {
             InvitationView.self, OrganizationView.self, PeopleView.self,
             // The console
             AdminDashboardView.self, AdminUsersView.self, AdminUserView.self, AdminClientsView.self, AdminClientView.self, AdminAuditView.self, AdminJobView.self, AdminJobsView.self,
+            AdminImportsView.self, AdminImportView.self,
             // API keys
             APIKeysView.self,
             // Development mode
