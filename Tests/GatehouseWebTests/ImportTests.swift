@@ -134,6 +134,11 @@ struct ImportTests {
             // An erasure takes the external id with the rest of the personal data.
             try await SharedServices(provider.dependencies).userLifecycle.erase(userID: created.id, by: .serverOperator)
             #expect(try await provider.dependencies.administration.externalIdentities.userID(source: "auth0", externalID: id) == nil)
+            // And the jobs' rows and results of the address: nothing of it is left in them.
+            let left = try await TestServices.postgres().query(
+                "SELECT count(*) AS n FROM bulk_job_items WHERE position($1 in payload::text) > 0 OR position($1 in coalesce(reason, '')) > 0",
+                [.text(email)]).rows.first?.int("n")
+            #expect(left == 0)
         }
     }
 

@@ -64,6 +64,15 @@ public struct PostgresUserLifecycleStore: UserLifecycleStore {
                 _ = try connection.query("DELETE FROM \(table) WHERE user_id = $1", user)
             }
             _ = try connection.query("DELETE FROM invitations WHERE email = $1", [.text(email)])
+            // An import's job items are the file's rows (the address, name and password hash as
+            // given) and results that name the address: the rows of this address go blank, their
+            // results keep what happened without it.
+            _ = try connection.query(
+                """
+                UPDATE bulk_job_items
+                SET payload = '{}'::jsonb, reason = replace(replace(reason, payload->>'email', 'an erased address'), $1, 'an erased address')
+                WHERE lower(btrim(payload->>'email')) = $1
+                """, [.text(email)])
             _ = try connection.query(Self.erasePersonalAuditSQL, [.uuid(userID), .text(AuditEvent.user(userID)), .timestamp(now)])
             _ = try connection.query(
                 """
