@@ -17,7 +17,7 @@ struct ImportTests {
     /// job is done (tests run at once, and another test's worker may hold some of its items).
     static func drain(_ provider: TestProvider, job id: UUID? = nil) async throws {
         for _ in 0..<200 {
-            try await GatehouseApplication.bulkWorker(provider.dependencies).drain()
+            try await GatehouseApplication.bulkWorker(provider.dependencies).drain(job: id)
             guard let id, try await provider.dependencies.administration.bulkJobs.job(id: id)?.status.isOpen == true else { return }
             try await Task.sleep(for: .milliseconds(50))
         }

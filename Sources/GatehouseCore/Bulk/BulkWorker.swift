@@ -34,11 +34,12 @@ public struct BulkWorker: Sendable {
         self.lease = lease
     }
 
-    /// Claims one batch and applies it; returns how many items it took (0: nothing to do).
+    /// Claims one batch (of `job` alone, when named) and applies it; returns how many items it
+    /// took (0: nothing to do).
     @discardableResult
-    public func runOnce() async throws -> Int {
+    public func runOnce(job only: UUID? = nil) async throws -> Int {
         let now = clock.now
-        let claimed = try await store.claim(limit: batchSize, now: now, leaseUntil: now.addingTimeInterval(lease))
+        let claimed = try await store.claim(limit: batchSize, now: now, leaseUntil: now.addingTimeInterval(lease), job: only)
         var jobs: [UUID: BulkJob] = [:]
         var requesters: [UUID: Principal] = [:]
         for held in claimed {
@@ -70,9 +71,10 @@ public struct BulkWorker: Sendable {
         return claimed.count
     }
 
-    /// Runs batches until no item is left to claim (tests, the benchmark).
-    public func drain() async throws {
-        while try await runOnce() > 0 {}
+    /// Runs batches until no item is left to claim (tests, the benchmark); of `job` alone when
+    /// named, so a test on a shared database applies its own job and no other test's.
+    public func drain(job: UUID? = nil) async throws {
+        while try await runOnce(job: job) > 0 {}
     }
 
     /// Runs until the task is cancelled: a batch after another while there is work, a pause of

@@ -19,7 +19,8 @@ public protocol BulkJobStore: Sendable {
     /// under a lease that ended before `now`, skipping items another claim is taking at this very
     /// moment (`FOR UPDATE SKIP LOCKED`): each becomes `running` under a new claim token, leased
     /// until `leaseUntil`, and its job `running`. Ordered by job, then ordinal.
-    func claim(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedBulkItem]
+    /// `job`: only that job's items (a test draining its own job on a shared database); nil: any.
+    func claim(limit: Int, now: Date, leaseUntil: Date, job: UUID?) async throws -> [ClaimedBulkItem]
     /// Records a claimed item's outcome and counts it on its job, atomically; the job becomes
     /// `done` (with `finishedAt`) when this was its last item. Returns the job as it now is, or nil
     /// when the claim no longer holds the item (its lease ended and another claim took it):
@@ -29,4 +30,11 @@ public protocol BulkJobStore: Sendable {
     /// Returns the job as it now is; nil when there is none. A job already done or cancelled is
     /// returned unchanged.
     func cancel(id: UUID, by actor: String, at now: Date) async throws -> BulkJob?
+}
+
+extension BulkJobStore {
+    /// Claims items of any open job.
+    public func claim(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedBulkItem] {
+        try await claim(limit: limit, now: now, leaseUntil: leaseUntil, job: nil)
+    }
 }

@@ -71,7 +71,7 @@ public struct PostgresBulkJobStore: BulkJobStore {
             """, [.uuid(jobID), .int(after?.afterOrdinal ?? 0), .text(status?.rawValue), .int(max(0, limit))]).rows.map(Self.item)
     }
 
-    public func claim(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedBulkItem] {
+    public func claim(limit: Int, now: Date, leaseUntil: Date, job: UUID?) async throws -> [ClaimedBulkItem] {
         let claim = UUID()
         return try await pool.transaction { connection in
             let rows = try connection.query(
@@ -79,7 +79,7 @@ public struct PostgresBulkJobStore: BulkJobStore {
                 WITH picked AS (
                     SELECT i.job_id, i.ordinal FROM bulk_job_items i JOIN bulk_jobs j ON j.id = i.job_id
                     WHERE i.status IN ('pending', 'running') AND j.status IN ('queued', 'running')
-                      AND (i.status = 'pending' OR i.lease_until < $1)
+                      AND (i.status = 'pending' OR i.lease_until < $1) AND ($5::uuid IS NULL OR i.job_id = $5)
                     ORDER BY i.job_id, i.ordinal
                     LIMIT $2
                     FOR UPDATE OF i SKIP LOCKED
@@ -87,7 +87,7 @@ public struct PostgresBulkJobStore: BulkJobStore {
                 UPDATE bulk_job_items i SET status = 'running', claim = $3, lease_until = $4
                 FROM picked WHERE i.job_id = picked.job_id AND i.ordinal = picked.ordinal
                 RETURNING i.job_id, i.ordinal, i.payload::text AS payload, i.status, i.reason, i.processed_at
-                """, [.timestamp(now), .int(max(0, limit)), .uuid(claim), .timestamp(leaseUntil)]).rows
+                """, [.timestamp(now), .int(max(0, limit)), .uuid(claim), .timestamp(leaseUntil), .optionalUUID(job)]).rows
             let items = try rows.map(Self.item).sorted { ($0.jobID.uuidString, $0.ordinal) < ($1.jobID.uuidString, $1.ordinal) }
             let jobIDs = Set(items.map(\.jobID))
             if !jobIDs.isEmpty {

@@ -45,10 +45,10 @@ public actor InMemoryBulkJobStore: BulkJobStore {
             .prefix(max(0, limit)).map { $0 }
     }
 
-    public func claim(limit: Int, now: Date, leaseUntil: Date) async throws -> [ClaimedBulkItem] {
+    public func claim(limit: Int, now: Date, leaseUntil: Date, job: UUID?) async throws -> [ClaimedBulkItem] {
         let claim = UUID()
         var claimed: [ClaimedBulkItem] = []
-        for jobID in jobsByID.keys.sorted(by: { $0.uuidString < $1.uuidString }) where jobsByID[jobID]?.status.isOpen == true {
+        for jobID in jobsByID.keys.sorted(by: { $0.uuidString < $1.uuidString }) where jobsByID[jobID]?.status.isOpen == true && (job == nil || job == jobID) {
             guard var rows = itemsByJob[jobID] else { continue }
             for index in rows.indices where claimed.count < limit {
                 let row = rows[index]
