@@ -6,17 +6,11 @@ import Testing
 /// of target, the expected answer written out here independently of `SupportSignInRules`.
 @Suite("Support sign-in rules: who may act as whom, and the reason")
 struct SupportSignInRulesTests {
-    static let organization = UUID(uuidString: "00000000-0000-0000-0000-00000000000a")!
+    static let organization = UserAdministrationRulesTests.organization
     static let actorID = UUID(uuidString: "00000000-0000-0000-0000-0000000000a1")!
 
-    static let actors: [(String, RoleRules.Actor)] = [
-        ("super_admin", RoleRules.Actor(platformRole: .superAdmin)),
-        ("site_admin", RoleRules.Actor(platformRole: .siteAdmin)),
-        ("operator", RoleRules.Actor(platformRole: .operator)),
-        ("client_admin", RoleRules.Actor(organizationRoles: [organization: .clientAdmin])),
-        ("client_user", RoleRules.Actor(organizationRoles: [organization: .clientUser])),
-        ("no role", RoleRules.Actor()),
-    ]
+    /// The same six actors as the user administration rules' table.
+    static let actors = UserAdministrationRulesTests.actors
 
     /// The targets: each role, a user with none, the actor themselves, and the two statuses that
     /// cannot sign in.
