@@ -12,7 +12,7 @@ public enum GatehouseApplication {
         // The pipeline is decided per route group here, once, not per request: Hummingbird wraps
         // each route in the middleware added before it (and an unknown path in all of it).
         // Every route: the request metrics.
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         // Answers made before any request (discovery, the JWKS) carry their security and CORS
         // headers already and read nothing of the request but its Origin: nothing else runs.
         for module in modules {
