@@ -135,4 +135,22 @@ struct MetricsTests {
             #expect(response.text.contains("hb_requests"))
         }
     }
+
+    @Test("answers made before any request, pages and refused requests are all counted, by route, method and status")
+    func everyRouteCounted() async throws {
+        try await withMetricsProvider(peer: "127.0.0.1") { _, browser in
+            #expect(try await browser.get("/jwks.json").status == .ok)
+            #expect(try await browser.get("/login").status == .ok)
+            #expect(try await browser.post("/token", form: [("grant_type", "x")]).status == .badRequest)
+            #expect(try await browser.get("/no-such-page").status == .notFound)
+            let text = try await browser.get("/metrics").text
+            for line in [#"hb_requests{http_route="/jwks.json",http_request_method="GET",http_response_status_code="200"}"#,
+                         #"hb_requests{http_route="/login",http_request_method="GET",http_response_status_code="200"}"#,
+                         #"hb_requests{http_route="/token",http_request_method="POST",http_response_status_code="400"}"#,
+                         #"hb_requests{http_route="NotFound",http_request_method="GET",http_response_status_code="404"}"#,
+                         #"http_server_request_duration_count{http_route="/jwks.json",http_request_method="GET",http_response_status_code="200"}"#] {
+                #expect(text.contains(line), "\(line)")
+            }
+        }
+    }
 }
