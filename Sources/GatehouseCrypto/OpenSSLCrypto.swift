@@ -8,14 +8,25 @@ public struct OpenSSLCrypto: CryptoPrimitives {
 
     /// SHA-256 (FIPS 180-4) through EVP's one-shot digest.
     public func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        Self.sha256Digest(bytes)
+    }
+
+    /// SHA-256 fetched from the default provider once: passing `EVP_sha256()` makes OpenSSL 3
+    /// fetch the implementation again on every digest (client secrets, `at_hash`, each signature).
+    nonisolated(unsafe) static let sha256MD: OpaquePointer = {
+        guard let digest = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("\(CryptoError.openSSL("fetching SHA-256"))") }
+        return digest
+    }()
+
+    static func sha256Digest(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
+            EVP_Digest(input.baseAddress, input.count, &digest, &length, sha256MD, nil)
         }
         // SHA-256 over memory cannot fail short of a broken library; refuse to continue with a wrong digest.
         guard ok == 1, length == 32 else { fatalError("\(CryptoError.openSSL("SHA-256"))") }
-        return Array(digest.prefix(Int(length)))
+        return digest
     }
 
     /// HMAC-SHA256 (RFC 2104) through OpenSSL's one-shot `HMAC()`.

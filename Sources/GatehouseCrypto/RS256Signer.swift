@@ -11,6 +11,8 @@ public struct RS256Signer: TokenSigner, TokenVerifier {
     public let signingKey: RSAKey
     let keysByID: [String: RSAKey]
     private let jwks: [UInt8]
+    /// The encoded JWS header of each token type Gatehouse issues, made once (`sign`).
+    private let encodedHeaders: [String: String]
 
     /// Refuses an empty key set, and a signing key that has no private half.
     public init(keys: [RSAKey]) throws {
@@ -30,6 +32,9 @@ public struct RS256Signer: TokenSigner, TokenVerifier {
         signingKey = first
         keysByID = byID
         jwks = Array(Self.jwksDocument(published).utf8)
+        encodedHeaders = Dictionary(uniqueKeysWithValues: [TokenType.accessToken, TokenType.idToken].map {
+            ($0, Self.encodedHeader(kid: first.kid, type: $0))
+        })
     }
 
     /// Every key id this signer publishes, signing key first.
@@ -38,10 +43,14 @@ public struct RS256Signer: TokenSigner, TokenVerifier {
     /// A compact JWS (RFC 7515 §7.1): `base64url(header).base64url(payload).base64url(signature)`
     /// with header `{"alg":"RS256","kid":...,"typ":...}` in that fixed order.
     public func sign(payload: [UInt8], type: String) throws -> String {
-        let header = #"{"alg":"RS256","kid":"\#(signingKey.kid)","typ":\#(JSONObjectWriter.string(type))}"#
-        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
+        let header = encodedHeaders[type] ?? Self.encodedHeader(kid: signingKey.kid, type: type)
+        let signingInput = header + "." + Base64URL.encode(payload)
         let signature = try signingKey.signRS256(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
+    }
+
+    private static func encodedHeader(kid: String, type: String) -> String {
+        Base64URL.encode(#"{"alg":"RS256","kid":"\#(kid)","typ":\#(JSONObjectWriter.string(type))}"#)
     }
 
     /// The JWK Set (RFC 7517 §5), computed once at init.

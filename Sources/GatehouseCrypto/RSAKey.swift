@@ -5,8 +5,9 @@ internal import COpenSSL
 /// computed once when it is made.
 ///
 /// `@unchecked Sendable`: the `EVP_PKEY` is never mutated after init, and OpenSSL 3 allows
-/// concurrent sign/verify on one `EVP_PKEY` as long as each operation has its own
-/// `EVP_MD_CTX`, which `sign`/`verify` create per call. The pointer never leaves this class.
+/// concurrent sign/verify on one `EVP_PKEY` as long as each operation has its own context:
+/// `verifyRS256` makes one per call, `signRS256` takes one of its own (`RS256Contexts`). The
+/// pointer never leaves this module.
 public final class RSAKey: @unchecked Sendable {
     let pkey: OpaquePointer
     /// Whether the private half is present (a key built from a JWK can only verify).
@@ -19,6 +20,8 @@ public final class RSAKey: @unchecked Sendable {
     public let e: String
     /// The RFC 7638 JWK thumbprint, which is also the key's `kid` and file name.
     public let kid: String
+    /// Contexts ready to sign with this key (`signRS256`).
+    let signingContexts: RS256Contexts
 
     /// Takes ownership of `pkey` (freed here if init fails, and in deinit otherwise).
     init(taking pkey: OpaquePointer, hasPrivateKey: Bool) throws {
@@ -36,6 +39,7 @@ public final class RSAKey: @unchecked Sendable {
         }
         self.pkey = pkey
         self.hasPrivateKey = hasPrivateKey
+        signingContexts = RS256Contexts(pkey: pkey)
         bits = Int(EVP_PKEY_get_bits(pkey))
         n = Base64URL.encode(modulus)
         e = Base64URL.encode(exponent)

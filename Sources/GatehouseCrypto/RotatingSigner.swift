@@ -45,7 +45,9 @@ public final class RotatingSigner: TokenSigner, TokenVerifier, Sendable {
         try snapshot.sign(payload: payload, type: type)
     }
 
-    public func jwksJSON() -> [UInt8] { snapshot.jwksJSON() }
+    /// The current set's bytes, read under the lock without copying the whole signer: the JWKS
+    /// route asks on every request (`ChangingAnswer`).
+    public func jwksJSON() -> [UInt8] { current.withLock { $0.jwksJSON() } }
 
     public func verify(_ compact: String) throws(TokenVerificationError) -> VerifiedJWS {
         try snapshot.verify(compact)

@@ -62,6 +62,26 @@ import Testing
         #expect(throws: CryptoError.self) { try publicOnly.signRS256(message) }
     }
 
+    @Test("the signature is the one `openssl dgst -sha256 -sign` makes (PKCS#1 v1.5 is deterministic), on every reuse of the key's prepared contexts")
+    func signatureMatchesOpenSSL() async throws {
+        let key = try RSAKey(privatePEM: Self.pkcs1PEM)
+        let input = Array("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJnYXRlaG91c2UifQ".utf8)
+        // printf '%s' "$input" | openssl dgst -sha256 -sign pkcs1.pem | basenc --base64url -w0
+        let expected = "GDWCUUO_hqV7dyI2kLIeZcBC5pR8TMrK_ZORgOV7NtbMeKE6pDgDKdZI3SPA-UFfyE118_JfaKwrsMWQZwOs_UDZjslhV5SPNoGQ2vu9KhXitr_LB_iN0XFx_LjCY74FooE4vl8WEMzK3NLY6ezmHhbhaaJQHoBqcgwyH5ZBnX7pwrjUNvQITD-_FAYMnv6WRrU4gtBvhdppMzGSgWbIUNnuQ2HD54JpoQxwsgn3hc9i8LWPYVW7NtF-SzN1pxnc1WR4i1zk3E3iyK7yyHCNp3e18UPNkj9api2zPxlVrD5TXb8foYCECtdQaaGUkH7KoQxamr6SPtPTW_czaKsDew"
+        #expect(Base64URL.encode(try key.signRS256(input)) == expected)
+        // Many at once: each takes a context of its own, and a context given back signs again alike.
+        let signatures = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<16 { group.addTask { Base64URL.encode(try key.signRS256(input)) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(signatures == Array(repeating: expected, count: 16))
+        #expect(Base64URL.encode(try key.signRS256(input)) == expected)
+        var other = input
+        other[0] ^= 1
+        #expect(key.verifyRS256(try key.signRS256(other), for: other))
+        #expect(!key.verifyRS256(try key.signRS256(other), for: input))
+    }
+
     @Test("a PKCS#1 PEM (BEGIN RSA PRIVATE KEY) loads")
     func pkcs1PEM() throws {
         let key = try RSAKey(privatePEM: Self.pkcs1PEM)

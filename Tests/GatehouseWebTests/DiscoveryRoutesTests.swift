@@ -1,5 +1,7 @@
 import Foundation
+import GatehouseCrypto
 import GatehouseTestingStack
+import HTTPTypes
 import HummingbirdTesting
 import Testing
 
@@ -41,6 +43,71 @@ struct DiscoveryRoutesTests {
         }
     }
 
+    /// The headers `SecurityHeadersMiddleware` gives every answer (HSTS: the test issuer is https).
+    static let securityHeaders: [HTTPField.Name] = [.contentSecurityPolicy, .xContentTypeOptions, HTTPField.Name("Referrer-Policy")!,
+                                                    HTTPField.Name("X-Frame-Options")!, .strictTransportSecurity]
+
+    @Test("discovery and the JWKS, made before any request and served without the per-request middleware, carry every header the pipeline gives other answers",
+          arguments: ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server", "/jwks.json"])
+    func precomputedHeaders(path: String) async throws {
+        try await withProvider { _, browser in
+            // A route behind the whole pipeline, for the values the middleware writes.
+            let health = try await browser.get("/health/live")
+            let crossOriginToken = try await browser.post("/token", form: [("grant_type", "x")], headers: [.origin: "https://spa.example"])
+            for origin in [nil, "https://spa.example"] {
+                let answer = try await browser.get(path, headers: origin.map { [.origin: $0] } ?? [:])
+                #expect(answer.status == .ok)
+                for name in Self.securityHeaders {
+                    #expect(health.headers[values: name].count == 1)
+                    #expect(answer.headers[values: name] == health.headers[values: name], "\(path) \(name)")
+                }
+                #expect(answer.headers[.cacheControl] == "public, max-age=300")
+                #expect(answer.headers[.contentType] == (path == "/jwks.json" ? "application/jwk-set+json" : "application/json"))
+                #expect(answer.headers[.contentLength] == String(answer.body.readableBytes))
+                for name in [HTTPField.Name.accessControlAllowOrigin, .accessControlExposeHeaders] {
+                    #expect(answer.headers[values: name] == (origin == nil ? [] : crossOriginToken.headers[values: name]), "\(path) \(name)")
+                }
+                #expect(answer.headers[.accessControlAllowOrigin] == (origin == nil ? nil : "*"))
+            }
+            // A preflight still reaches CORS (no OPTIONS route: the unknown-route pipeline answers it).
+            let preflight = try await browser.send(path, method: .options, headers: [.origin: "https://spa.example",
+                                                                                      .accessControlRequestMethod: "GET"], body: nil)
+            #expect(preflight.status == .noContent)
+            #expect(preflight.headers[.accessControlAllowOrigin] == "*")
+            #expect(preflight.headers[.contentSecurityPolicy] == health.headers[.contentSecurityPolicy])
+        }
+    }
+
+    @Test("the JWKS answer is made again when the key set changes (a key added and re-read), and stays the same bytes until then")
+    func jwksFollowsTheKeySet() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-jwks-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try KeyDirectory.generate(in: directory)
+        let signer = try RotatingSigner(directory: directory, publishDelay: 3600, now: Date())
+        let provider = try await TestProvider()
+        var dependencies = provider.dependencies
+        dependencies.signer = signer
+        try await provider.application(dependencies).test(.router) { client in
+            let browser = TestBrowser(client)
+            func kids() async throws -> [String] {
+                let keys = try #require(try await browser.get("/jwks.json").json()["keys"] as? [[String: Any]])
+                return keys.compactMap { $0["kid"] as? String }
+            }
+            #expect(try await kids() == [first.kid])
+            let before = try await browser.get("/jwks.json")
+            #expect(try await browser.get("/jwks.json").body == before.body, "the same bytes while nothing changes")
+
+            let second = try KeyDirectory.generate(in: directory)
+            #expect(try await kids() == [first.kid], "nothing changes before the signer re-reads its directory")
+            #expect(try signer.reload(now: Date()) != nil)
+            #expect(Set(try await kids()) == [first.kid, second.kid], "a new key is published on the next request")
+            let after = try await browser.get("/jwks.json")
+            #expect(after.headers[.contentLength] == String(after.body.readableBytes))
+            #expect(after.headers[.contentSecurityPolicy] == before.headers[.contentSecurityPolicy])
+            #expect(Array(after.body.readableBytesView) == signer.jwksJSON())
+        }
+    }
+
     @Test("health: live always, ready when PostgreSQL and Redis answer")
     func health() async throws {
         try await withProvider { _, browser in
@@ -66,6 +133,24 @@ struct MetricsTests {
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
             #expect(response.text.contains(#"gatehouse_token_requests_total{grant_type="client_credentials",outcome="issued"}"#))
             #expect(response.text.contains("hb_requests"))
+        }
+    }
+
+    @Test("answers made before any request, pages and refused requests are all counted, by route, method and status")
+    func everyRouteCounted() async throws {
+        try await withMetricsProvider(peer: "127.0.0.1") { _, browser in
+            #expect(try await browser.get("/jwks.json").status == .ok)
+            #expect(try await browser.get("/login").status == .ok)
+            #expect(try await browser.post("/token", form: [("grant_type", "x")]).status == .badRequest)
+            #expect(try await browser.get("/no-such-page").status == .notFound)
+            let text = try await browser.get("/metrics").text
+            for line in [#"hb_requests{http_route="/jwks.json",http_request_method="GET",http_response_status_code="200"}"#,
+                         #"hb_requests{http_route="/login",http_request_method="GET",http_response_status_code="200"}"#,
+                         #"hb_requests{http_route="/token",http_request_method="POST",http_response_status_code="400"}"#,
+                         #"hb_requests{http_route="NotFound",http_request_method="GET",http_response_status_code="404"}"#,
+                         #"http_server_request_duration_count{http_route="/jwks.json",http_request_method="GET",http_response_status_code="200"}"#] {
+                #expect(text.contains(line), "\(line)")
+            }
         }
     }
 }

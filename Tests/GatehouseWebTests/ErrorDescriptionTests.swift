@@ -37,6 +37,28 @@ struct ErrorDescriptionTests {
         }
     }
 
+    /// The body `OAuthErrorResponse` wrote through `JSONEncoder` before it wrote the bytes itself.
+    struct EncodedBody: Encodable {
+        let error: String
+        let error_description: String
+    }
+
+    @Test("an error body is byte for byte what JSONEncoder wrote (sorted keys, slashes unescaped), for every code and text")
+    func errorBodyBytes() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let texts = OAuthError.Reason.allCases.map(\.description) + Self.webInputErrors.map(\.description)
+            + [#"a "quoted" \ back/slash, tab\t and é"#]
+        let codes: [OAuthError.Code] = [.invalidRequest, .invalidClient, .invalidGrant, .unauthorizedClient, .unsupportedGrantType,
+                                        .invalidScope, .serverError, .temporarilyUnavailable, .invalidToken, .insufficientScope]
+        for code in codes {
+            for text in texts {
+                let expected = try encoder.encode(EncodedBody(error: code.rawValue, error_description: text))
+                #expect(OAuthErrorResponse.Wire(code, text).jsonBytes == Array(expected), "\(code) \(text)")
+            }
+        }
+    }
+
     @Test("a marker in every parameter, in parameter names and in the credentials never comes back from /token, /revoke or /introspect")
     func clientEndpoints() async throws {
         try await withProvider { provider, browser in

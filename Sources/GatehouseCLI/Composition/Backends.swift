@@ -96,7 +96,7 @@ func withBackends<T>(_ configuration: GatehouseConfiguration, needsRedis: Bool =
 }
 
 func makeLogger(_ configuration: GatehouseConfiguration) -> Logger {
-    var logger = Logger(label: "gatehouse")
+    var logger = Logger(label: "gatehouse", factory: DeferredMetadataLogHandler.init(label:))
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     return logger
 }

@@ -7,13 +7,25 @@ import Logging
 public enum GatehouseApplication {
     public static func router(_ dependencies: WebDependencies) -> Router<GatehouseRequestContext> {
         let router = Router(context: GatehouseRequestContext.self)
-        // Every request, an unknown path's included: who it is from (before any limit reads it),
-        // the security headers, CORS for the paths single-page apps call, the request metrics.
+        let modules = GatehouseModules(dependencies).all
+        let securityHeaders = SecurityHeadersMiddleware(crypto: dependencies.crypto, https: dependencies.settings.issuer.hasPrefix("https://"))
+        // The pipeline is decided per route group here, once, not per request: Hummingbird wraps
+        // each route in the middleware added before it (and an unknown path in all of it).
+        // Every route: the request metrics.
+        router.add(middleware: RequestMetricsMiddleware())
+        // Answers made before any request (discovery, the JWKS) carry their security and CORS
+        // headers already and read nothing of the request but its Origin: nothing else runs.
+        for module in modules {
+            if let precomputed = module.precomputedRoutes(securityHeaders: securityHeaders.fields) {
+                router.addRoutes(precomputed)
+            }
+        }
+        // Every other request, an unknown path's included: who it is from (before any limit reads
+        // it), the security headers, CORS for the paths single-page apps call.
         router.add(middleware: ClientAddressMiddleware(resolver: dependencies.protection.clientAddresses))
-        router.add(middleware: SecurityHeadersMiddleware(crypto: dependencies.crypto, https: dependencies.settings.issuer.hasPrefix("https://")))
+        router.add(middleware: securityHeaders)
         router.add(middleware: APICORSMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        for module in GatehouseModules(dependencies).all {
+        for module in modules {
             router.addRoutes(module.routes)
         }
         return router

@@ -8,7 +8,9 @@ public struct GatehouseRequestContext: RequestContext, RemoteAddressRequestConte
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     /// The client's address: the TCP peer's, or what trusted proxies forwarded. Set once per
-    /// request by `ClientAddressMiddleware` (`ClientAddressResolver`); nil when unknown.
+    /// request by `ClientAddressMiddleware` (`ClientAddressResolver`), which runs for every route
+    /// but the answers made before any request (`PrecomputedAnswer`), which read no address;
+    /// nil when unknown.
     public internal(set) var clientIP: String?
     /// The client is in a trusted network (`GATEHOUSE_RATE_LIMIT_EXEMPT`), exempt from per-IP
     /// limits. Set with `clientIP` by `ClientAddressMiddleware`.
@@ -17,7 +19,6 @@ public struct GatehouseRequestContext: RequestContext, RemoteAddressRequestConte
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
-        clientIP = remoteAddress?.ipAddress
     }
 
     /// Bodies are read with explicit, smaller limits by `FormBody`.

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// A feature of the web layer, a room of its own: it declares what its handlers may use as its
@@ -7,4 +8,14 @@ import Hummingbird
 /// bodies), or a bare collection — so a route carries only the middleware it needs.
 protocol WebModule {
     var routes: RouteCollection<GatehouseRequestContext> { get }
+
+    /// Routes whose answers are made before any request (`PrecomputedAnswer`, with the security
+    /// headers given here baked in) and read nothing of the request but its `Origin`: they run
+    /// with the request metrics alone, none of the per-request middleware `routes` get. Nil for
+    /// most modules.
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>?
+}
+
+extension WebModule {
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>? { nil }
 }

@@ -7,15 +7,6 @@ import Logging
 /// `error_description` is a fixed text: Core's `OAuthError.Reason` or the web layer's
 /// `WebInputError`, never anything copied from the request.
 enum OAuthErrorResponse {
-    struct Body: Encodable {
-        let error: String
-        let errorDescription: String
-        enum CodingKeys: String, CodingKey {
-            case error
-            case errorDescription = "error_description"
-        }
-    }
-
     /// An error as it goes on the wire: the code and its description.
     struct Wire: Equatable {
         let code: OAuthError.Code
@@ -30,7 +21,15 @@ enum OAuthErrorResponse {
             self.init(error.code, error.description)
         }
 
-        var body: Body { Body(error: code.rawValue, errorDescription: description) }
+        /// `{"error":…,"error_description":…}`: the bytes `JSONEncoder` wrote (sorted keys, slashes
+        /// unescaped; `ErrorDescriptionTests` holds them equal), written without it, since every
+        /// refused token request pays for this body.
+        var jsonBytes: [UInt8] {
+            var json = JSONObjectWriter()
+            json.write("error", code.rawValue)
+            json.write("error_description", description)
+            return json.finish()
+        }
     }
 
     /// For the token endpoint and other client-facing JSON APIs.
@@ -38,13 +37,13 @@ enum OAuthErrorResponse {
         if let refusal = error as? TooManyAttempts {
             // RFC 6749 has no rate-limit error: 429 (RFC 6585 §4) with Retry-After, and the
             // closest OAuth code so clients that only read `error` still back off.
-            var response = Responses.json(wire(error, logger: logger).body, status: .tooManyRequests, noStore: true)
+            var response = Responses.json(bytes: wire(error, logger: logger).jsonBytes, status: .tooManyRequests, noStore: true)
             response.headers[.retryAfter] = String(refusal.retryAfterSeconds)
             return response
         }
         let wire = wire(error, logger: logger)
         let status = (error as? WebInputError)?.status ?? status(for: wire.code)
-        var response = Responses.json(wire.body, status: status, noStore: true)
+        var response = Responses.json(bytes: wire.jsonBytes, status: status, noStore: true)
         switch wire.code {
         case .invalidClient:
             // RFC 6749 §5.2: 401 with the scheme the client may use.
@@ -60,7 +59,7 @@ enum OAuthErrorResponse {
     /// For protected resources (userinfo): the error also travels in `WWW-Authenticate`.
     static func bearerResponse(for error: any Error, logger: Logger) -> Response {
         let wire = wire(error, logger: logger)
-        var response = Responses.json(wire.body, status: status(for: wire.code), noStore: true)
+        var response = Responses.json(bytes: wire.jsonBytes, status: status(for: wire.code), noStore: true)
         response.headers[.wwwAuthenticate] =
             "Bearer realm=\"gatehouse\", error=\"\(wire.code.rawValue)\", error_description=\"\(quoted(wire.description))\""
         return response
@@ -68,7 +67,7 @@ enum OAuthErrorResponse {
 
     /// RFC 6750 §3.1: a request without any token gets the challenge but no error code.
     static func bearerChallenge() -> Response {
-        var response = Responses.json(Wire(OAuthError(.invalidToken, .accessTokenRequired)).body, status: .unauthorized, noStore: true)
+        var response = Responses.json(bytes: Wire(OAuthError(.invalidToken, .accessTokenRequired)).jsonBytes, status: .unauthorized, noStore: true)
         response.headers[.wwwAuthenticate] = "Bearer realm=\"gatehouse\""
         return response
     }

@@ -5,20 +5,25 @@ import NIOCore
 /// Small constructors for the responses every endpoint builds.
 enum Responses {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, noStore: Bool = false) -> Response {
+        json(bytes: jsonBytes(value), status: status, noStore: noStore)
+    }
+
+    /// `value` as JSON with sorted keys and unescaped slashes (`JSONEncoder`): for documents
+    /// written once or rarely; the token endpoint's objects go through `JSONObjectWriter`.
+    static func jsonBytes(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return json(bytes: Array(data), status: status, noStore: noStore)
+        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 
     static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok, noStore: Bool = false) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if noStore {
-            headers[.cacheControl] = "no-store"
-            headers[.pragma] = "no-cache"
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        Response(status: status, headers: noStore ? jsonNoStoreHeaders : jsonHeaders,
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
+
+    /// Made once: a value set through `HTTPFields`' subscript is checked byte by byte each time.
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+    private static let jsonNoStoreHeaders: HTTPFields = [.contentType: "application/json", .cacheControl: "no-store", .pragma: "no-cache"]
 
     static func html(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status,

@@ -1,4 +1,5 @@
 import GatehouseCore
+import HTTPTypes
 import Hummingbird
 
 /// Security headers on every response (OWASP Secure Headers): no framing, no sniffing, no
@@ -12,6 +13,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// The `Strict-Transport-Security` value, nil on an http issuer (development on loopback,
     /// where browsers ignore it anyway and it would pin `localhost` to https).
     let strictTransportSecurity: String?
+    /// The headers as fields, made once: appended to every answer without building or checking
+    /// a value per request, and baked into the answers made before any request (`PrecomputedAnswer`).
+    let fields: [HTTPField]
 
     /// Two years, the subdomains of the issuer's host included (hstspreload.org's minimum is one
     /// year; a shorter time only helps an attacker waiting for it to lapse).
@@ -26,6 +30,14 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         // connect-src: the organization page's notice and the audit page's tail read our own `/events`.
         contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
             + "script-src \(scripts.joined(separator: " ")); connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+        var fields = [
+            HTTPField(name: .contentSecurityPolicy, value: contentSecurityPolicy),
+            HTTPField(name: .xContentTypeOptions, value: "nosniff"),
+            HTTPField(name: .referrerPolicy, value: "no-referrer"),
+            HTTPField(name: .xFrameOptions, value: "DENY"),
+        ]
+        if let strictTransportSecurity { fields.append(HTTPField(name: .strictTransportSecurity, value: strictTransportSecurity)) }
+        self.fields = fields
     }
 
     /// Standard base64 with padding, as CSP hash sources are written.
@@ -34,13 +46,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         return text + String(repeating: "=", count: (4 - text.count % 4) % 4)
     }
 
+    /// No handler sets these headers itself, so they are appended rather than looked up and replaced.
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[.xFrameOptions] = "DENY"
-        if let strictTransportSecurity { response.headers[.strictTransportSecurity] = strictTransportSecurity }
+        response.headers.append(contentsOf: fields)
         return response
     }
 }

@@ -1,27 +1,29 @@
 import GatehouseCore
+import HTTPTypes
 import Hummingbird
 
 /// Discovery (OIDC Discovery §4, RFC 8414 §3) and the JWKS (RFC 7517 §5). Both are public,
-/// cacheable for a short while and CORS-enabled.
+/// cacheable for a short while and CORS-enabled. Their answers are made before any request
+/// (`PrecomputedAnswer`): the discovery document once, the JWKS again whenever the key set
+/// changes (`RotatingSigner.reload`, every `GATEHOUSE_KEYS_RELOAD_INTERVAL`).
 struct DiscoveryRoutes {
     let issuer: String
     let signer: any TokenSigner
 
-    func register(on routes: RouteCollection<GatehouseRequestContext>) {
-        let discovery = Responses.json(DiscoveryDocument(issuer: issuer))
+    static let discoveryPaths = ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]
+    static let cacheControl = "public, max-age=300"
+
+    func register(on routes: RouteCollection<GatehouseRequestContext>, securityHeaders: [HTTPField]) {
+        let discovery = PrecomputedAnswer(body: Responses.jsonBytes(DiscoveryDocument(issuer: issuer)), contentType: "application/json",
+                                          cacheControl: Self.cacheControl, securityHeaders: securityHeaders)
+        for path in Self.discoveryPaths {
+            routes.get(RouterPath(path)) { request, _ in discovery.response(to: request) }
+        }
         let signer = self.signer
-        for path in ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"] {
-            routes.get(RouterPath(path)) { _, _ in
-                var response = discovery
-                response.headers[.cacheControl] = "public, max-age=300"
-                return response
-            }
+        let jwks = ChangingAnswer(body: { signer.jwksJSON() }) { body in
+            PrecomputedAnswer(body: body, contentType: "application/jwk-set+json", cacheControl: Self.cacheControl,
+                              securityHeaders: securityHeaders)
         }
-        routes.get("/jwks.json") { _, _ in
-            var response = Responses.json(bytes: signer.jwksJSON())
-            response.headers[.contentType] = "application/jwk-set+json"
-            response.headers[.cacheControl] = "public, max-age=300"
-            return response
-        }
+        routes.get("/jwks.json") { request, _ in jwks.response(to: request) }
     }
 }

@@ -1,8 +1,10 @@
 import GatehouseCore
+import HTTPTypes
 import Hummingbird
 
 /// The OAuth 2.0 / OpenID Connect endpoints that relying parties and resource servers call, rather
-/// than browsers: discovery and the JWKS (static, no middleware of their own), then `/token`,
+/// than browsers: discovery and the JWKS (answers made before any request, no middleware but the
+/// request metrics: `precomputedRoutes`), then `/token`,
 /// `/revoke`, `/introspect` and `/userinfo` on the `OAuthRoutes` pipeline. (The browser's side,
 /// `/authorize` and `/logout`, is `SignInModule`'s.) Token, userinfo, discovery and the JWKS are
 /// benchmarked (`bench/run`): every Core service here is built once, never per request.
@@ -22,11 +24,17 @@ struct OAuthModule: WebModule {
 
     let dependencies: Dependencies
 
+    /// Discovery and the JWKS: made before any request, no middleware of their own.
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>? {
+        let collection = RouteCollection(context: GatehouseRequestContext.self)
+        DiscoveryRoutes(issuer: dependencies.issuer, signer: dependencies.signer).register(on: collection, securityHeaders: securityHeaders)
+        return collection
+    }
+
     var routes: RouteCollection<GatehouseRequestContext> {
         let collection = RouteCollection(context: GatehouseRequestContext.self)
-        DiscoveryRoutes(issuer: dependencies.issuer, signer: dependencies.signer).register(on: collection)
-        // Only the routes below may record audit events (a reused code, a revocation): they get
-        // the request's address and user agent; discovery and the JWKS above do not pay for it.
+        // These routes may record audit events (a reused code, a revocation): they get the
+        // request's address and user agent.
         collection.add(middleware: AuditRequestMiddleware())
         let routes = OAuthRoutes(collection: collection, maxFormBytes: dependencies.maxFormBytes,
                                  clientAuthentication: dependencies.clientAuthentication)
