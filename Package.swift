@@ -139,7 +139,9 @@ let package = Package(
         .testTarget(
             name: "GatehouseWebTests",
             dependencies: ["GatehouseWeb", "GatehouseCore", "GatehouseCrypto", "GatehouseTestingStack",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"),
+                           .product(name: "NIOHTTPTypes", package: "swift-nio-extras")],
             swiftSettings: swiftSettings
         ),
     ]

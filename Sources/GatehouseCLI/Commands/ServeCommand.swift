@@ -91,9 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
                 },
                 mailbox: config.developmentMode ? mail.outbox : nil,
                 logger: logger)
+            let (router, answers) = GatehouseApplication.routerAndAnswers(dependencies)
             let app = Application(
-                router: GatehouseApplication.router(dependencies),
-                server: GatehouseApplication.server(timeouts: http.timeouts),
+                router: router,
+                server: GatehouseApplication.server(timeouts: http.timeouts, answers: answers),
                 configuration: .init(address: .hostname(config.host, port: config.port)),
                 services: mail.services + [
                     KeyReloadService.every(.seconds(config.keysReloadInterval), signer: signer, logger: logger),

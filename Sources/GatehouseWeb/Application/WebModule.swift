@@ -9,13 +9,14 @@ import Hummingbird
 protocol WebModule {
     var routes: RouteCollection<GatehouseRequestContext> { get }
 
-    /// Routes whose answers are made before any request (`PrecomputedAnswer`, with the security
-    /// headers given here baked in) and read nothing of the request but its `Origin`: they run
-    /// with the request metrics alone, none of the per-request middleware `routes` get. Nil for
-    /// most modules.
-    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>?
+    /// GET routes whose answers are made before any request (`PrecomputedAnswer`, with the
+    /// security headers given here baked in) and read nothing of the request but its `Origin`:
+    /// as routes they run with the request metrics alone, none of the per-request middleware
+    /// `routes` get, and `gatehouse serve` answers most of them in the channel, before Hummingbird
+    /// (`PrecomputedAnswerHandler`). None for most modules.
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> [PrecomputedRoute]
 }
 
 extension WebModule {
-    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>? { nil }
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> [PrecomputedRoute] { [] }
 }

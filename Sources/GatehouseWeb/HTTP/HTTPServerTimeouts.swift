@@ -25,11 +25,15 @@ public struct HTTPServerTimeouts: Sendable, Equatable {
 }
 
 extension GatehouseApplication {
-    /// The HTTP/1.1 server `gatehouse serve` runs, with these timeouts.
-    public static func server(timeouts: HTTPServerTimeouts) -> HTTPServerBuilder {
+    /// The HTTP/1.1 server `gatehouse serve` runs, with these timeouts, giving `answers` in the
+    /// channel (`PrecomputedAnswerHandler`; `routerAndAnswers` makes them).
+    public static func server(timeouts: HTTPServerTimeouts, answers: PrecomputedAnswers = .none) -> HTTPServerBuilder {
         let body = TimeAmount(timeouts.body)
-        return .http1(configuration: .init(additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: body)],
-                                           idleTimeout: TimeAmount(timeouts.idle)))
+        let configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: body)],
+                                                       idleTimeout: TimeAmount(timeouts.idle))
+        return HTTPServerBuilder { responder in
+            PrecomputedAnswerChannel(base: HTTP1Channel(responder: responder, configuration: configuration), answers: answers)
+        }
     }
 }
 

@@ -1,8 +1,6 @@
 import Dispatch
 import HTTPTypes
 import Hummingbird
-import Metrics
-import Synchronization
 
 /// The request metrics of Hummingbird's `MetricsMiddleware` — the same names and dimensions
 /// (`hb.requests`, `http.server.request.duration`, `hb.request.errors` by route, method and
@@ -16,54 +14,7 @@ import Synchronization
 struct RequestMetricsMiddleware: RouterMiddleware {
     typealias Context = GatehouseRequestContext
 
-    private struct Endpoint: Hashable, Sendable {
-        let route: String
-        let method: HTTPRequest.Method
-        let status: HTTPResponse.Status
-    }
-
-    private struct EndpointMetrics: Sendable {
-        let requests: Counter
-        let duration: Timer
-        let errors: Counter
-
-        init(_ id: Endpoint) {
-            let route = ("http.route", id.route), method = ("http.request.method", id.method.description)
-            let status = id.status.code.description
-            requests = Counter(label: "hb.requests", dimensions: [route, method, ("http.response.status_code", status)])
-            duration = Timer(label: "http.server.request.duration", dimensions: [route, method, ("http.response.status_code", status)],
-                             preferredDisplayUnit: .seconds)
-            errors = Counter(label: "hb.request.errors", dimensions: [route, method, ("error.type", status)])
-        }
-    }
-
-    /// Handles made once per label set, as Hummingbird's cache does.
-    private final class Handles: Sendable {
-        let endpoints = Mutex<[Endpoint: EndpointMetrics]>([:])
-        let active = Mutex<[HTTPRequest.Method: Meter]>([:])
-
-        func endpoint(_ id: Endpoint) -> EndpointMetrics {
-            if let made = endpoints.withLock({ $0[id] }) { return made }
-            let made = EndpointMetrics(id)
-            return endpoints.withLock { endpoints in
-                if let existing = endpoints[id] { return existing }
-                endpoints[id] = made
-                return made
-            }
-        }
-
-        func active(_ method: HTTPRequest.Method) -> Meter {
-            if let made = active.withLock({ $0[method] }) { return made }
-            let made = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", method.description)])
-            return active.withLock { meters in
-                if let existing = meters[method] { return existing }
-                meters[method] = made
-                return made
-            }
-        }
-    }
-
-    private let handles = Handles()
+    private let handles = RequestMetrics()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -71,7 +22,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         active.increment()
         do {
             var response = try await next(request, context)
-            let metrics = handles.endpoint(Endpoint(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status))
+            let metrics = handles.endpoint(route: context.endpointPath ?? "Unknown", method: request.method, status: response.status)
             guard response.body.contentLength == nil else {
                 metrics.requests.increment()
                 metrics.duration.recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
@@ -90,7 +41,7 @@ struct RequestMetricsMiddleware: RouterMiddleware {
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
-            let metrics = handles.endpoint(Endpoint(route: context.endpointPath ?? "NotFound", method: request.method, status: status))
+            let metrics = handles.endpoint(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
             metrics.requests.increment()
             metrics.errors.increment()
             active.decrement()

@@ -11,19 +11,18 @@ struct DiscoveryRoutes {
     let signer: any TokenSigner
 
     static let discoveryPaths = ["/.well-known/openid-configuration", "/.well-known/oauth-authorization-server"]
+    static let jwksPath = "/jwks.json"
     static let cacheControl = "public, max-age=300"
 
-    func register(on routes: RouteCollection<GatehouseRequestContext>, securityHeaders: [HTTPField]) {
+    func routes(securityHeaders: [HTTPField]) -> [PrecomputedRoute] {
         let discovery = PrecomputedAnswer(body: Responses.jsonBytes(DiscoveryDocument(issuer: issuer)), contentType: "application/json",
                                           cacheControl: Self.cacheControl, securityHeaders: securityHeaders)
-        for path in Self.discoveryPaths {
-            routes.get(RouterPath(path)) { request, _ in discovery.response(to: request) }
-        }
         let signer = self.signer
         let jwks = ChangingAnswer(body: { signer.jwksJSON() }) { body in
             PrecomputedAnswer(body: body, contentType: "application/jwk-set+json", cacheControl: Self.cacheControl,
                               securityHeaders: securityHeaders)
         }
-        routes.get("/jwks.json") { request, _ in jwks.response(to: request) }
+        return Self.discoveryPaths.map { PrecomputedRoute(path: $0, answer: { discovery }) }
+            + [PrecomputedRoute(path: Self.jwksPath, answer: jwks.answer)]
     }
 }

@@ -25,10 +25,8 @@ struct OAuthModule: WebModule {
     let dependencies: Dependencies
 
     /// Discovery and the JWKS: made before any request, no middleware of their own.
-    func precomputedRoutes(securityHeaders: [HTTPField]) -> RouteCollection<GatehouseRequestContext>? {
-        let collection = RouteCollection(context: GatehouseRequestContext.self)
-        DiscoveryRoutes(issuer: dependencies.issuer, signer: dependencies.signer).register(on: collection, securityHeaders: securityHeaders)
-        return collection
+    func precomputedRoutes(securityHeaders: [HTTPField]) -> [PrecomputedRoute] {
+        DiscoveryRoutes(issuer: dependencies.issuer, signer: dependencies.signer).routes(securityHeaders: securityHeaders)
     }
 
     var routes: RouteCollection<GatehouseRequestContext> {

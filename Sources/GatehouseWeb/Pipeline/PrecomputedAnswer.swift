@@ -8,24 +8,41 @@ import Synchronization
 /// request with an `Origin` what `APICORSMiddleware` adds — and the body's bytes. For routes
 /// that read nothing of the request but its `Origin` (discovery, the JWKS): serving one copies
 /// two references, encodes nothing and runs none of the per-request middleware, which
-/// `GatehouseApplication` composes only around the other routes.
+/// `GatehouseApplication` composes only around the other routes. `gatehouse serve` gives most of
+/// them before Hummingbird sees the request at all (`PrecomputedAnswerHandler`).
 struct PrecomputedAnswer: Sendable {
-    let sameOrigin: Response
-    let crossOrigin: Response
+    let sameOrigin: HTTPResponse
+    let crossOrigin: HTTPResponse
+    let body: ByteBuffer
+    /// The same, as the router's answers.
+    private let sameOriginResponse: Response
+    private let crossOriginResponse: Response
 
     /// The headers in the order the middleware would have added them: the route's own, CORS's,
     /// then the security headers.
     init(body: [UInt8], contentType: String, cacheControl: String, securityHeaders: [HTTPField]) {
         var headers: HTTPFields = [.contentType: contentType, .contentLength: String(body.count), .cacheControl: cacheControl]
-        let buffer = ByteBuffer(bytes: body)
-        sameOrigin = Response(status: .ok, headers: headers + securityHeaders, body: ResponseBody(byteBuffer: buffer))
+        self.body = ByteBuffer(bytes: body)
+        sameOrigin = HTTPResponse(status: .ok, headerFields: headers + securityHeaders)
         headers.append(contentsOf: APICORSMiddleware.answerFields)
-        crossOrigin = Response(status: .ok, headers: headers + securityHeaders, body: ResponseBody(byteBuffer: buffer))
+        crossOrigin = HTTPResponse(status: .ok, headerFields: headers + securityHeaders)
+        sameOriginResponse = Response(status: .ok, headers: sameOrigin.headerFields, body: ResponseBody(byteBuffer: self.body))
+        crossOriginResponse = Response(status: .ok, headers: crossOrigin.headerFields, body: ResponseBody(byteBuffer: self.body))
     }
 
+    /// The head for a request with or without an `Origin`.
+    func head(crossOrigin: Bool) -> HTTPResponse { crossOrigin ? self.crossOrigin : sameOrigin }
+
     func response(to request: Request) -> Response {
-        request.headers[.origin] == nil ? sameOrigin : crossOrigin
+        request.headers[.origin] == nil ? sameOriginResponse : crossOriginResponse
     }
+}
+
+/// A path answered by a `PrecomputedAnswer` (`WebModule.precomputedRoutes`): `answer` is the
+/// answer now (for the JWKS, the one of the current key set).
+struct PrecomputedRoute: Sendable {
+    let path: String
+    let answer: @Sendable () -> PrecomputedAnswer
 }
 
 extension HTTPFields {
@@ -52,12 +69,12 @@ final class ChangingAnswer: Sendable {
         current = Mutex((first, make(first)))
     }
 
-    func response(to request: Request) -> Response {
+    /// The answer for the bytes `body()` gives now.
+    func answer() -> PrecomputedAnswer {
         let bytes = body()
-        let answer = current.withLock { current in
+        return current.withLock { current in
             if current.body != bytes { current = (bytes, make(bytes)) }
             return current.answer
         }
-        return answer.response(to: request)
     }
 }
