@@ -266,6 +266,24 @@ struct SupportSignInTests {
         }
     }
 
+    @Test("the administrator's own session ending (signed out everywhere from another device) ends the support session at its next use, audited")
+    func endsWithTheAdministratorsSession() async throws {
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let admin = try await AdminConsoleTests.staff(.siteAdmin, provider)
+            let user = try await provider.makeUser()
+            #expect(try await Self.start(browser, as: admin, for: user).location == "/account")
+            #expect(try await browser.get("/account").text.contains("support-banner"))
+            try await provider.dependencies.sessions.revokeAll(userID: admin.user.id, at: provider.clock.now)
+            let account = try await browser.get("/account")
+            #expect(account.status == .seeOther, "signed out: neither session lives")
+            #expect(account.location?.hasPrefix("/login") == true)
+            let events = try await provider.audit.newest(limit: 20, subject: user.user.id).map(\.event)
+            #expect(events.first?.type == .supportSessionEnded)
+            #expect(events.first?.details["ended"] == "the administrator's own session ended")
+            #expect(events.first?.actor == AuditEvent.user(admin.user.id))
+        }
+    }
+
     @Test("the rule is asked again on every use: the user made a client_admin ends the session at the next page, audited")
     func ruleOnEveryUse() async throws {
         try await AdminConsoleTests.withConsole { provider, browser in

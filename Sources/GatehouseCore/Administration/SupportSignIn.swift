@@ -10,7 +10,8 @@ import Foundation
 /// `SupportSignInRules` decides, asked here at the start and again on every use (each page of
 /// the session, each code exchanged), with both accounts' roles and statuses read from the
 /// database then: an administrator who lost their role, or a user who became an administrator
-/// or was suspended, ends the session at its next use.
+/// or was suspended, ends the session at its next use. So does the end of the administrator's own
+/// session it was started from (signed out, signed out everywhere, expired).
 public struct SupportSignIn: Sendable {
     let users: any UserStore
     let sessions: any SessionStore
@@ -52,7 +53,7 @@ public struct SupportSignIn: Sendable {
             expiresAt: now.addingTimeInterval(SupportSignInRules.lifetime), lastSeenAt: now, ipAddress: ipAddress,
             userAgent: userAgent.map(UserAgent.capped))
         session.secondFactor = adminSession.secondFactor
-        session.support = SupportMark(impersonatorID: actorID, reason: reason)
+        session.support = SupportMark(impersonatorID: actorID, reason: reason, impersonatorSessionID: adminSession.id)
         try await sessions.create(session, tokenDigest: crypto.tokenDigest(secret))
         await audit.record(AuditEvent(type: .supportSessionStarted, occurredAt: now, actor: actor.auditActor, subject: userID,
                                       ip: ipAddress, userAgent: userAgent,
@@ -68,9 +69,20 @@ public struct SupportSignIn: Sendable {
     public func admits(_ session: BrowserSession) async throws -> Bool {
         guard let mark = session.support else { return true }
         guard session.expiresAt > clock.now else { return false }
+        guard try await ownSessionLives(mark) else {
+            try await end(session, why: "the administrator's own session ended")
+            return false
+        }
         if try await stillAllowed(mark, userID: session.userID) { return true }
         try await end(session, why: "no longer allowed")
         return false
+    }
+
+    /// Whether the administrator's own session the support session was started from is still
+    /// live: signing out there (or everywhere), or that session expiring, ends this one too.
+    func ownSessionLives(_ mark: SupportMark) async throws -> Bool {
+        guard let id = mark.impersonatorSessionID, let own = try await sessions.find(id: id) else { return false }
+        return own.userID == mark.impersonatorID && own.support == nil && own.expiresAt > clock.now
     }
 
     /// The live support session `id` of the user, acted in by `impersonatorID`, when it may still

@@ -40,9 +40,13 @@ public struct BrowserSession: Sendable, Equatable {
 public struct SupportMark: Sendable, Equatable {
     public var impersonatorID: UUID
     public var reason: String
+    /// The administrator's own session the support session was started from: the support
+    /// session ends with it. Nil once that session is gone from the store.
+    public var impersonatorSessionID: UUID?
 
-    public init(impersonatorID: UUID, reason: String) {
+    public init(impersonatorID: UUID, reason: String, impersonatorSessionID: UUID? = nil) {
         self.impersonatorID = impersonatorID
         self.reason = reason
+        self.impersonatorSessionID = impersonatorSessionID
     }
 }

@@ -7,14 +7,14 @@ public struct PostgresSessionStore: SessionStore {
 
     public init(pool: PostgresPool) { self.pool = pool }
 
-    static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent, second_factor, impersonator_id, support_reason"
+    static let columns = "id, user_id, auth_time, amr, created_at, expires_at, last_seen_at, ip_address, user_agent, second_factor, impersonator_id, support_reason, impersonator_session_id"
 
     public func create(_ session: BrowserSession, tokenDigest: [UInt8]) async throws {
         // The user's last sign-in (the directory's order, migration 0020) moves in the same statement.
         _ = try await pool.query(
             """
             WITH session AS (
-                INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                INSERT INTO browser_sessions (token_digest, \(Self.columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
                 RETURNING user_id, created_at)
             UPDATE users SET last_sign_in_at = session.created_at FROM session
             WHERE users.id = session.user_id AND users.last_sign_in_at < session.created_at
@@ -23,7 +23,7 @@ public struct PostgresSessionStore: SessionStore {
              .textArray(session.amr), .timestamp(session.createdAt), .timestamp(session.expiresAt),
              .timestamp(session.lastSeenAt), .optionalText(session.ipAddress), .optionalText(session.userAgent),
              .optionalText(session.secondFactor?.rawValue), session.support.map { .uuid($0.impersonatorID) } ?? .null,
-             .optionalText(session.support?.reason)])
+             .optionalText(session.support?.reason), session.support?.impersonatorSessionID.map { .uuid($0) } ?? .null])
     }
 
     public func find(tokenDigest: [UInt8], now: Date) async throws -> BrowserSession? {
@@ -102,7 +102,8 @@ public struct PostgresSessionStore: SessionStore {
                        ipAddress: try row.optionalString("ip_address"), userAgent: try row.optionalString("user_agent"))
         session.secondFactor = try row.optionalString("second_factor").flatMap(ProvenSecondFactor.init(rawValue:))
         if let reason = try row.optionalString("support_reason") {
-            session.support = SupportMark(impersonatorID: try row.optionalUUID("impersonator_id") ?? nobody, reason: reason)
+            session.support = SupportMark(impersonatorID: try row.optionalUUID("impersonator_id") ?? nobody, reason: reason,
+                                          impersonatorSessionID: try row.optionalUUID("impersonator_session_id"))
         }
         return session
     }

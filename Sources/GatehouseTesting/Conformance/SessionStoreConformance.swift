@@ -103,11 +103,14 @@ public enum SessionStoreConformance {
             #expect(try await stores.sessions.find(tokenDigest: digest, now: user.createdAt) == nil)
             #expect(try await stores.sessions.find(id: session.id) == nil)
         },
-        ConformanceCheck("SessionStore: a support session reads back marked, is left out of list, and supportSignIns lists it with the administrator, newest first") { stores async throws in
+        ConformanceCheck("SessionStore: a support session reads back marked (with the administrator's session it came from), is left out of list, and supportSignIns lists it with the administrator, newest first") { stores async throws in
             let user = try await Fixtures.createdUser(stores), admin = try await Fixtures.createdUser(stores)
             let now = user.createdAt
             var first = session(user, at: now, lifetime: 900), second = session(user, at: now.addingTimeInterval(60), lifetime: 900)
-            first.support = SupportMark(impersonatorID: admin.id, reason: "Ticket 1: the invoice page")
+            // The administrator's own session the first was started from (the second names none).
+            let own = session(admin, at: now, lifetime: 3600)
+            try await stores.sessions.create(own, tokenDigest: Fixtures.digest())
+            first.support = SupportMark(impersonatorID: admin.id, reason: "Ticket 1: the invoice page", impersonatorSessionID: own.id)
             second.support = SupportMark(impersonatorID: admin.id, reason: "Ticket 2")
             let digest = Fixtures.digest()
             try await stores.sessions.create(first, tokenDigest: digest)
