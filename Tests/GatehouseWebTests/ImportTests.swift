@@ -75,6 +75,35 @@ struct ImportTests {
         }
     }
 
+    @Test("an imported password hash is never shown and not kept once used: a dry run's rows forget it when confirmed, the real job's as each is applied; the user signs in with it")
+    func hashNotKept() async throws {
+        try await withProvider { provider, browser in
+            let email = provider.uniqueEmail()
+            let hash = "$2b$04$UR0atSzuTsBsAKG.QriYGuipaXCCZO/z6mUStlq3wFTMCc5ws6axq"
+            let csv = "external_id,email,email_verified,password_hash\nkept-\(UUID().uuidString),\(email),true,\(hash)\n"
+            let importJobs = Self.importJobs(provider)
+            let store = provider.dependencies.administration.bulkJobs
+            func stored(_ job: BulkJob) async throws -> [[String: String]] {
+                try await store.items(jobID: job.id, status: nil, after: nil, limit: 10).map(\.payload)
+            }
+            let dryRun = try await importJobs.start(try ImportFile(kind: .users, format: .csv, bytes: Array(csv.utf8)), source: "legacy",
+                                                    dryRun: true, by: .serverOperator)
+            try await Self.drain(provider, job: dryRun.id)
+            #expect(try await stored(dryRun).first?["password_hash"] == hash, "kept until the dry run is confirmed")
+            let shown = try await importJobs.items(of: dryRun.id, after: nil, limit: 10, by: .serverOperator)
+            #expect(shown.count == 1 && shown.allSatisfy { $0.payload["password_hash"] == nil && $0.payload["email"] == email },
+                    "never shown: \(shown.map(\.payload))")
+            let real = try await importJobs.confirm(dryRun.id, by: .serverOperator)
+            #expect(try await stored(dryRun).first?["password_hash"] == nil, "the dry run forgot it on confirmation")
+            try await Self.drain(provider, job: real.id)
+            #expect(try await store.job(id: real.id)?.counts.done == 1)
+            #expect(try await stored(real).first?["password_hash"] == nil, "the real job forgot it once applied")
+            #expect(try await stored(real).first?["email"] == email)
+            #expect(try await provider.dependencies.users.find(email: email)?.passwordHash == hash)
+            #expect(try await browser.signInDirectly(email, "correct horse").status == .seeOther)
+        }
+    }
+
     @Test("argon2i from another provider verifies; a password the other provider hashed as typed (not NFKC) signs in and is rehashed in NFKC")
     func argon2AndTypedForm() async throws {
         try await withProvider { provider, browser in

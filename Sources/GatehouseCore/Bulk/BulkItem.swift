@@ -23,6 +23,21 @@ public struct BulkItem: Sendable, Equatable {
     }
 }
 
+extension BulkItem {
+    /// Payload keys that are the handler's input alone (an imported password hash): never shown
+    /// (`BulkJobs.items`), dropped from a real job's item as its outcome is recorded, and from a
+    /// dry run's items when it is confirmed (`BulkJobStore`): a copy of a user's password hash
+    /// kept in a job would outlive their next password change.
+    public static let secretKeys: Set<String> = ["password_hash"]
+
+    /// The item as it may be shown: without `secretKeys`.
+    public var withoutSecrets: BulkItem {
+        var item = self
+        item.payload = payload.filter { !Self.secretKeys.contains($0.key) }
+        return item
+    }
+}
+
 public enum BulkItemStatus: String, Sendable, CaseIterable, Codable {
     /// Waiting for a worker.
     case pending

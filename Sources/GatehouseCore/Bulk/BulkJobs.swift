@@ -166,8 +166,19 @@ public struct BulkJobs: Sendable {
     /// A page of the job's items by ordinal (keyset), only those with `status` when given.
     public func items(of id: UUID, status: BulkItemStatus? = nil, after: BulkItemCursor?, limit: Int, by principal: Principal) async throws
         -> [BulkItem] {
+        try await itemsKeepingSecrets(of: id, status: status, after: after, limit: limit, by: principal).map(\.withoutSecrets)
+    }
+
+    /// `items`, with the payloads whole: for confirming a dry run into its real job, never shown.
+    func itemsKeepingSecrets(of id: UUID, status: BulkItemStatus? = nil, after: BulkItemCursor?, limit: Int, by principal: Principal)
+        async throws -> [BulkItem] {
         _ = try await job(id, by: principal)
         return try await store.items(jobID: id, status: status, after: after, limit: min(max(limit, 1), Self.maximumPageSize))
+    }
+
+    /// A confirmed dry run's items no longer need their secrets (`BulkItem.secretKeys`).
+    func forgetSecrets(of id: UUID) async throws {
+        try await store.forgetSecrets(jobID: id)
     }
 
     /// The jobs the caller sees, newest first (keyset): every job for the platform roles, one's

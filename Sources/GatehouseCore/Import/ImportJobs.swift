@@ -2,7 +2,8 @@ import Foundation
 
 /// Starting imports as bulk jobs (`ImportJobHandler`): a file's rows become a job's items; a dry
 /// run's job can then be confirmed, which makes the real job from the same rows (the file is not
-/// sent twice). The console and `POST /api/v1/imports` start them here; the workers apply them.
+/// sent twice). A row's password hash is never shown and is not kept once used
+/// (`BulkItem.secretKeys`). The console and `POST /api/v1/imports` start them here; the workers apply them.
 public struct ImportJobs: Sendable {
     let jobs: BulkJobs
 
@@ -47,7 +48,7 @@ public struct ImportJobs: Sendable {
         var payloads: [[String: String]] = []
         var after: BulkItemCursor?
         while true {
-            let page = try await jobs.items(of: id, after: after, limit: BulkJobs.maximumPageSize, by: principal)
+            let page = try await jobs.itemsKeepingSecrets(of: id, after: after, limit: BulkJobs.maximumPageSize, by: principal)
             payloads += page.map(\.payload)
             guard page.count == BulkJobs.maximumPageSize, let last = page.last else { break }
             after = BulkItemCursor(afterOrdinal: last.ordinal)
@@ -55,6 +56,9 @@ public struct ImportJobs: Sendable {
         var parameters = dryRun.parameters
         parameters.removeValue(forKey: "selection")
         parameters["confirms"] = id.uuidString.lowercased()
-        return try await jobs.create(kind: dryRun.kind, targets: .payloads(payloads), parameters: parameters, dryRun: false, by: principal)
+        let job = try await jobs.create(kind: dryRun.kind, targets: .payloads(payloads), parameters: parameters, dryRun: false, by: principal)
+        // The rows live on in the real job; the dry run's copies of their secrets go.
+        try await jobs.forgetSecrets(of: id)
+        return job
     }
 }

@@ -22,10 +22,13 @@ public protocol BulkJobStore: Sendable {
     /// `job`: only that job's items (a test draining its own job on a shared database); nil: any.
     func claim(limit: Int, now: Date, leaseUntil: Date, job: UUID?) async throws -> [ClaimedBulkItem]
     /// Records a claimed item's outcome and counts it on its job, atomically; the job becomes
-    /// `done` (with `finishedAt`) when this was its last item. Returns the job as it now is, or nil
-    /// when the claim no longer holds the item (its lease ended and another claim took it):
-    /// then nothing is written.
+    /// `done` (with `finishedAt`) when this was its last item. Unless the job is a dry run (whose
+    /// rows a confirmation copies), the item's `BulkItem.secretKeys` leave its payload then.
+    /// Returns the job as it now is, or nil when the claim no longer holds the item (its lease
+    /// ended and another claim took it): then nothing is written.
     func record(_ outcome: BulkItemOutcome, for claimed: ClaimedBulkItem, at now: Date) async throws -> BulkJob?
+    /// Drops `BulkItem.secretKeys` from every item of the job (a dry run once confirmed).
+    func forgetSecrets(jobID: UUID) async throws
     /// Cancels an open job: its pending items are never claimed (items running now still record).
     /// Returns the job as it now is; nil when there is none. A job already done or cancelled is
     /// returned unchanged.

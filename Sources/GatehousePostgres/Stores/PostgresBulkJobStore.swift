@@ -105,7 +105,8 @@ public struct PostgresBulkJobStore: BulkJobStore {
         return try await pool.query(
             """
             WITH item AS (
-                UPDATE bulk_job_items SET status = $3, reason = $4, processed_at = $5, claim = NULL, lease_until = NULL
+                UPDATE bulk_job_items SET status = $3, reason = $4, processed_at = $5, claim = NULL, lease_until = NULL,
+                       payload = CASE WHEN (SELECT dry_run FROM bulk_jobs WHERE id = $1) THEN payload ELSE payload - $10::text[] END
                 WHERE job_id = $1 AND ordinal = $2 AND status = 'running' AND claim = $6
                 RETURNING job_id
             )
@@ -116,7 +117,12 @@ public struct PostgresBulkJobStore: BulkJobStore {
             RETURNING \(Self.columns.replacingOccurrences(of: "parameters::text", with: "j.parameters::text"))
             """,
             [.uuid(item.jobID), .int(item.ordinal), .text(outcome.status.rawValue), .text(outcome.reason), .timestamp(now),
-             .uuid(claimed.claim), .int(done), .int(skipped), .int(failed)]).rows.first.map(Self.job)
+             .uuid(claimed.claim), .int(done), .int(skipped), .int(failed), .textArray(BulkItem.secretKeys.sorted())]).rows.first.map(Self.job)
+    }
+
+    public func forgetSecrets(jobID: UUID) async throws {
+        _ = try await pool.query("UPDATE bulk_job_items SET payload = payload - $2::text[] WHERE job_id = $1 AND payload ?| $2::text[]",
+                                 [.uuid(jobID), .textArray(BulkItem.secretKeys.sorted())])
     }
 
     public func cancel(id: UUID, by actor: String, at now: Date) async throws -> BulkJob? {

@@ -82,6 +82,23 @@ public enum BulkJobStoreConformance {
             #expect(items.allSatisfy { $0.processedAt == later })
             #expect(try await stores.jobs.items(jobID: made.id, status: .skipped, after: nil, limit: 10).map(\.ordinal) == [2])
         },
+        ConformanceCheck("BulkJobStore: an item's secrets leave a real job's payload as its outcome is recorded, a dry run's when it is told to forget them") { stores async throws in
+            let now = Fixtures.now
+            for dryRun in [false, true] {
+                let made = BulkJob(kind: BulkJobKind("import_user"), requestedBy: nil, parameters: [:], dryRun: dryRun,
+                                   counts: BulkJobCounts(total: 1), createdAt: now)
+                let row = ["email": "ada@example.com", "password_hash": "$2b$04$secret", "_line": "2"]
+                try await stores.jobs.create(made, payloads: [row])
+                let claimed = try #require(try await stores.jobs.claim(limit: 1, now: now, leaseUntil: now.addingTimeInterval(60), job: made.id).first)
+                #expect(claimed.item.payload == row, "the handler gets the whole row")
+                _ = try await stores.jobs.record(.done(dryRun ? "would create" : "created"), for: claimed, at: now)
+                let kept = try await stores.jobs.items(jobID: made.id, status: nil, after: nil, limit: 10).map(\.payload)
+                #expect(kept == [dryRun ? row : ["email": "ada@example.com", "_line": "2"]], dryRun ? "a dry run keeps it for its confirmation" : "used: gone")
+                try await stores.jobs.forgetSecrets(jobID: made.id)
+                #expect(try await stores.jobs.items(jobID: made.id, status: nil, after: nil, limit: 10).map(\.payload)
+                        == [["email": "ada@example.com", "_line": "2"]])
+            }
+        },
         ConformanceCheck("BulkJobStore: items of a claim whose lease ended are claimed again, and the old claim records nothing") { stores async throws in
             let now = Fixtures.now
             let (made, payloads) = job(2, at: now)

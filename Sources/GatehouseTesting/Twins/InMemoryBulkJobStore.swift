@@ -77,6 +77,7 @@ public actor InMemoryBulkJobStore: BulkJobStore {
         rows[index].item.status = outcome.status
         rows[index].item.reason = outcome.reason
         rows[index].item.processedAt = now
+        if !job.dryRun { rows[index].item = rows[index].item.withoutSecrets }
         rows[index].claim = nil
         rows[index].leaseUntil = nil
         itemsByJob[jobID] = rows
@@ -89,6 +90,14 @@ public actor InMemoryBulkJobStore: BulkJobStore {
         }
         jobsByID[jobID] = job
         return job
+    }
+
+    public func forgetSecrets(jobID: UUID) async throws {
+        itemsByJob[jobID] = itemsByJob[jobID]?.map { row in
+            var row = row
+            row.item = row.item.withoutSecrets
+            return row
+        }
     }
 
     public func cancel(id: UUID, by actor: String, at now: Date) async throws -> BulkJob? {
