@@ -104,6 +104,40 @@ struct ImportTests {
         }
     }
 
+    @Test("a dry run can be confirmed for a day: after it, confirming is refused, on the console with what to do")
+    func dryRunExpires() async throws {
+        var configured = try await TestProvider()
+        configured.dependencies.administration.requireSecondFactor = false
+        let provider = configured
+        try await provider.application().test(.router) { client in
+            let csv = "external_id,email,password_hash\nold-\(UUID().uuidString),\(provider.uniqueEmail()),$2b$04$UR0atSzuTsBsAKG.QriYGuipaXCCZO/z6mUStlq3wFTMCc5ws6axq\n"
+            let importJobs = Self.importJobs(provider)
+            let dryRun = try await importJobs.start(try ImportFile(kind: .users, format: .csv, bytes: Array(csv.utf8)), source: "legacy",
+                                                    dryRun: true, by: .serverOperator)
+            try await Self.drain(provider, job: dryRun.id)
+            provider.clock.advance(by: ImportJobs.confirmWindow + 1)
+            await #expect(throws: ImportJobs.Refusal.expired) { try await importJobs.confirm(dryRun.id, by: .serverOperator) }
+
+            let browser = TestBrowser(client)
+            let admin = try await Self.staff(.siteAdmin, provider)
+            _ = try await browser.signInDirectly(admin.email, admin.password)
+            let path = "/admin/imports/" + dryRun.id.uuidString.lowercased()
+            let page = try await browser.get(path)
+            #expect(!page.text.contains("import-confirm-button"), "no button to press")
+            #expect(page.text.contains(#"This dry run finished more than a day ago, and the password hashes it was given are no longer kept: <a href="/admin/imports">upload the file again</a> for a new dry run to import it."#))
+            // Posted anyway (a page loaded earlier, another tab): refused with what to do.
+            let csrf = try #require(try await browser.get("/admin/imports").hiddenField("csrf_token"))
+            let refused = try await browser.post(path + "/confirm", form: [("csrf_token", csrf)])
+            #expect(refused.status == .conflict)
+            #expect(refused.text.contains("This dry run finished more than a day ago, and the password hashes it was given are no longer kept. "
+                                          + "Upload the file again for a new dry run, then confirm it."))
+
+            provider.clock.advance(by: -2)
+            let real = try await importJobs.confirm(dryRun.id, by: .serverOperator)
+            #expect(real.dryRun == false, "within the day it is confirmed")
+        }
+    }
+
     @Test("argon2i from another provider verifies; a password the other provider hashed as typed (not NFKC) signs in and is rehashed in NFKC")
     func argon2AndTypedForm() async throws {
         try await withProvider { provider, browser in

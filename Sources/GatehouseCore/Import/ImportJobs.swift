@@ -17,6 +17,24 @@ public struct ImportJobs: Sendable {
         case notAnImportDryRun
         /// The dry run has not finished yet.
         case notFinished
+        /// The dry run finished more than `confirmWindow` ago: its rows' secrets are gone.
+        case expired
+    }
+
+    /// How long a finished dry run can be confirmed. After it, the hourly sweep drops its rows'
+    /// secrets (`forgetStaleSecrets`): a password hash is kept only while it may still be used.
+    public static let confirmWindow: TimeInterval = 24 * 3600
+
+    /// Whether `job`, a finished dry run, can no longer be confirmed (`confirmWindow`).
+    public func expired(_ job: BulkJob) -> Bool {
+        guard job.dryRun, let finished = job.finishedAt else { return false }
+        return jobs.clock.now >= finished.addingTimeInterval(Self.confirmWindow)
+    }
+
+    /// Drops the secrets of dry runs that can no longer be confirmed (`confirmWindow`); returns
+    /// how many rows lost one. `gatehouse serve` runs it every hour.
+    public static func forgetStaleSecrets(_ store: any BulkJobStore, now: Date) async throws -> Int {
+        try await store.forgetSecrets(ofDryRunsFinishedBefore: now.addingTimeInterval(-confirmWindow))
     }
 
     /// An import's job, when the caller sees it (`BulkJobs.Refusal.notFound` for any other job).
@@ -45,6 +63,7 @@ public struct ImportJobs: Sendable {
         let dryRun = try await job(id, by: principal)
         guard dryRun.dryRun else { throw Refusal.notAnImportDryRun }
         guard dryRun.status == .done else { throw Refusal.notFinished }
+        guard !expired(dryRun) else { throw Refusal.expired }
         var payloads: [[String: String]] = []
         var after: BulkItemCursor?
         while true {

@@ -29,6 +29,9 @@ public protocol BulkJobStore: Sendable {
     func record(_ outcome: BulkItemOutcome, for claimed: ClaimedBulkItem, at now: Date) async throws -> BulkJob?
     /// Drops `BulkItem.secretKeys` from every item of the job (a dry run once confirmed).
     func forgetSecrets(jobID: UUID) async throws
+    /// Drops `BulkItem.secretKeys` from the items of every dry run that finished before `before`;
+    /// returns how many items lost one.
+    func forgetSecrets(ofDryRunsFinishedBefore before: Date) async throws -> Int
     /// Cancels an open job: its pending items are never claimed (items running now still record).
     /// Returns the job as it now is; nil when there is none. A job already done or cancelled is
     /// returned unchanged.

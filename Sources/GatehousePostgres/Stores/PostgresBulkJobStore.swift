@@ -120,6 +120,15 @@ public struct PostgresBulkJobStore: BulkJobStore {
              .uuid(claimed.claim), .int(done), .int(skipped), .int(failed), .textArray(BulkItem.secretKeys.sorted())]).rows.first.map(Self.job)
     }
 
+    public func forgetSecrets(ofDryRunsFinishedBefore before: Date) async throws -> Int {
+        try await pool.query(
+            """
+            UPDATE bulk_job_items i SET payload = i.payload - $2::text[]
+            FROM bulk_jobs j WHERE j.id = i.job_id AND j.dry_run AND j.finished_at < $1 AND i.payload ?| $2::text[]
+            RETURNING i.ordinal
+            """, [.timestamp(before), .textArray(BulkItem.secretKeys.sorted())]).rows.count
+    }
+
     public func forgetSecrets(jobID: UUID) async throws {
         _ = try await pool.query("UPDATE bulk_job_items SET payload = payload - $2::text[] WHERE job_id = $1 AND payload ?| $2::text[]",
                                  [.uuid(jobID), .textArray(BulkItem.secretKeys.sorted())])

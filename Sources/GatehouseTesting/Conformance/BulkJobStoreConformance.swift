@@ -99,6 +99,27 @@ public enum BulkJobStoreConformance {
                         == [["email": "ada@example.com", "_line": "2"]])
             }
         },
+        ConformanceCheck("BulkJobStore: the secrets of dry runs that finished before a time are dropped; a later or open dry run keeps them") { stores async throws in
+            let now = Fixtures.now
+            let row = ["email": "ada@example.com", "password_hash": "$2b$04$secret"]
+            var made: [BulkJob] = []
+            for (index, finishes) in [true, true, false].enumerated() {
+                let job = BulkJob(kind: BulkJobKind("import_user"), requestedBy: nil, parameters: [:], dryRun: true,
+                                  counts: BulkJobCounts(total: 1), createdAt: now.addingTimeInterval(Double(index)))
+                try await stores.jobs.create(job, payloads: [row])
+                if finishes {
+                    let claimed = try #require(try await stores.jobs.claim(limit: 1, now: now, leaseUntil: now.addingTimeInterval(60), job: job.id).first)
+                    _ = try await stores.jobs.record(.done("would create"), for: claimed, at: now.addingTimeInterval(Double(index * 100)))
+                }
+                made.append(job)
+            }
+            // The first finished at now, the second at now + 100, the third is still open.
+            #expect(try await stores.jobs.forgetSecrets(ofDryRunsFinishedBefore: now.addingTimeInterval(50)) == 1)
+            var payloads: [[[String: String]]] = []
+            for job in made { payloads.append(try await stores.jobs.items(jobID: job.id, status: nil, after: nil, limit: 10).map(\.payload)) }
+            #expect(payloads == [[["email": "ada@example.com"]], [row], [row]])
+            #expect(try await stores.jobs.forgetSecrets(ofDryRunsFinishedBefore: now.addingTimeInterval(50)) == 0, "once")
+        },
         ConformanceCheck("BulkJobStore: items of a claim whose lease ended are claimed again, and the old claim records nothing") { stores async throws in
             let now = Fixtures.now
             let (made, payloads) = job(2, at: now)

@@ -92,6 +92,19 @@ public actor InMemoryBulkJobStore: BulkJobStore {
         return job
     }
 
+    public func forgetSecrets(ofDryRunsFinishedBefore before: Date) async throws -> Int {
+        var forgotten = 0
+        for (id, job) in jobsByID where job.dryRun && (job.finishedAt.map { $0 < before } ?? false) {
+            itemsByJob[id] = itemsByJob[id]?.map { row in
+                var row = row
+                if !BulkItem.secretKeys.isDisjoint(with: row.item.payload.keys) { forgotten += 1 }
+                row.item = row.item.withoutSecrets
+                return row
+            }
+        }
+        return forgotten
+    }
+
     public func forgetSecrets(jobID: UUID) async throws {
         itemsByJob[jobID] = itemsByJob[jobID]?.map { row in
             var row = row

@@ -126,7 +126,8 @@ struct ImportPage {
                                     reason: item.reason ?? "line \(item.payload["_line"] ?? String(item.ordinal)): " + AdminImportView.words(item.status))
             },
             moreURL: items.count > Self.perPage ? shown.last.map { path + "?after=" + BulkItemCursor(afterOrdinal: $0.ordinal).text } : nil,
-            confirmable: job.dryRun && job.status == .done && job.counts.done > 0,
+            confirmable: job.dryRun && job.status == .done && job.counts.done > 0 && !dependencies.importJobs.expired(job),
+            expired: dependencies.importJobs.expired(job),
             confirms: job.parameters["confirms"].map { "/admin/imports/" + $0 })
         return responder.page(view, cookies: csrf.cookies)
     }
@@ -141,6 +142,10 @@ struct ImportPage {
             case .notAnAdministrator, .notPermitted: return notPermitted()
             default: return notFound()
             }
+        } catch ImportJobs.Refusal.expired {
+            return responder.error(title: "Too old to import", message: "This dry run finished more than a day ago, and the password "
+                                   + "hashes it was given are no longer kept. Upload the file again for a new dry run, then confirm it.",
+                                   status: .conflict)
         } catch is ImportJobs.Refusal {
             return responder.error(title: "Not ready", message: "Only a finished dry run can be imported. Wait for it to finish, then confirm.",
                                    status: .conflict)
@@ -204,6 +209,8 @@ struct AdminImportView: PageView {
     let moreURL: String?
     /// A finished dry run with rows to apply: the button that imports them.
     let confirmable: Bool
+    /// A dry run too old to confirm (`ImportJobs.confirmWindow`): what to do instead.
+    let expired: Bool
     /// The dry run this import confirmed (its page).
     let confirms: String?
 
@@ -237,7 +244,8 @@ struct AdminImportView: PageView {
         ["title": .text("Import"), "csrfToken": .text(csrfToken), "path": .text(path), "kind": .text(kind), "dryRun": .flag(dryRun),
          "status": .text(status), "finished": .flag(finished), "total": .text(total), "processed": .text(processed),
          "done": .text(done), "skipped": .text(skipped), "failed": .text(failed), "percent": .text(percent), "rows": .list(rows),
-         "moreURL": .text(moreURL), "confirmable": .flag(confirmable), "confirms": .text(confirms)]
+         "moreURL": .text(moreURL), "confirmable": .flag(confirmable), "expired": .flag(expired),
+         "confirms": .text(confirms)]
     }
 
     static let sample = AdminImportView(
@@ -245,5 +253,5 @@ struct AdminImportView: PageView {
         total: "2", processed: "2", done: "1", skipped: "1", failed: "0", percent: "100",
         rows: [Row(status: "done", reason: "line 2 · ada@example.com: would create"),
                Row(status: "skipped", reason: "line 3: would skip. email is not a valid address.")],
-        moreURL: "/admin/imports/6f1c?after=200", confirmable: true, confirms: "/admin/imports/5e0b")
+        moreURL: "/admin/imports/6f1c?after=200", confirmable: true, expired: false, confirms: "/admin/imports/5e0b")
 }
