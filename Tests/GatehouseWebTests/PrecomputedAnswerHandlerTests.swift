@@ -66,12 +66,22 @@ struct PrecomputedAnswerHandlerTests {
         #expect(try channel.readOutbound(as: HTTPResponsePart.self) != nil)
     }
 
-    @Test("another path, a query, HEAD, a Connection or Expect header: handed on whole")
+    @Test("a browser's Connection: keep-alive is answered in the channel too")
+    func keepAlive() throws {
+        let channel = try Self.channel()
+        try channel.writeInbound(Self.get("/jwks.json", [.connection: "Keep-Alive"]))
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil)
+        #expect(try channel.readOutbound(as: HTTPResponsePart.self) != nil)
+    }
+
+    @Test("another path, a query, HEAD, a Connection header other than keep-alive, an Expect header: handed on whole")
     func handedOn() throws {
         let requests: [HTTPRequestPart] = [
             Self.get("/health/live"), Self.get("/jwks.json?x=1"),
             .head(HTTPRequest(method: .head, scheme: "http", authority: "localhost", path: "/jwks.json")),
-            Self.get("/jwks.json", [.connection: "close"]), Self.get("/jwks.json", [.expect: "100-continue"]),
+            Self.get("/jwks.json", [.connection: "close"]), Self.get("/jwks.json", [.connection: "keep-alive, close"]),
+            Self.get("/jwks.json", [.expect: "100-continue"]),
         ]
         for request in requests {
             let channel = try Self.channel()

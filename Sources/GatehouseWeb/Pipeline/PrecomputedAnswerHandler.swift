@@ -20,13 +20,16 @@ public struct PrecomputedAnswers: Sendable {
     public static let none = PrecomputedAnswers([])
 
     /// The route for a GET of exactly this path (no query) that the channel may answer itself:
-    /// nil for any request whose answer would not be the precomputed bytes alone — another method
-    /// (HEAD included: Hummingbird knows it has no body), a query, a `Connection` header (the
-    /// router honours `close`), an `Expect` header.
+    /// nil for any request whose answer would not be the precomputed bytes alone on a connection
+    /// kept open — another method (HEAD included: Hummingbird knows it has no body), a query, a
+    /// `Connection` header other than `keep-alive` (the router honours `close`), an `Expect` header.
     func route(for request: HTTPRequest) -> PrecomputedRoute? {
         guard request.method == .get, let path = request.path, let route = byPath[path],
-              request.headerFields[.connection] == nil, request.headerFields[.expect] == nil
+              request.headerFields[.expect] == nil
         else { return nil }
+        if let connection = request.headerFields[values: .connection].first {
+            guard request.headerFields[values: .connection].count == 1, connection.lowercased() == "keep-alive" else { return nil }
+        }
         return route
     }
 }
