@@ -1097,7 +1097,9 @@ def console_journey(j):
         dry_run = j.path()
         j.click_and_leave("job-confirm")
         j.wait(lambda drv: j.path() != dry_run and j.path().startswith("/admin/jobs/"), "the job's page")
-        job_page_until(lambda: d().find_element(By.ID, "job-counts").text.startswith("1 done"), "the job to finish")
+        # The counts move live (script) while the result list is the page's load: wait for both, reloading.
+        job_page_until(lambda: d().find_element(By.ID, "job-counts").text.startswith("1 done")
+                       and "suspended" in d().find_element(By.ID, "job-items").text, "the job to finish and list its result")
         expect(j.heading() == "Suspend", f"the job's heading is {j.heading()!r}")
         value = d().find_element(By.ID, "job-progress").get_attribute("value")
         expect(value == "1", f"the progress bar reads {value!r}")
