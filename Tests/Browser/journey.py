@@ -1037,7 +1037,11 @@ def console_journey(j):
         field = d().find_element(By.ID, "access_token_lifetime")
         field.clear()
         field.send_keys("300")
-        d().find_element(By.XPATH, "//section[@id='settings']//button[normalize-space()='Save']").click()
+        save = d().find_element(By.XPATH, "//section[@id='settings']//button[normalize-space()='Save']")
+        save.click()
+        # The page before (the new secret's) has a notice too: wait for it to go first.
+        j.wait(lambda _: is_gone(save), "the page to change after saving")
+        j.loaded()
         j.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")), "the notice after saving")
         notice = d().find_element(By.CSS_SELECTOR, "p.notice").text
         expect(notice == "Saved.", f"the notice after saving is {notice!r}")

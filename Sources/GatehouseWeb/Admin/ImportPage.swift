@@ -115,6 +115,7 @@ struct ImportPage {
         let shown = Array(items.prefix(Self.perPage))
         let path = "/admin/imports/" + id.uuidString.lowercased()
         let csrf = page.csrfToken()
+        let expired = dependencies.importJobs.expired(job)
         let view = AdminImportView(
             csrfToken: csrf.value, path: path, kind: ImportJobHandler.importKind(job.kind) == .users ? "Users" : "Invitations",
             dryRun: job.dryRun, status: AdminImportView.words(job.status), finished: !job.status.isOpen,
@@ -126,8 +127,8 @@ struct ImportPage {
                                     reason: item.reason ?? "line \(item.payload["_line"] ?? String(item.ordinal)): " + AdminImportView.words(item.status))
             },
             moreURL: items.count > Self.perPage ? shown.last.map { path + "?after=" + BulkItemCursor(afterOrdinal: $0.ordinal).text } : nil,
-            confirmable: job.dryRun && job.status == .done && job.counts.done > 0 && !dependencies.importJobs.expired(job),
-            expired: dependencies.importJobs.expired(job),
+            confirmable: job.dryRun && job.status == .done && job.counts.done > 0 && !expired,
+            expired: expired,
             confirms: job.parameters["confirms"].map { "/admin/imports/" + $0 })
         return responder.page(view, cookies: csrf.cookies)
     }

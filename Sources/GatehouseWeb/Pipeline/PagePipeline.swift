@@ -129,7 +129,7 @@ struct PagePipeline: Sendable {
                 support = try await liveSupportSession(cookie)
                 if let support { chrome = try await PageChrome(support: support, request: request, pipeline: self) }
             }
-            var response = try await PageChrome.$current.withValue(chrome) {
+            var response = await PageChrome.$current.withValue(chrome) {
                 do {
                     return try await body(support)
                 } catch {

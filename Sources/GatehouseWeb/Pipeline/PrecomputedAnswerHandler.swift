@@ -27,9 +27,8 @@ public struct PrecomputedAnswers: Sendable {
         guard request.method == .get, let path = request.path, let route = byPath[path],
               request.headerFields[.expect] == nil
         else { return nil }
-        if let connection = request.headerFields[values: .connection].first {
-            guard request.headerFields[values: .connection].count == 1, connection.lowercased() == "keep-alive" else { return nil }
-        }
+        let connection = request.headerFields[values: .connection]
+        guard connection.isEmpty || (connection.count == 1 && connection[0].lowercased() == "keep-alive") else { return nil }
         return route
     }
 }
