@@ -8,7 +8,7 @@ requests.Session, like a browser with JavaScript switched off.
 
 Configuration comes from the environment (Tests/Interop/run.sh sets it):
   INTEROP_ISSUER, INTEROP_CLIENT_ID, INTEROP_CLIENT_SECRET, INTEROP_REDIRECT_URI,
-  INTEROP_USER_EMAIL, INTEROP_USER_PASSWORD, INTEROP_USER_ID
+  INTEROP_USER_EMAIL, INTEROP_USER_PASSWORD, INTEROP_USER_ID, INTEROP_SERVER_PID
 
 The last line printed is `interop: N passed, M failed` (CI reads it; with INTEROP_SUMMARY_FILE set
 it is written there instead, for run.sh to print last); the exit status is 0 only when every
@@ -346,6 +346,25 @@ def main():
         expect(elapsed < 300, f"the 60 sign-ins took {elapsed:.0f} s, more than the 5 minutes the check is about")
         return f"60 codes, no 429, in {elapsed:.1f} s"
 
+    def scheduling():
+        # `gatehouse serve` runs every thread under SCHED_BATCH (BatchScheduling.swift, measured by
+        # bench/run): the event loops, pools and argon2 threads it started, after all the above.
+        tasks = f"/proc/{env('INTEROP_SERVER_PID')}/task"
+        policies = {}
+        for thread in os.listdir(tasks):
+            try:
+                with open(f"{tasks}/{thread}/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+                with open(f"{tasks}/{thread}/comm") as file:
+                    name = file.read().strip()
+            except FileNotFoundError:  # the thread ended since the listing
+                continue
+            policies[f"{thread} {name}"] = int(fields[38])  # field 41, policy; fields[0] is field 3
+        others = {thread: policy for thread, policy in policies.items() if policy != 3}
+        expect(len(policies) >= 4, f"only {len(policies)} thread(s): {sorted(policies)}")
+        expect(not others, f"not SCHED_BATCH (3): {others}")
+        return f"{len(policies)} threads, all SCHED_BATCH"
+
     steps = [
         ("discovery metadata (Authlib OpenIDProviderMetadata.validate) and JWKS", discovery),
         ("authorization response: redirect with code, state echoed, iss = issuer (RFC 9207)", authorize),
@@ -359,6 +378,7 @@ def main():
         ("a second redemption of the code is refused (invalid_grant)", code_reuse),
         ("the code's reuse revoked the access token it issued (userinfo 401 invalid_token)", code_reuse_revokes),
         ("60 correct sign-ins from one address within 5 minutes, default limits: none refused (429)", crowd),
+        ("every thread of the server runs under SCHED_BATCH", scheduling),
     ]
     try:
         for name, func in steps:

@@ -16,6 +16,13 @@ struct ServeCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let config = try loadConfiguration(requiring: [.database, .redis, .mail, .encryption])
         let logger = makeLogger(config)
+        // Before the event loops and pools start, so they inherit it (see BatchScheduling).
+        do {
+            try BatchScheduling.apply()
+        } catch {
+            logger.warning("threads keep the default CPU scheduling policy; tokens cost more CPU under load",
+                           metadata: ["error": "\(error)"])
+        }
         let mailMode = try config.mailMode().mapError { ValidationError($0.description) }.get()
         let signer = try signingKeys(config, logger: logger)
         try CommonPasswordsCheck.verify()
