@@ -61,13 +61,16 @@ struct ClientAuthenticationLimit: Sendable {
     let failures: ClientAuthenticationFailures
     let logger: Logger
 
-    func counting<T>(_ client: ClientRequest, from origin: ClientOrigin, _ body: () async throws -> T) async throws -> T {
+    /// `origin` is read only for a failure: working it out parses the address again, which a
+    /// granted request has no use for.
+    func counting<T>(_ client: ClientRequest, from origin: @autoclosure () -> ClientOrigin,
+                     _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as OAuthError where error.code == .invalidClient {
             let presented = try? client.credentials()
             do {
-                try await failures.failed(clientID: presented?.clientID ?? client.form["client_id"], from: origin)
+                try await failures.failed(clientID: presented?.clientID ?? client.form["client_id"], from: origin())
             } catch let refusal as TooManyAttempts {
                 throw refusal
             } catch {
