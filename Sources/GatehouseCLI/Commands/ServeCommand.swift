@@ -109,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
                         store: backends.sessions, crypto: backends.crypto, settings: config.providerSettings, clock: backends.clock),
                         logger: logger),
                     BulkWorkerService(worker: GatehouseApplication.bulkWorker(dependencies), logger: logger),
-                    ImportSecretsSweepService.every(.seconds(3600), jobs: backends.bulkJobs, clock: backends.clock, logger: logger),
+                    BulkJobSweepService.every(.seconds(3600), jobs: backends.bulkJobs, clock: backends.clock, logger: logger),
                     InvitationSweepService.every(.seconds(60), invitations: Invitations(
                         invitations: backends.invitations, organizations: backends.organizations, memberships: backends.memberships,
                         users: backends.users, crypto: backends.crypto, audit: dependencies.audit, clock: backends.clock,

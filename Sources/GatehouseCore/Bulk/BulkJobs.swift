@@ -18,6 +18,22 @@ public struct BulkJobs: Sendable {
     public static let maximumItems = 100_000
     /// The most items or jobs one page lists.
     public static let maximumPageSize = 200
+    /// How long a finished job is kept with its items (targets, outcomes, an import's rows):
+    /// `purgeFinished` deletes it then. What each item did stays in the audit trail.
+    public static let retention: TimeInterval = 30 * 24 * 3600
+
+    /// Deletes the jobs that finished more than `retention` ago, a few at a time (one job may
+    /// have `maximumItems` items, all deleted with it); returns how many. `gatehouse serve` runs
+    /// it every hour.
+    public static func purgeFinished(_ store: any BulkJobStore, now: Date) async throws -> Int {
+        let before = now.addingTimeInterval(-retention), batch = 10
+        var purged = 0
+        while true {
+            let deleted = try await store.deleteJobs(finishedBefore: before, limit: batch)
+            purged += deleted
+            if deleted < batch { return purged }
+        }
+    }
 
     public init(store: any BulkJobStore, handlers: BulkHandlers, directory: UserDirectory, audit: any AuditLog, clock: any Clock) {
         self.store = store

@@ -32,6 +32,10 @@ public protocol BulkJobStore: Sendable {
     /// Drops `BulkItem.secretKeys` from the items of every dry run that finished before `before`;
     /// returns how many items lost one.
     func forgetSecrets(ofDryRunsFinishedBefore before: Date) async throws -> Int
+    /// Deletes up to `limit` finished jobs (done or cancelled) that finished before `before`,
+    /// oldest first, with their items; returns how many. Open jobs are never deleted. Several
+    /// instances may call it at once: a job another call is deleting is skipped.
+    func deleteJobs(finishedBefore before: Date, limit: Int) async throws -> Int
     /// Cancels an open job: its pending items are never claimed (items running now still record).
     /// Returns the job as it now is; nil when there is none. A job already done or cancelled is
     /// returned unchanged.

@@ -120,18 +120,39 @@ public struct PostgresBulkJobStore: BulkJobStore {
              .uuid(claimed.claim), .int(done), .int(skipped), .int(failed), .textArray(BulkItem.secretKeys.sorted())]).rows.first.map(Self.job)
     }
 
+    /// Marks each dry run swept (`secrets_forgotten`, migration 0028) in the same statement, so
+    /// the next pass reads none of its items again.
     public func forgetSecrets(ofDryRunsFinishedBefore before: Date) async throws -> Int {
         try await pool.query(
             """
+            WITH stale AS (
+                UPDATE bulk_jobs SET secrets_forgotten = true
+                WHERE dry_run AND finished_at < $1 AND NOT secrets_forgotten
+                RETURNING id
+            )
             UPDATE bulk_job_items i SET payload = i.payload - $2::text[]
-            FROM bulk_jobs j WHERE j.id = i.job_id AND j.dry_run AND j.finished_at < $1 AND i.payload ?| $2::text[]
+            FROM stale WHERE i.job_id = stale.id AND i.payload ?| $2::text[]
             RETURNING i.ordinal
             """, [.timestamp(before), .textArray(BulkItem.secretKeys.sorted())]).rows.count
     }
 
     public func forgetSecrets(jobID: UUID) async throws {
-        _ = try await pool.query("UPDATE bulk_job_items SET payload = payload - $2::text[] WHERE job_id = $1 AND payload ?| $2::text[]",
-                                 [.uuid(jobID), .textArray(BulkItem.secretKeys.sorted())])
+        try await pool.transaction { connection in
+            _ = try connection.query("UPDATE bulk_job_items SET payload = payload - $2::text[] WHERE job_id = $1 AND payload ?| $2::text[]",
+                                     [.uuid(jobID), .textArray(BulkItem.secretKeys.sorted())])
+            _ = try connection.query("UPDATE bulk_jobs SET secrets_forgotten = true WHERE id = $1", [.uuid(jobID)])
+        }
+    }
+
+    public func deleteJobs(finishedBefore before: Date, limit: Int) async throws -> Int {
+        try await pool.query(
+            """
+            DELETE FROM bulk_jobs WHERE id IN (
+                SELECT id FROM bulk_jobs WHERE finished_at < $1 AND status IN ('done', 'cancelled')
+                ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            )
+            RETURNING id
+            """, [.timestamp(before), .int(max(0, limit))]).rows.count
     }
 
     public func cancel(id: UUID, by actor: String, at now: Date) async throws -> BulkJob? {

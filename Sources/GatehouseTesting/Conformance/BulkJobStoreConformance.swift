@@ -120,6 +120,36 @@ public enum BulkJobStoreConformance {
             #expect(payloads == [[["email": "ada@example.com"]], [row], [row]])
             #expect(try await stores.jobs.forgetSecrets(ofDryRunsFinishedBefore: now.addingTimeInterval(50)) == 0, "once")
         },
+        ConformanceCheck("BulkJobStore: finished jobs that finished before a time are deleted with their items, oldest first, up to the limit; later or open jobs stay") { stores async throws in
+            let now = Fixtures.now
+            // Finished at now - 300, now - 200 (cancelled) and now - 100; one finished at now; one still open.
+            var made: [BulkJob] = []
+            for (index, age) in [300.0, 200, 100, 0].enumerated() {
+                let (created, payloads) = BulkJobStoreConformance.job(2, at: now.addingTimeInterval(-age - 10))
+                try await stores.jobs.create(created, payloads: payloads)
+                if index == 1 {
+                    _ = try await stores.jobs.cancel(id: created.id, by: "operator", at: now.addingTimeInterval(-age))
+                } else {
+                    for claimed in try await stores.jobs.claim(limit: 2, now: now, leaseUntil: now.addingTimeInterval(60), job: created.id) {
+                        _ = try await stores.jobs.record(.done("suspended"), for: claimed, at: now.addingTimeInterval(-age))
+                    }
+                }
+                made.append(created)
+            }
+            let (open, openPayloads) = BulkJobStoreConformance.job(1, at: now.addingTimeInterval(-400))
+            try await stores.jobs.create(open, payloads: openPayloads)
+
+            #expect(try await stores.jobs.deleteJobs(finishedBefore: now.addingTimeInterval(-50), limit: 2) == 2)
+            var left: [Bool] = []
+            for job in made + [open] { left.append(try await stores.jobs.job(id: job.id) != nil) }
+            #expect(left == [false, false, true, true, true], "the two oldest finished jobs went first")
+            #expect(try await stores.jobs.items(jobID: made[0].id, status: nil, after: nil, limit: 10).isEmpty, "with their items")
+            #expect(try await stores.jobs.deleteJobs(finishedBefore: now.addingTimeInterval(-50), limit: 2) == 1)
+            #expect(try await stores.jobs.deleteJobs(finishedBefore: now.addingTimeInterval(-50), limit: 2) == 0)
+            #expect(try await stores.jobs.job(id: made[3].id) != nil, "finished after the time")
+            #expect(try await stores.jobs.job(id: open.id)?.status == .queued, "open: never deleted")
+            #expect(try await stores.jobs.items(jobID: made[3].id, status: nil, after: nil, limit: 10).count == 2)
+        },
         ConformanceCheck("BulkJobStore: items of a claim whose lease ended are claimed again, and the old claim records nothing") { stores async throws in
             let now = Fixtures.now
             let (made, payloads) = job(2, at: now)

@@ -113,6 +113,18 @@ public actor InMemoryBulkJobStore: BulkJobStore {
         }
     }
 
+    public func deleteJobs(finishedBefore before: Date, limit: Int) async throws -> Int {
+        let old = jobsByID.values
+            .filter { !$0.status.isOpen && ($0.finishedAt.map { $0 < before } ?? false) }
+            .sorted { ($0.finishedAt ?? .distantPast, $0.id.uuidString) < ($1.finishedAt ?? .distantPast, $1.id.uuidString) }
+            .prefix(max(0, limit))
+        for job in old {
+            jobsByID[job.id] = nil
+            itemsByJob[job.id] = nil
+        }
+        return old.count
+    }
+
     public func cancel(id: UUID, by actor: String, at now: Date) async throws -> BulkJob? {
         guard var job = jobsByID[id] else { return nil }
         guard job.status.isOpen else { return job }
