@@ -213,7 +213,7 @@ struct BulkJobTests {
             #expect(page.text.contains(#"<progress id="job-progress" class="job" data-job="\#(apiID(dryRun.id))" max="2" value="2">2 of 2</progress>"#))
             #expect(page.text.contains(#"<p id="job-counts" aria-live="polite">2 done, 0 skipped, 0 failed of 2</p>"#))
             #expect(page.text.contains(#"<span class="badge ok">done</span> would suspend"#))
-            #expect(page.text.contains(#"<a href="/admin/users/\#(first.subject)"><code>\#(first.subject)</code></a>"#))
+            #expect(page.text.contains(#"<a href="/admin/users/\#(first.subject)">\#(first.email)</a>"#), "named by address")
             #expect(page.text.contains(#"<button id="job-confirm" type="submit" class="primary">Suspend: apply for real</button>"#))
             #expect(!page.text.contains("<script>"), "a finished job needs no live script")
 
@@ -281,6 +281,31 @@ struct BulkJobTests {
             let otherCSRF = try #require(try await other.get("/admin/users").hiddenField("csrf_token"))
             #expect(try await other.post(path + "/confirm", form: [("csrf_token", otherCSRF)]).status == .notFound)
             #expect(try await other.post(path + "/cancel", form: [("csrf_token", otherCSRF)]).status == .notFound)
+        }
+    }
+
+    @Test("the console names a job's users by address only while the viewer sees them: one who left the client_admin's organization shows by id, without a link")
+    func consoleNamesOnlyReachableUsers() async throws {
+        try await AdminConsoleTests.withConsole { provider, browser in
+            let organization = try await provider.makeOrganization()
+            let admin = try await provider.makeMember(of: organization, role: .clientAdmin)
+            let stays = try await provider.makeMember(of: organization, role: .clientUser)
+            let leaves = try await provider.makeMember(of: organization, role: .clientUser)
+            let api = APIClient(browser: browser, token: try await provider.apiToken(for: admin, client: browser.client))
+            let made = try await api.call(.post, "/api/v1/bulk-jobs",
+                                          json: #"{"kind":"suspend_user","dry_run":true,"user_ids":["\#(stays.subject)","\#(leaves.subject)"]}"#)
+            let location = try #require(made.headers[.location])
+            let id = try #require(UUID(uuidString: String(location.suffix(36))))
+            #expect(try await Self.finish(provider, id).counts == BulkJobCounts(total: 2, done: 2))
+            let leaver = try #require(UUID(uuidString: leaves.subject))
+            #expect(try await provider.dependencies.organizations.memberships.remove(organizationID: organization.id, userID: leaver))
+
+            _ = try await browser.signInDirectly(admin.email, admin.password)
+            let page = try await browser.get("/admin/jobs/" + apiID(id))
+            #expect(page.status == .ok)
+            #expect(page.text.contains(#"<a href="/admin/users/\#(stays.subject)">\#(stays.email)</a>"#))
+            #expect(page.text.contains(#"<span class="fine-inline">#2</span> <code>\#(leaves.subject)</code><br>"#))
+            #expect(!page.text.contains(leaves.email), "no address of a user out of reach")
         }
     }
 

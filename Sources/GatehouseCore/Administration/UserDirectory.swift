@@ -60,6 +60,15 @@ public struct UserDirectory: Sendable {
         return (listing, target)
     }
 
+    /// The users of `ids` that `actor` may see, by id (at most `BulkJobs.maximumPageSize` asked
+    /// at once): a page naming many users by id shows these by address. Anyone else is left out,
+    /// as `user(_:by:)` answers them as if there were none.
+    public func listings(_ ids: [UUID], by actor: Principal) async throws -> [UUID: UserListing] {
+        guard let scope = ConsoleUserAccess.scope(of: actor.roles) else { throw ConsoleUserAccess.Refusal.notAnAdministrator }
+        let found = try await store.listings(ids: Array(Set(ids).prefix(BulkJobs.maximumPageSize)), scope: scope)
+        return Dictionary(found.map { ($0.user.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// A user `actor` may act on (a console action), or the refusal.
     public func userToActOn(_ id: UUID, by actor: Principal) async throws -> UserListing {
         let (listing, target) = try await user(id, by: actor)

@@ -10,6 +10,9 @@ public protocol UserDirectoryStore: Sendable {
     func search(_ search: UserSearch, scope: UserDirectoryScope) async throws -> [UserListing]
     /// One user as listed, nil when there is none (or they are outside `scope`).
     func listing(id: UUID, scope: UserDirectoryScope) async throws -> UserListing?
+    /// The users of `ids` as listed that are within `scope`, in one statement, in no set order
+    /// (a page of a bulk job's results names its users by these).
+    func listings(ids: [UUID], scope: UserDirectoryScope) async throws -> [UserListing]
 }
 
 /// What the console's dashboard counts (issue 11 item 9), from PostgreSQL.

@@ -52,6 +52,15 @@ public struct PostgresUserDirectoryStore: UserDirectoryStore {
                                     statement.parameters).rows.first.map(Self.listing)
     }
 
+    public func listings(ids: [UUID], scope: UserDirectoryScope) async throws -> [UserListing] {
+        guard !ids.isEmpty else { return [] }
+        var statement = Statement()
+        statement.conditions.append("u.id = ANY(" + statement.bind(.textArray(ids.map { $0.uuidString.lowercased() })) + "::uuid[])")
+        Self.restrict(&statement, to: scope)
+        return try await pool.query("SELECT \(Self.listingColumns) FROM users u WHERE \(statement.conditions.joined(separator: " AND "))",
+                                    statement.parameters).rows.map(Self.listing)
+    }
+
     /// The page's SQL and parameters. `bench/user_search` times and EXPLAINs these statements
     /// (written out there with the values in place): keep the two alike.
     static func statement(_ search: UserSearch, scope: UserDirectoryScope) -> (String, [PostgresValue]) {

@@ -135,6 +135,12 @@ public enum UserDirectoryConformance {
             #expect(try await stores.directory.listing(id: staff.id, scope: scope) == nil)
             #expect(try await stores.directory.listing(id: member.id, scope: scope)?.hasSecondFactor == true)
             #expect(try await stores.directory.listing(id: staff.id, scope: .everyone)?.platformRole == .operator)
+            let many = [admin.id, member.id, outsider.id, staff.id, UUID()]
+            #expect(Set(try await stores.directory.listings(ids: many, scope: scope).map(\.user.id)) == [admin.id, member.id],
+                    "only those within the scope; an unknown id is left out")
+            #expect(Set(try await stores.directory.listings(ids: many, scope: .everyone).map(\.user.id)) == [admin.id, member.id, outsider.id, staff.id])
+            #expect(try await stores.directory.listings(ids: [member.id], scope: scope).first?.hasSecondFactor == true)
+            #expect(try await stores.directory.listings(ids: [], scope: .everyone).isEmpty)
             #expect(try await find(stores, marker, scope: .members(of: [])) == [])
         },
     ]

@@ -80,6 +80,13 @@ public struct InMemoryUserDirectoryStore: UserDirectoryStore {
         return listing
     }
 
+    public func listings(ids: [UUID], scope: UserDirectoryScope) async throws -> [UserListing] {
+        let snapshot = await snapshot(), wanted = Set(ids)
+        return snapshot.listings.filter { listing in
+            wanted.contains(listing.user.id) && Self.inScope(snapshot.memberships.filter { $0.userID == listing.user.id }, scope)
+        }
+    }
+
     static func inScope(_ held: [Membership], _ scope: UserDirectoryScope) -> Bool {
         switch scope {
         case .everyone: true

@@ -116,6 +116,11 @@ struct JobPages {
         let after = query["after"].flatMap(BulkItemCursor.init)
         let page50 = try await jobs.items(of: id, status: status, after: after, limit: Self.itemsPerPage + 1, by: admin.principal)
         let shown = page50.prefix(Self.itemsPerPage)
+        // Users by address, for those the viewer still sees (one query for the page); anyone else
+        // (erased, or out of a client_admin's organizations now) by id, without a link that
+        // would only answer 404.
+        let named = try await dependencies.directory.listings(
+            shown.compactMap { $0.payload["user_id"].flatMap(UUID.init(uuidString:)) }, by: admin.principal)
         let path = "/admin/jobs/\(Self.text(id))"
         let filterQuery = status.map { "status=\($0.rawValue)&" } ?? ""
         let csrf = page.csrfToken().value
@@ -131,9 +136,11 @@ struct JobPages {
                 AdminJobView.Filter(label: $0.1, url: path + ($0.0.isEmpty ? "" : "?status=\($0.0)"), current: $0.0 == (status?.rawValue ?? ""))
             },
             items: shown.map { item in
-                let target = item.payload["user_id"] ?? item.payload["invitation_id"]
+                let userID = item.payload["user_id"].flatMap(UUID.init(uuidString:))
+                let user = userID.flatMap { named[$0] }
+                let target = user?.user.email ?? item.payload["user_id"] ?? item.payload["invitation_id"]
                 return AdminJobView.Item(ordinal: item.ordinal, target: target ?? item.payload.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
-                                         targetURL: item.payload["user_id"].map { "/admin/users/\($0)" },
+                                         named: user != nil, targetURL: user.map { "/admin/users/\(Self.text($0.user.id))" },
                                          status: item.status.rawValue, reason: item.reason ?? (item.status == .pending ? "waiting" : "in progress"),
                                          ok: item.status == .done, bad: item.status == .skipped || item.status == .failed)
             },

@@ -35,15 +35,17 @@ struct AdminJobView: PageView {
 
     struct Item: TemplateContent {
         let ordinal: Int
+        /// The user's address when the viewer sees them (`named`), else the target's id or fields.
         let target: String
+        let named: Bool
         let targetURL: String?
         let status: String
         let reason: String
         let ok: Bool
         let bad: Bool
         var templateValues: TemplateValues {
-            ["ordinal": .text(String(ordinal)), "target": .text(target), "targetURL": .text(targetURL), "status": .text(status),
-             "reason": .text(reason), "ok": .flag(ok), "bad": .flag(bad)]
+            ["ordinal": .text(String(ordinal)), "target": .text(target), "named": .flag(named), "targetURL": .text(targetURL),
+             "status": .text(status), "reason": .text(reason), "ok": .flag(ok), "bad": .flag(bad)]
         }
     }
 
@@ -61,7 +63,8 @@ struct AdminJobView: PageView {
         id: "5b0c…", kind: "Suspend", dryRun: true, status: "Running", open: true, total: 3, done: 1, skipped: 1, failed: 0, processed: 2,
         created: "5 Dec 2026, 10:00 UTC", parameters: "organization_id 1f… · role client_user", selection: "users ticked or named",
         dryRunURL: "/admin/jobs/1", filters: [Filter(label: "All", url: "/admin/jobs/5b0c", current: true)],
-        items: [Item(ordinal: 1, target: "3f2c…", targetURL: "/admin/users/3f2c", status: "done", reason: "would suspend", ok: true, bad: false)],
+        items: [Item(ordinal: 1, target: "ada@example.com", named: true, targetURL: "/admin/users/3f2c", status: "done", reason: "would suspend",
+                     ok: true, bad: false)],
         nextURL: "/admin/jobs/5b0c?after=50", confirmURL: "/admin/jobs/5b0c/confirm", confirmLabel: "Suspend: apply for real",
         needsFreshSignIn: true, cancelURL: "/admin/jobs/5b0c/cancel", csrfToken: "token")
 }
