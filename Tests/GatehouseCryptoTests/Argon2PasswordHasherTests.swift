@@ -1,3 +1,4 @@
+import Foundation
 import GatehouseCore
 @testable import GatehouseCrypto
 import Testing
@@ -116,6 +117,30 @@ import Testing
         #expect(outcomes.allSatisfy { $0 == "ok" || $0 == "overloaded" })
         // Once the burst is over, the hasher accepts work again.
         #expect(try await hasher.verify("password", against: try await hasher.hash("password")))
+        try await hasher.shutdown()
+    }
+
+    @Test("the pool's threads hash at a nice value 10 above the process's, every one of them; the caller's thread is left as it was")
+    func poolThreadsAreNicer() async throws {
+        let hasher = try Argon2PasswordHasher(parameters: Self.cheap, threads: 2)
+        errno = 0
+        let callers = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        #expect(errno == 0)
+        #expect(hasher.threadNiceness == min(19, callers + Argon2PasswordHasher.nicenessAbovePool))
+        // Enough jobs at once that both threads run some (each holds its thread a moment).
+        let seen = try await withThrowingTaskGroup(of: Int32.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await hasher.run { () -> Int32 in
+                        usleep(20_000)
+                        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                    }
+                }
+            }
+            return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
+        }
+        #expect(seen == [hasher.threadNiceness])
+        #expect(getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) == callers)
         try await hasher.shutdown()
     }
 
