@@ -6,12 +6,17 @@ import Foundation
 enum PostgresTimestamp {
     /// `2024-05-01 12:34:56.123456+00`: UTC, always six fractional digits.
     static func format(_ date: Date) throws -> String {
-        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        // `Int64(exactly:)`: a time past ±292,000 years (or not finite) would trap in `Int64(_:)`
+        // and take the process down; it is refused like any other year out of range. (The
+        // message gives seconds: `Date.description` traps on such times too.)
+        guard let totalMicros = Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded()) else {
+            throw PostgresError(message: "timestamp \(date.timeIntervalSince1970) s since 1970 is outside years 1...9999")
+        }
         let (seconds, micros) = floorDivide(totalMicros, 1_000_000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilDate(fromDays: days)
         guard (1...9999).contains(year) else {
-            throw PostgresError(message: "timestamp \(date) is outside years 1...9999")
+            throw PostgresError(message: "timestamp \(date.timeIntervalSince1970) s since 1970 is outside years 1...9999")
         }
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + " "
             + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)

@@ -93,5 +93,13 @@ struct ConsoleUserAccessTests {
         #expect(UserPosition(cursor: created.cursor, order: .created) == created)
         #expect(UserPosition(cursor: "not a cursor", order: .created) == nil)
         #expect(UserPosition(cursor: String(repeating: "A", count: 500), order: .created) == nil)
+        // A time before 1970 or from the year 10000 on is none a listing has (PostgreSQL would
+        // refuse the year as out of range): no cursor, the first page.
+        func cursor(_ micros: String) -> String { Base64URL.encode(Array("a|created|\(micros)|\(Self.targetID.uuidString.lowercased())".utf8)) }
+        #expect(UserPosition(cursor: cursor("0"), order: .created)?.time == Date(timeIntervalSince1970: 0))
+        #expect(UserPosition(cursor: cursor("253402300799999999"), order: .created) != nil)
+        for outside in ["-1", "-253402300700000000", "253402300800000000", "9223372036854775807", "-9223372036854775808"] {
+            #expect(UserPosition(cursor: cursor(outside), order: .created) == nil, "\(outside)")
+        }
     }
 }

@@ -12,6 +12,14 @@ struct PostgresTextFormatTests {
         #expect(try PostgresTimestamp.format(Date(timeIntervalSince1970: 951_782_400.25)) == "2000-02-29 00:00:00.250000+00")
     }
 
+    @Test("a time outside the years 1...9999 is refused with an error, never a trap, however far out or not finite")
+    func formatOutOfRange() {
+        for seconds in [253_402_300_800.0, -62_135_596_801, 9.3e12, -9.3e12, 1e300, .infinity, -.infinity, .nan] {
+            #expect(throws: PostgresError.self, "\(seconds)") { try PostgresTimestamp.format(Date(timeIntervalSince1970: seconds)) }
+        }
+        #expect(throws: PostgresError.self) { try PostgresTimestamp.format(.distantFuture.addingTimeInterval(1e300)) }
+    }
+
     @Test("timestamps are read with offsets, without fractions, as dates, and BC")
     func parseTimestamp() {
         #expect(PostgresTimestamp.parse("1970-01-01 00:00:00+00") == Date(timeIntervalSince1970: 0))

@@ -313,7 +313,12 @@ struct APITests {
             let email = try await api.call(.post, "/api/v1/invitations",
                                            json: #"{"email":"not an address","role":"client_user","organization_id":"\#(apiID(organization.id))"}"#)
             #expect(email.status == .unprocessableContent)
-            for query in ["limit=0", "limit=abc", "limit=100000", "limit=200", "cursor=zzz", "cursor=", "limit=1&limit=2"] {
+            // A cursor's time before 1970 or past the year 9999 is none the server wrote (and one
+            // PostgreSQL would refuse as out of range).
+            let id = UUID().uuidString.lowercased()
+            for query in ["limit=0", "limit=abc", "limit=100000", "limit=200", "cursor=zzz", "cursor=", "limit=1&limit=2",
+                          "cursor=9223372036854775807-\(id)", "cursor=253402300800000000-\(id)", "cursor=-1-\(id)",
+                          "cursor=-9223372036854775807-\(id)"] {
                 let response = try await api.call(.get, path + "/members?" + query)
                 #expect(response.status == .badRequest, "\(query)")
             }

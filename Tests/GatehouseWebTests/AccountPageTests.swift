@@ -146,10 +146,12 @@ struct AccountPageTests {
             #expect(shownIDs(second.text) == others.suffix(2).map { $0.id.uuidString.lowercased() })
             #expect(second.text.contains(#"<a href="/account#sessions">‹ The most recent sessions</a>"#))
             #expect(!second.text.contains("Older sessions"))
-            for garbage in ["nonsense", "12-not-a-uuid", "-1-" + UUID().uuidString, String(repeating: "9", count: 500)] {
+            // Times before 1970 or from the year 10000 on are no cursor either (the largest one
+            // used to stop the whole server: its microseconds trapped on the way to PostgreSQL).
+            for garbage in ["nonsense", "12-not-a-uuid", "-1-" + UUID().uuidString, String(repeating: "9", count: 500),
+                            "9223372036854775807-" + UUID().uuidString, "253402300800000000-" + UUID().uuidString] {
                 let page = try await browser.get("/account?sessions_after=\(garbage)")
                 #expect(page.status == .ok)
-                if garbage.hasPrefix("-1-") { continue }  // reads as a cursor before 1970: nothing older
                 #expect(shownIDs(page.text) == firstIDs, "\(garbage) is the first page")
             }
         }

@@ -101,7 +101,9 @@ public struct UserPosition: Sendable, Equatable {
         }
         var time: Date?
         if parts[2] != "never" {
-            guard let micros = Int64(parts[2]), abs(micros) < 253_402_300_800_000_000 else { return nil }
+            // From 1970 to before the year 10000: every time a listing has, and none that
+            // PostgreSQL would refuse as out of range (a year before 1 AD was let through).
+            guard let micros = Int64(parts[2]), (0..<253_402_300_800_000_000).contains(micros) else { return nil }
             time = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
         } else if order == .created {
             return nil

@@ -113,17 +113,4 @@ public struct BulkJobCursor: Sendable, Equatable {
         self.init(createdAt: job.createdAt, id: job.id)
     }
 
-    /// Opaque in URLs (base64url of microseconds and id); nil when it is not one.
-    public var text: String {
-        let micros = Int64((createdAt.timeIntervalSince1970 * 1_000_000).rounded())
-        return Base64URL.encode(Array("\(micros)|\(id.uuidString.lowercased())".utf8))
-    }
-
-    public init?(_ text: String) {
-        guard text.utf8.count <= 120, let bytes = Base64URL.decode(text), let decoded = String(bytes: bytes, encoding: .utf8) else { return nil }
-        let parts = decoded.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 2, let micros = Int64(parts[0]), abs(micros) < 253_402_300_800_000_000,
-              let id = UUID(uuidString: String(parts[1])) else { return nil }
-        self.init(createdAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), id: id)
-    }
 }

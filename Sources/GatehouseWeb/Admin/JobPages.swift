@@ -153,7 +153,7 @@ struct JobPages {
     }
 
     func list(_ page: PageRequest, _ admin: ConsoleAccess.Administrator) async throws -> Response {
-        let before = try page.query["before"].flatMap(BulkJobCursor.init)
+        let before = try page.query["before"].flatMap(CursorText.bulkJob)
         let found = try await jobs.list(before: before, limit: Self.jobsPerPage + 1, by: admin.principal)
         let shown = found.prefix(Self.jobsPerPage)
         let view = AdminJobsView(
@@ -162,7 +162,7 @@ struct JobPages {
                                    status: JobWords.status(job), total: job.counts.total, done: job.counts.done, skipped: job.counts.skipped,
                                    failed: job.counts.failed, created: ConsoleWords.date(job.createdAt))
             },
-            nextURL: found.count > Self.jobsPerPage ? shown.last.map { "/admin/jobs?before=" + BulkJobCursor(after: $0).text } : nil)
+            nextURL: found.count > Self.jobsPerPage ? shown.last.map { "/admin/jobs?before=" + CursorText.text(BulkJobCursor(after: $0)) } : nil)
         return responder.page(view)
     }
 }
