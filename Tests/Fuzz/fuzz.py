@@ -57,7 +57,9 @@ NAMES = ["response_type", "client_id", "redirect_uri", "scope", "state", "nonce"
          "ui_locales", "request", "request_uri", "resource", "grant_type", "code", "code_verifier", "refresh_token",
          "client_secret", "token", "token_type_hint", "access_token", "post_logout_redirect_uri", "csrf_token", "email",
          "password", "confirm", "name", "given_name", "family_name", "picture", "ticket", "decision", "method",
-         "current_password", "session", "client", "done", "expired", "accept_terms", "confirm"]
+         "current_password", "session", "client", "done", "expired", "accept_terms", "confirm",
+         # paging cursors (time-id text, base64 positions) and their neighbours
+         "sessions_after", "members_after", "after", "before", "cursor", "limit", "status"]
 
 WEIRD = ["", "\x00", "a\x00b", "\x01", "\x1b[31m", "\x7f", "\r\n", "\t", "\"\u0301", ">\u0301", "'\u0301", "<\u0301",
          "\u0600\"", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "{{title}}", "{{{x}}}", "%",
@@ -65,7 +67,10 @@ WEIRD = ["", "\x00", "a\x00b", "\x01", "\x1b[31m", "\x7f", "\r\n", "\t", "\"\u03
          "null", "-1", "0", "99999999999999999999", "1e309", "NaN", "[]", "{}", "https://evil.example/", "javascript:alert(1)",
          "http://127.0.0.1:1/", "mfa", "none", "login consent", "openid profile email offline_access", "S256", "plain",
          "code", "token id_token", "form_post", "query", "authorization_code", "refresh_token", "client_credentials",
-         "approve", "deny", "totp", "recovery", "yes"]
+         "approve", "deny", "totp", "recovery", "yes",
+         # cursors whose time is out of any range (one of these once stopped the whole server)
+         "9223372036854775807-00000000-0000-4000-8000-000000000000", "-9223372036854775808-00000000-0000-4000-8000-000000000000",
+         "253402300800000000-00000000-0000-4000-8000-000000000000", "1700000000000000-00000000-0000-4000-8000-000000000000"]
 
 RAW_ESCAPES = ["%00", "%FF", "%C3", "%C3%28", "%ED%A0%80", "%F4%90%80%80", "%C0%80", "%zz", "%", "%4", "%0D%0A", "%01", "%7F",
                "%C2%80", "+", "%2B", "%26", "%3D", "%E2%80%AE"]
