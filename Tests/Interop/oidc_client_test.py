@@ -357,7 +357,7 @@ def main():
                     fields = file.read().rsplit(")", 1)[1].split()
                 with open(f"{tasks}/{thread}/comm") as file:
                     name = file.read().strip()
-            except FileNotFoundError:  # the thread ended since the listing
+            except OSError:  # the thread ended since the listing (ENOENT, or ESRCH mid-read)
                 continue
             policies[f"{thread} {name}"] = int(fields[38])  # field 41, policy; fields[0] is field 3
         others = {thread: policy for thread, policy in policies.items() if policy != 3}
