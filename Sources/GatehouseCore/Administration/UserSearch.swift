@@ -82,7 +82,7 @@ public struct UserPosition: Sendable, Equatable {
     /// The cursor as it travels in URLs: opaque (base64url), never a SQL fragment. A cursor of
     /// another order is refused by `init(cursor:order:)`.
     public var cursor: String {
-        let micros = time.map { String(Int64(($0.timeIntervalSince1970 * 1_000_000).rounded())) } ?? "never"
+        let micros = time.map(CursorTime.text) ?? "never"
         let text = [direction == .after ? "a" : "b", order.rawValue, micros, id.uuidString.lowercased()].joined(separator: "|")
         return Base64URL.encode(Array(text.utf8))
     }
@@ -101,10 +101,8 @@ public struct UserPosition: Sendable, Equatable {
         }
         var time: Date?
         if parts[2] != "never" {
-            // From 1970 to before the year 10000: every time a listing has, and none that
-            // PostgreSQL would refuse as out of range (a year before 1 AD was let through).
-            guard let micros = Int64(parts[2]), (0..<253_402_300_800_000_000).contains(micros) else { return nil }
-            time = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+            guard let read = CursorTime.date(parts[2]) else { return nil }
+            time = read
         } else if order == .created {
             return nil
         }

@@ -3,24 +3,17 @@ import GatehouseCore
 
 /// A keyset page's cursor as URL text — `<microseconds since 1970>-<id>`: where a list ordered by
 /// a time and then an id goes on (sessions by last seen, members by when they joined, bulk jobs
-/// by when they were made). Only what the server wrote reads back; anything else, a time before
-/// 1970 or after the year 9999 included, is no cursor (the first page).
+/// by when they were made). Only what the server wrote reads back; anything else, a time out of
+/// `CursorTime`'s range included, is no cursor (the first page).
 enum CursorText {
     static func text(_ date: Date, _ id: UUID) -> String {
-        "\(Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))-\(id.uuidString.lowercased())"
+        CursorTime.text(date) + "-" + id.uuidString.lowercased()
     }
 
     static func read(_ text: String) -> (date: Date, id: UUID)? {
-        guard text.utf8.count <= 64, let dash = text.firstIndex(of: "-"), let date = date(text[..<dash]),
+        guard text.utf8.count <= 64, let dash = text.firstIndex(of: "-"), let date = CursorTime.date(text[..<dash]),
               let id = UUID(uuidString: String(text[text.index(after: dash)...])) else { return nil }
         return (date, id)
-    }
-
-    /// Microseconds since 1970, before the year 10000 (253,402,300,800 s): every time the server
-    /// writes, and none that PostgreSQL would refuse as out of range.
-    private static func date(_ micros: Substring) -> Date? {
-        guard let micros = Int64(micros), (0..<253_402_300_800_000_000).contains(micros) else { return nil }
-        return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
 
     static func text(_ cursor: SessionCursor) -> String { text(cursor.lastSeenAt, cursor.id) }
@@ -34,11 +27,11 @@ enum CursorText {
 
     /// Client ids are ours (base64url, no dash-free guarantee): the id follows the first dash.
     static func text(_ cursor: ClientCursor) -> String {
-        "\(Int64((cursor.createdAt.timeIntervalSince1970 * 1_000_000).rounded()))-\(cursor.id)"
+        CursorTime.text(cursor.createdAt) + "-" + cursor.id
     }
 
     static func client(_ text: String) -> ClientCursor? {
-        guard text.utf8.count <= 200, let dash = text.firstIndex(of: "-"), let date = date(text[..<dash]) else { return nil }
+        guard text.utf8.count <= 200, let dash = text.firstIndex(of: "-"), let date = CursorTime.date(text[..<dash]) else { return nil }
         let id = String(text[text.index(after: dash)...])
         guard !id.isEmpty else { return nil }
         return ClientCursor(createdAt: date, id: id)
